@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs'
+import { defineConfig } from 'tsup'
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
+
+// The CLI is bundled (workspace packages and small dependencies inlined) so that start-up
+// reads one file; heavy modules are imported lazily and land in separate chunks.
+export default defineConfig({
+  entry: { agent: 'src/main.ts' },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  clean: true,
+  sourcemap: true,
+  splitting: true,
+  dts: false,
+  noExternal: [/.*/],
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __agentCreateRequire } from 'node:module';\nconst require = __agentCreateRequire(import.meta.url);",
+  },
+  define: { __AGENT_VERSION__: JSON.stringify(version) },
+  esbuildOptions(options) {
+    options.conditions = ['source', 'import', 'node']
+  },
+})

@@ -1,0 +1,2 @@
+// @agent/core — no code yet: see README.md. This package exports nothing until its issue lands.
+export {}

@@ -1,0 +1,118 @@
+// The normalised model interface: one request shape and one event stream for every provider
+// (OpenAI Responses, Chat Completions, Anthropic Messages). `@agent/models` implements it,
+// `@agent/core` consumes it.
+import { z } from 'zod'
+import { ResponseItem } from './items.js'
+import { ReasoningEffort, TokenUsage } from './policy.js'
+
+/** A function tool offered to the model; `parameters` is a JSON Schema object. */
+export const ToolSpec = z.object({
+  name: z.string().min(1),
+  description: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+  /** Ask providers that support it for strict schema adherence. */
+  strict: z.boolean().optional(),
+})
+export type ToolSpec = z.infer<typeof ToolSpec>
+
+export const ToolChoice = z.union([
+  z.enum(['auto', 'none', 'required']),
+  z.object({ type: z.literal('function'), name: z.string() }),
+])
+export type ToolChoice = z.infer<typeof ToolChoice>
+
+export const ModelRequest = z.object({
+  model: z.string().min(1),
+  /** System / developer instructions. */
+  instructions: z.string(),
+  /** The conversation so far, oldest first. */
+  input: z.array(ResponseItem),
+  tools: z.array(ToolSpec).default([]),
+  tool_choice: ToolChoice.optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  reasoning_effort: ReasoningEffort.optional(),
+  max_output_tokens: z.number().int().positive().optional(),
+  temperature: z.number().optional(),
+  /** Caller-supplied key for provider-side prompt caching / request correlation. */
+  prompt_cache_key: z.string().optional(),
+})
+export type ModelRequest = z.infer<typeof ModelRequest>
+export type ModelRequestInput = z.input<typeof ModelRequest>
+
+export const StopReason = z.enum([
+  'end_turn',
+  'tool_calls',
+  'max_tokens',
+  'content_filter',
+  'refusal',
+  'other',
+])
+export type StopReason = z.infer<typeof StopReason>
+
+export const ModelErrorKind = z.enum([
+  'auth',
+  'rate_limit',
+  'server',
+  'network',
+  'idle_timeout',
+  'invalid_request',
+  'context_length',
+  'bad_response',
+  'aborted',
+  'other',
+])
+export type ModelErrorKind = z.infer<typeof ModelErrorKind>
+
+/**
+ * What a model stream yields. `output_item` carries each finished item (assistant message,
+ * reasoning with its opaque state, function call with arguments already validated as JSON) so
+ * the caller can append it to history verbatim.
+ */
+export const ModelEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('created'), response_id: z.string().optional() }),
+  z.object({ type: z.literal('text_delta'), delta: z.string(), item_id: z.string().optional() }),
+  z.object({
+    type: z.literal('reasoning_delta'),
+    delta: z.string(),
+    /** `summary` for reasoning summaries, `content` for raw reasoning text. */
+    kind: z.enum(['summary', 'content']).default('summary'),
+  }),
+  z.object({
+    type: z.literal('tool_call'),
+    call_id: z.string(),
+    name: z.string(),
+    /** JSON text, already checked to parse. */
+    arguments: z.string(),
+  }),
+  z.object({ type: z.literal('output_item'), item: ResponseItem }),
+  z.object({ type: z.literal('usage'), usage: TokenUsage }),
+  /** A retry is about to happen; emitted before the delay. */
+  z.object({
+    type: z.literal('retry'),
+    attempt: z.number().int().positive(),
+    delay_ms: z.number().nonnegative(),
+    message: z.string(),
+  }),
+  z.object({
+    type: z.literal('completed'),
+    stop_reason: StopReason,
+    response_id: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('error'),
+    kind: ModelErrorKind,
+    message: z.string(),
+    /** Whether retrying the same request later could succeed. */
+    retryable: z.boolean().default(false),
+    status: z.number().int().optional(),
+  }),
+])
+export type ModelEvent = z.infer<typeof ModelEvent>
+export type ModelEventOf<T extends ModelEvent['type']> = Extract<ModelEvent, { type: T }>
+
+/** The port every model client implements. */
+export interface ModelClient {
+  /** Provider id for display and logs (`openai`, `anthropic`, ...). */
+  readonly provider: string
+  stream(request: ModelRequest, options?: { signal?: AbortSignal }): AsyncIterable<ModelEvent>
+}

@@ -1,0 +1,127 @@
+// Enforces the dependency direction of ARCHITECTURE.md: which workspace package may depend on
+// (and import) which. Checked from package.json dependencies and from the import statements of
+// every non-test source file, so the picture cannot rot.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const root = join(import.meta.dirname, '..')
+
+/** Workspace packages each package may use at run time. Test files may use dev dependencies. */
+const allowed: Record<string, string[]> = {
+  '@agent/protocol': [],
+  '@agent/exec': ['@agent/protocol'],
+  '@agent/policy': ['@agent/protocol'],
+  '@agent/sandbox': ['@agent/protocol'],
+  '@agent/models': ['@agent/protocol'],
+  '@agent/mcp': ['@agent/protocol'],
+  // The hook runner runs hook commands through exec (ARCHITECTURE.md allows this one edge).
+  '@agent/plugins': ['@agent/protocol', '@agent/exec'],
+  // core declares ports and receives implementations; it never imports a leaf.
+  '@agent/core': ['@agent/protocol'],
+  // The built-in tools implement core's tool contract; core does not import them, the CLI injects them.
+  '@agent/tools': ['@agent/protocol', '@agent/core'],
+  // The UI talks to an agent only through the protocol.
+  '@agent/tui': ['@agent/protocol'],
+  // The composition root knows every concrete package.
+  '@agent/cli': ['*'],
+}
+
+interface Pkg {
+  name: string
+  dir: string
+  deps: string[]
+}
+
+function workspacePackages(): Pkg[] {
+  const out: Pkg[] = []
+  for (const group of ['packages', 'apps']) {
+    for (const entry of readdirSync(join(root, group))) {
+      const dir = join(root, group, entry)
+      let manifest: {
+        name: string
+        dependencies?: Record<string, string>
+        peerDependencies?: Record<string, string>
+      }
+      try {
+        manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      } catch {
+        continue
+      }
+      const deps = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })
+      out.push({ name: manifest.name, dir, deps })
+    }
+  }
+  return out
+}
+
+function sourceFiles(dir: string): string[] {
+  const files: string[] = []
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d)) {
+      if (entry === 'node_modules' || entry === 'dist') continue
+      const p = join(d, entry)
+      if (statSync(p).isDirectory()) walk(p)
+      else if (/\.(ts|tsx|mts)$/.test(entry) && !/\.test\.tsx?$/.test(entry) && !p.includes('/test/'))
+        files.push(p)
+    }
+  }
+  walk(join(dir, 'src'))
+  return files
+}
+
+const importRe =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
+
+function workspaceImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  const found: string[] = []
+  for (const m of text.matchAll(importRe)) {
+    const spec = m[1] ?? m[2] ?? ''
+    const match = /^(@agent\/[^/]+)/.exec(spec)
+    if (match?.[1]) found.push(match[1])
+  }
+  return found
+}
+
+const packages = workspacePackages()
+const isAllowed = (from: string, to: string) => {
+  const rule = allowed[from]
+  return rule !== undefined && (rule.includes('*') || rule.includes(to))
+}
+
+describe('dependency direction (ARCHITECTURE.md)', () => {
+  it('knows every workspace package', () => {
+    for (const pkg of packages)
+      expect(Object.keys(allowed), `add ${pkg.name} to the rules`).toContain(pkg.name)
+  })
+
+  for (const pkg of packages) {
+    it(`${pkg.name}: package.json depends only on allowed workspace packages`, () => {
+      const bad = pkg.deps.filter((d) => d.startsWith('@agent/') && !isAllowed(pkg.name, d))
+      expect(bad, `${pkg.name} must not depend on ${bad.join(', ')}`).toEqual([])
+    })
+
+    it(`${pkg.name}: source files import only allowed workspace packages`, () => {
+      const bad: string[] = []
+      for (const file of sourceFiles(pkg.dir)) {
+        for (const target of workspaceImports(file)) {
+          if (target !== pkg.name && !isAllowed(pkg.name, target))
+            bad.push(`${relative(root, file)} imports ${target}`)
+        }
+      }
+      expect(bad).toEqual([])
+    })
+  }
+
+  it('detects a forbidden import (self-check of the scanner)', () => {
+    expect(isAllowed('@agent/core', '@agent/exec')).toBe(false)
+    const sample =
+      "import { x } from '@agent/exec'\nexport * from '@agent/sandbox/linux'\nconst m = await import('@agent/models')"
+    expect([...sample.matchAll(importRe)].map((m) => m[1] ?? m[2])).toEqual([
+      '@agent/exec',
+      '@agent/sandbox/linux',
+      '@agent/models',
+    ])
+  })
+})

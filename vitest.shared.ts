@@ -1,0 +1,17 @@
+// Test settings shared by every package: resolve workspace packages to their TypeScript
+// sources (the `source` export condition), so tests never depend on a stale build.
+import { defaultServerConditions } from 'vite'
+import type { ViteUserConfig } from 'vitest/config'
+
+export const sharedTestConfig: ViteUserConfig = {
+  resolve: { conditions: ['source', ...defaultServerConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // The machines are small and noisy: keep the worker count low and retry nothing.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+}
