@@ -1,0 +1,70 @@
+// The contract between the agent and a tool: what a tool declares (name, schema, whether it only
+// reads) and what it may ask of the agent while it runs (run a command through the orchestrator,
+// ask approval for a patch, emit events). Built-in toolsets (`@agent/tools`) and embedders
+// implement `ToolDefinition`; core's router and orchestrator call it.
+import type { ContentPart, EventMsg, FileChange, SandboxPolicy } from '@agent/protocol'
+import type { z } from 'zod'
+import type { ProcessSessions, RunResult } from '../ports/runner.js'
+
+/** What the model gets back from a tool. */
+export interface ToolOutput {
+  output: string | ContentPart[]
+  isError?: boolean
+}
+
+export interface ExecRequest {
+  command: string[]
+  /** Defaults to the turn's cwd; relative paths resolve against it. */
+  cwd?: string
+  timeoutMs?: number
+  /** The model asked to run outside the sandbox (Codex `with_escalated_permissions`); needs approval. */
+  escalate?: boolean
+  /** The model's reason for the command or the escalation, shown in approval prompts. */
+  justification?: string
+  stdin?: string
+}
+
+/** The result of a command run through the orchestrator (policy → approval → sandbox → exec). */
+export type ExecOutcome =
+  | { status: 'completed'; result: RunResult; sandboxed: boolean; formatted: string }
+  /** Refused by policy or by the user; `reason` is for the model. */
+  | { status: 'rejected'; reason: string }
+
+export interface PatchApprovalRequest {
+  changes: Record<string, FileChange>
+  reason?: string
+  /** Writable root the change needs, when it is outside the sandbox's writable roots. */
+  grantRoot?: string
+}
+
+export interface ToolContext {
+  callId: string
+  toolName: string
+  sessionId: string
+  turnId: string
+  /** The turn's working directory (absolute). */
+  cwd: string
+  sandboxPolicy: SandboxPolicy
+  signal: AbortSignal
+  /** Runs a command the way every model-requested command runs: emits exec_command_* events. */
+  exec(request: ExecRequest): Promise<ExecOutcome>
+  /** Asks for approval of file changes when the approval policy and sandbox require it. */
+  approvePatch(request: PatchApprovalRequest): Promise<{ approved: boolean; reason?: string }>
+  /** Interactive processes, already confined by the session's sandbox. */
+  processes: ProcessSessions
+  emit(msg: EventMsg): void
+  /** Per-session scratch state shared by the tools of one session (e.g. which files were read). */
+  sessionState: Map<string, unknown>
+}
+
+export interface ToolDefinition<Args = unknown> {
+  name: string
+  description: string
+  /** Validates the arguments; a failure is returned to the model as an error result. */
+  parameters: z.ZodType<Args>
+  /** JSON Schema sent to the model; generated from `parameters` when absent. */
+  jsonSchema?: Record<string, unknown>
+  /** Read-only calls of one model response may run in parallel; others run alone. */
+  readOnly: boolean | ((args: Args) => boolean)
+  handle(args: Args, context: ToolContext): Promise<ToolOutput>
+}
