@@ -19,8 +19,9 @@ const allowed: Record<string, string[]> = {
   '@agent/plugins': ['@agent/protocol', '@agent/exec'],
   // core declares ports and receives implementations; it never imports a leaf.
   '@agent/core': ['@agent/protocol'],
-  // The built-in tools implement core's tool contract; core does not import them, the CLI injects them.
-  '@agent/tools': ['@agent/protocol', '@agent/core'],
+  // The built-in tools implement core's tool contract (types from core); core does not import
+  // them, the CLI injects them. They may run helper processes (ripgrep, git) through exec.
+  '@agent/tools': ['@agent/protocol', '@agent/core', '@agent/exec'],
   // The UI talks to an agent only through the protocol.
   '@agent/tui': ['@agent/protocol'],
   // The composition root knows every concrete package.
