@@ -6,6 +6,7 @@ import { ResponseItem } from './items.js'
 import { ModelEvent, ModelRequest } from './model.js'
 import { Submission } from './ops.js'
 import { RolloutLine } from './rollout.js'
+import { ThreadEvent } from './thread-events.js'
 
 /** The schemas published as JSON Schema, by file name (without `.schema.json`). */
 export const publicSchemas = {
@@ -15,6 +16,7 @@ export const publicSchemas = {
   'rollout-line': RolloutLine,
   'model-request': ModelRequest,
   'model-event': ModelEvent,
+  'thread-event': ThreadEvent,
 } as const
 
 /** JSON Schema (draft 2020-12) of one public message; `io: 'input'` describes what parses. */
