@@ -6,13 +6,15 @@ export type { HookEventName, HookInput, HookOutcome, HookRunner } from './ports/
 export type { CommandPolicy, PolicyDecision, PolicyVerdict } from './ports/policy.js'
 export type { CommandRunner, ProcessSessions, RunRequest, RunResult } from './ports/runner.js'
 export type { Sandbox, WrappedCommand } from './ports/sandbox.js'
-export type { WorkspaceSnapshot, WorkspaceTracker } from './ports/workspace.js'
 export type { ProvidedTool, ProvidedToolResult, ToolProvider } from './ports/tool-provider.js'
+export type { WorkspaceSnapshot, WorkspaceTracker } from './ports/workspace.js'
 export type {
   ExecOutcome,
   ExecRequest,
+  PatchApproval,
   PatchApprovalRequest,
   ToolContext,
   ToolDefinition,
   ToolOutput,
 } from './tools/contract.js'
+export { ToolRejectedError } from './tools/errors.js'

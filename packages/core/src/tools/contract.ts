@@ -2,7 +2,7 @@
 // reads) and what it may ask of the agent while it runs (run a command through the orchestrator,
 // ask approval for a patch, emit events). Built-in toolsets (`@agent/tools`) and embedders
 // implement `ToolDefinition`; core's router and orchestrator call it.
-import type { ContentPart, EventMsg, FileChange, SandboxPolicy } from '@agent/protocol'
+import type { ApprovalPolicy, ContentPart, EventMsg, FileChange, SandboxPolicy } from '@agent/protocol'
 import type { z } from 'zod'
 import type { ProcessSessions, RunResult } from '../ports/runner.js'
 
@@ -37,6 +37,14 @@ export interface PatchApprovalRequest {
   grantRoot?: string
 }
 
+export interface PatchApproval {
+  approved: boolean
+  /** Why it was refused (for the model), or why it was allowed. */
+  reason?: string
+  /** True when no one was asked (the policy and sandbox allow the write). For `patch_apply_begin`. */
+  autoApproved?: boolean
+}
+
 export interface ToolContext {
   callId: string
   toolName: string
@@ -45,12 +53,18 @@ export interface ToolContext {
   /** The turn's working directory (absolute). */
   cwd: string
   sandboxPolicy: SandboxPolicy
+  /** The turn's approval policy (e.g. to refuse an escalation the policy does not allow). */
+  approvalPolicy: ApprovalPolicy
   signal: AbortSignal
   /** Runs a command the way every model-requested command runs: emits exec_command_* events. */
   exec(request: ExecRequest): Promise<ExecOutcome>
   /** Asks for approval of file changes when the approval policy and sandbox require it. */
-  approvePatch(request: PatchApprovalRequest): Promise<{ approved: boolean; reason?: string }>
-  /** Interactive processes, already confined by the session's sandbox. */
+  approvePatch(request: PatchApprovalRequest): Promise<PatchApproval>
+  /**
+   * Interactive processes. `start` goes through the same policy → approval path as `exec` and
+   * runs the process confined by the turn's sandbox; a refused start rejects with a
+   * `ToolRejectedError` (`error.name === 'ToolRejectedError'`) whose message is for the model.
+   */
   processes: ProcessSessions
   emit(msg: EventMsg): void
   /** Per-session scratch state shared by the tools of one session (e.g. which files were read). */
@@ -67,4 +81,9 @@ export interface ToolDefinition<Args = unknown> {
   /** Read-only calls of one model response may run in parallel; others run alone. */
   readOnly: boolean | ((args: Args) => boolean)
   handle(args: Args, context: ToolContext): Promise<ToolOutput>
+  /**
+   * How the call is shown when a PreToolUse hook answers `ask` before the tool runs (e.g. the
+   * shell command). Defaults to `[name, JSON of the arguments]`.
+   */
+  describeForApproval?(args: Args): string[]
 }
