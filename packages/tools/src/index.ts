@@ -1,2 +1,20 @@
-// @agent/tools — no code yet: see README.md. This package exports nothing until its issue lands.
-export {}
+// @agent/tools — the built-in tools of the agent runtime: the Codex toolset, the Claude toolset,
+// the apply_patch engine (also `agent apply-patch`) and the workspace tracker behind turn diffs
+// and undo.
+export type { AffectedPaths, ApplyOutcome, PlannedChange } from './apply-patch/apply.js'
+export {
+  applyChunks,
+  applyHunksInOrder,
+  commitPlanned,
+  formatSummary,
+  PatchApplyError,
+  planPatch,
+  toFileChanges,
+} from './apply-patch/apply.js'
+export type { ApplyPatchCliOptions } from './apply-patch/cli.js'
+export { runApplyPatchCli } from './apply-patch/cli.js'
+export type { ApplyPatchInvocation } from './apply-patch/invocation.js'
+export { IMPLICIT_INVOCATION_MESSAGE, parseApplyPatchInvocation } from './apply-patch/invocation.js'
+export type { ParsedPatch, PatchHunk, UpdateChunk } from './apply-patch/parser.js'
+export { PatchParseError, parsePatch } from './apply-patch/parser.js'
+export { seekSequence } from './apply-patch/seek-sequence.js'
