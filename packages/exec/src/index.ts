@@ -1,2 +1,30 @@
-// @agent/exec — no code yet: see README.md. This package exports nothing until its issue lands.
-export {}
+// @agent/exec: run processes the way a coding agent needs them run.
+export { DEFAULT_MAX_CAPTURE_BYTES, HeadTailCapture } from './capture.js'
+export {
+  type BuildChildEnvOptions,
+  buildChildEnv,
+  CORE_ENV_VARS,
+  DEFAULT_SECRET_PATTERNS,
+  EnvPolicyError,
+  NON_INTERACTIVE_ENV,
+  parseShellEnvironmentPolicy,
+  ShellEnvironmentPolicy,
+  type ShellEnvironmentPolicyInput,
+} from './env-policy.js'
+export {
+  countLines,
+  DEFAULT_MODEL_OUTPUT_BYTES,
+  type FormatForModelOptions,
+  type FormattableResult,
+  formatForModel,
+  truncateMiddle,
+} from './format.js'
+export { collectProcessTree, type KillTreeResult, killProcessTree } from './process-tree.js'
+export {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_MAX_OUTPUT_DELTAS,
+  runCommand,
+  TIMEOUT_EXIT_CODE,
+} from './run-command.js'
+export type { ExtraFd, OutputChunk, RunCommandOptions, RunCommandResult, RunErrorKind } from './types.js'

@@ -1,0 +1,282 @@
+// Run one process to completion the way an agent needs it: bounded capture, streaming, timeout
+// and abort that kill the whole tree, and start failures returned as results instead of thrown.
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { constants as osConstants } from 'node:os'
+import { resolve as resolvePath } from 'node:path'
+import type { Readable, Writable } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
+import { DEFAULT_MAX_CAPTURE_BYTES, HeadTailCapture } from './capture.js'
+import { collectProcessTree, killProcessTree } from './process-tree.js'
+import type { RunCommandOptions, RunCommandResult, RunErrorKind } from './types.js'
+
+export const DEFAULT_KILL_GRACE_MS = 1000
+export const DEFAULT_DRAIN_TIMEOUT_MS = 250
+export const DEFAULT_MAX_OUTPUT_DELTAS = 10_000
+/** Conventional exit code of a command stopped by its time limit (as `timeout(1)` uses). */
+export const TIMEOUT_EXIT_CODE = 124
+
+const EXIT_CODE_FOR_KIND: Record<RunErrorKind, number> = {
+  invalid_request: 2,
+  command_not_found: 127,
+  permission_denied: 126,
+  spawn_failed: 126,
+  bad_cwd: 125,
+  aborted_before_start: 130,
+}
+
+function failed(kind: RunErrorKind, error: string, startedAt: number): RunCommandResult {
+  return {
+    exitCode: EXIT_CODE_FOR_KIND[kind],
+    signal: null,
+    stdout: '',
+    stderr: '',
+    aggregatedOutput: '',
+    durationMs: Math.round(performance.now() - startedAt),
+    timedOut: false,
+    aborted: kind === 'aborted_before_start',
+    truncated: false,
+    error,
+    errorKind: kind,
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    droppedDeltas: 0,
+  }
+}
+
+function validateRequest(options: RunCommandOptions): string | undefined {
+  if (!Array.isArray(options.argv) || options.argv.length === 0 || !options.argv[0]) {
+    return 'argv is empty: pass at least the program name, e.g. ["ls", "-la"]'
+  }
+  if (options.argv.some((arg) => typeof arg !== 'string')) return 'argv must contain only strings'
+  if (typeof options.cwd !== 'string' || options.cwd === '') return 'cwd is required: pass a directory path'
+  const seen = new Set<number>()
+  for (const extra of options.extraFds ?? []) {
+    if (!Number.isInteger(extra.fd) || extra.fd < 3) {
+      return `extraFds: fd ${extra.fd} is not allowed; use 3 or more (0-2 are stdin, stdout, stderr)`
+    }
+    if (seen.has(extra.fd)) return `extraFds: fd ${extra.fd} is given twice`
+    seen.add(extra.fd)
+  }
+  return undefined
+}
+
+function checkCwd(cwd: string): { kind: RunErrorKind; message: string } | undefined {
+  try {
+    if (!statSync(cwd).isDirectory()) return { kind: 'bad_cwd', message: `not a directory: ${cwd}` }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES') return { kind: 'bad_cwd', message: `permission denied for directory: ${cwd}` }
+    return { kind: 'bad_cwd', message: `no such directory: ${cwd}` }
+  }
+  return undefined
+}
+
+function describeSpawnError(
+  error: NodeJS.ErrnoException,
+  program: string,
+): { kind: RunErrorKind; message: string } {
+  switch (error.code) {
+    case 'ENOENT':
+      return { kind: 'command_not_found', message: `command not found: ${program}` }
+    case 'EACCES':
+    case 'EPERM':
+      return { kind: 'permission_denied', message: `permission denied: ${program} (is it executable?)` }
+    case 'ENOEXEC':
+      return { kind: 'spawn_failed', message: `cannot execute ${program}: not a valid executable format` }
+    default:
+      return { kind: 'spawn_failed', message: `could not start ${program}: ${error.message}` }
+  }
+}
+
+/** Resolves once the child has started, or with the error that kept it from starting. */
+function waitForSpawn(child: ChildProcess): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((resolve) => {
+    child.once('spawn', () => resolve(undefined))
+    child.once('error', (error) => resolve(error as NodeJS.ErrnoException))
+  })
+}
+
+function streamClosed(stream: Readable | null | undefined): Promise<void> {
+  if (!stream || stream.destroyed || stream.readableEnded) return Promise.resolve()
+  return new Promise((resolve) => stream.once('close', () => resolve()))
+}
+
+function delay(ms: number): Promise<'timeout'> {
+  return new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref())
+}
+
+/** True when the command left anything running behind (cheap check first: its process group). */
+function hasLeftovers(pid: number, pipesClosed: boolean): boolean {
+  try {
+    process.kill(-pid, 0)
+    return true
+  } catch {
+    // No process is left in the group. Ones that moved to another group still share the session;
+    // only look for them (a /proc scan) when something still holds our pipes.
+  }
+  return !pipesClosed && collectProcessTree(pid).length > 0
+}
+
+/**
+ * Run `argv` in `cwd` and resolve with its captured output and how it ended. Never rejects for a
+ * process failure: a missing program, bad directory or permission problem comes back as a
+ * result with `error` and the conventional exit code.
+ */
+export async function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
+  const startedAt = performance.now()
+  const invalid = validateRequest(options)
+  if (invalid) return failed('invalid_request', invalid, startedAt)
+  if (options.signal?.aborted)
+    return failed('aborted_before_start', 'aborted before the command started', startedAt)
+  const cwd = resolvePath(options.cwd)
+  const badCwd = checkCwd(cwd)
+  if (badCwd) return failed(badCwd.kind, badCwd.message, startedAt)
+
+  const program = options.argv[0]!
+  const extraFds = options.extraFds ?? []
+  const stdio: StdioOptions = [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
+  for (const extra of extraFds) {
+    while (stdio.length < extra.fd) stdio.push('ignore')
+    stdio[extra.fd] = 'pipe'
+  }
+
+  let child: ChildProcess
+  try {
+    child = spawn(program, options.argv.slice(1), {
+      cwd,
+      env: options.env ?? process.env,
+      stdio,
+      // A new session and process group per command: the tree can then be signalled as a whole.
+      detached: true,
+      windowsHide: true,
+    })
+  } catch (error) {
+    // Synchronous failures are bad arguments (e.g. a NUL byte in argv or env).
+    return failed('invalid_request', `invalid command: ${(error as Error).message}`, startedAt)
+  }
+  const spawnError = await waitForSpawn(child)
+  if (spawnError || child.pid === undefined) {
+    const described = describeSpawnError(spawnError ?? new Error('no pid'), program)
+    return failed(described.kind, described.message, startedAt)
+  }
+  const pid = child.pid
+
+  const maxCapture = options.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES
+  const stdoutCapture = new HeadTailCapture(maxCapture)
+  const stderrCapture = new HeadTailCapture(maxCapture)
+  const aggregated = new HeadTailCapture(maxCapture)
+  const maxDeltas = options.maxOutputDeltas ?? DEFAULT_MAX_OUTPUT_DELTAS
+  let deltas = 0
+  let droppedDeltas = 0
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') }
+  const emit = (stream: 'stdout' | 'stderr', data: string) => {
+    if (!options.onOutput || data === '') return
+    if (deltas >= maxDeltas) {
+      droppedDeltas++
+      return
+    }
+    deltas++
+    try {
+      options.onOutput({ stream, data })
+    } catch {
+      // A failing observer must not break the run or lose the captured output.
+    }
+  }
+  const attach = (stream: Readable | null, name: 'stdout' | 'stderr', capture: HeadTailCapture) => {
+    stream?.on('data', (chunk: Buffer) => {
+      capture.push(chunk)
+      aggregated.push(chunk)
+      if (options.onOutput) emit(name, decoders[name].write(chunk))
+    })
+    stream?.on('error', () => {
+      // EIO/ECONNRESET on a pipe means the writer is gone; the close that follows ends the capture.
+    })
+  }
+  attach(child.stdout, 'stdout', stdoutCapture)
+  attach(child.stderr, 'stderr', stderrCapture)
+
+  if (options.stdin !== undefined && child.stdin) {
+    child.stdin.on('error', () => {
+      // EPIPE: the command exited without reading all of its input, which is its right.
+    })
+    child.stdin.end(options.stdin)
+  }
+  for (const extra of extraFds) {
+    const stream = child.stdio[extra.fd] as Writable | null
+    stream?.on('error', () => {
+      // The child closed the descriptor early; nothing to report.
+    })
+    stream?.end(Buffer.from(extra.data))
+  }
+
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }))
+  })
+  const pipesClosed = Promise.all([streamClosed(child.stdout), streamClosed(child.stderr)]).then(
+    () => 'closed' as const,
+  )
+  let pipesAreClosed = false
+  void pipesClosed.then(() => {
+    pipesAreClosed = true
+  })
+
+  const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS
+  let timedOut = false
+  let aborted = false
+  let killing: Promise<unknown> | undefined
+  const killTree = () => {
+    killing ??= killProcessTree(pid, { graceMs: killGraceMs })
+    return killing
+  }
+  const timer =
+    options.timeoutMs !== undefined && options.timeoutMs >= 0
+      ? setTimeout(() => {
+          timedOut = true
+          void killTree()
+        }, options.timeoutMs)
+      : undefined
+  const onAbort = () => {
+    if (timedOut) return
+    aborted = true
+    void killTree()
+  }
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+
+  const exit = await exited
+  if (timer) clearTimeout(timer)
+  options.signal?.removeEventListener('abort', onAbort)
+  if (killing) await killing
+
+  // The main process is gone. Background processes may still hold the pipes: read what they
+  // write for a short while, then kill them and close the pipes, so nothing can hang the caller.
+  const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
+  if (!pipesAreClosed) await Promise.race([pipesClosed, delay(drainTimeoutMs)])
+  if (hasLeftovers(pid, pipesAreClosed)) {
+    await killProcessTree(pid, { graceMs: killGraceMs })
+    // Their death closes the pipes unless a holder escaped the tree; do not wait on that long.
+    if (!pipesAreClosed) await Promise.race([pipesClosed, delay(Math.min(drainTimeoutMs, 100))])
+  }
+  for (const stream of child.stdio) stream?.destroy()
+
+  emit('stdout', decoders.stdout.end())
+  emit('stderr', decoders.stderr.end())
+
+  const signalNumber = exit.signal ? (osConstants.signals[exit.signal] ?? 0) : 0
+  const exitCode = timedOut ? TIMEOUT_EXIT_CODE : (exit.code ?? 128 + signalNumber)
+  return {
+    exitCode,
+    signal: exit.signal,
+    stdout: stdoutCapture.text(),
+    stderr: stderrCapture.text(),
+    aggregatedOutput: aggregated.text(),
+    durationMs: Math.round(performance.now() - startedAt),
+    timedOut,
+    aborted,
+    truncated: stdoutCapture.truncated || stderrCapture.truncated,
+    pid,
+    stdoutBytes: stdoutCapture.totalBytes,
+    stderrBytes: stderrCapture.totalBytes,
+    droppedDeltas,
+  }
+}
