@@ -1,2 +1,13 @@
-// @agent/sandbox — no code yet: see README.md. This package exports nothing until its issue lands.
-export {}
+// @agent/sandbox: confine a command to a SandboxPolicy — bubblewrap + seccomp on Linux,
+// Seatbelt on macOS — failing closed when the machine cannot.
+
+export { isLikelySandboxDenial } from './denial.js'
+export { type DetectOptions, detectSandbox, type SandboxBackend, type SandboxSupport } from './detect.js'
+export { SandboxError, type SandboxErrorKind } from './errors.js'
+export { DEFAULT_PROTECTED_NAMES, type MountPlan, planMounts } from './mounts.js'
+export { createSandbox, type SandboxOptions, SECCOMP_FD, wrapCommand } from './sandbox.js'
+export { type SeatbeltProfile, seatbeltArgv, seatbeltProfile } from './seatbelt.js'
+export { buildSeccompFilter, DENIED_SYSCALLS, type SeccompFilterOptions } from './seccomp/filter.js'
+export { hostSeccompArch, type SeccompArch } from './seccomp/syscalls.js'
+export { spawnWrapped } from './spawn.js'
+export type { CommandToWrap, RunOutcome, Sandbox, WrappedCommand } from './types.js'
