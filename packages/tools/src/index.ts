@@ -18,3 +18,6 @@ export { IMPLICIT_INVOCATION_MESSAGE, parseApplyPatchInvocation } from './apply-
 export type { ParsedPatch, PatchHunk, UpdateChunk } from './apply-patch/parser.js'
 export { PatchParseError, parsePatch } from './apply-patch/parser.js'
 export { seekSequence } from './apply-patch/seek-sequence.js'
+export type { FileWorkspaceTracker, TrackedSnapshot, WorkspaceTrackerOptions } from './workspace/tracker.js'
+export { createWorkspaceTracker, WorkspaceTrackerError } from './workspace/tracker.js'
+export type { WalkLimits } from './workspace/walk-tracker.js'

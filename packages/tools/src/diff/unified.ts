@@ -1,5 +1,6 @@
 // Unified diffs in the two shapes the tools need: bare hunks for approval prompts (what Codex
 // shows for one file's update) and git-style per-file sections for the turn diff.
+import { createHash } from 'node:crypto'
 import { structuredPatch } from 'diff'
 
 function range(start: number, count: number): string {
@@ -58,6 +59,10 @@ export function gitFileDiff(before: FileSide | undefined, after: FileSide | unde
       if (same) return header
     }
   }
+  const oldId = before ? blobId(before.content) : '0000000'
+  const newId = after ? blobId(after.content) : '0000000'
+  const keptMode = before && after && before.mode === after.mode ? ` ${before.mode}` : ''
+  header += `index ${oldId}..${newId}${keptMode}\n`
   const oldName = before ? quotePath('a/', before.path) : '/dev/null'
   const newName = after ? quotePath('b/', after.path) : '/dev/null'
   const oldBytes = before?.content ?? new Uint8Array()
@@ -68,6 +73,14 @@ export function gitFileDiff(before: FileSide | undefined, after: FileSide | unde
   const hunks = unifiedHunks(Buffer.from(oldBytes).toString('utf8'), Buffer.from(newBytes).toString('utf8'))
   if (hunks === '') return header
   return `${header}--- ${oldName}\n+++ ${newName}\n${hunks}`
+}
+
+/** The abbreviated git blob id of some content, as in `index abc1234..def5678` lines. */
+function blobId(content: Uint8Array): string {
+  const hash = createHash('sha1')
+  hash.update(`blob ${content.length}\0`)
+  hash.update(content)
+  return hash.digest('hex').slice(0, 7)
 }
 
 /** Rough line-based similarity, for the `similarity index` line of a rename with edits. */

@@ -1,0 +1,82 @@
+// Runs the helper programs the tools use themselves (git for snapshots, ripgrep for Grep) —
+// never model-requested commands, which go through the orchestrator (`ToolContext.exec`).
+import { spawn } from 'node:child_process'
+
+export interface HelperResult {
+  code: number
+  stdout: Buffer
+  stderr: string
+}
+
+export class HelperError extends Error {
+  readonly kind: 'not_found' | 'failed'
+  constructor(kind: 'not_found' | 'failed', message: string) {
+    super(message)
+    this.name = 'HelperError'
+    this.kind = kind
+  }
+}
+
+export interface HelperOptions {
+  cwd: string
+  env?: NodeJS.ProcessEnv
+  input?: string | Buffer
+  signal?: AbortSignal
+  /** Output beyond this many bytes is dropped and `truncated` set (default 64 MiB). */
+  maxBytes?: number
+}
+
+/** Runs `argv` to completion. Rejects with `HelperError('not_found')` when the program is missing. */
+export function runHelper(
+  argv: string[],
+  options: HelperOptions,
+): Promise<HelperResult & { truncated: boolean }> {
+  const [program, ...args] = argv
+  if (!program) return Promise.reject(new HelperError('failed', 'runHelper: empty argv'))
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      signal: options.signal,
+    })
+    const out: Buffer[] = []
+    let size = 0
+    let truncated = false
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (size + chunk.length > maxBytes) {
+        truncated = true
+        const room = maxBytes - size
+        if (room > 0) out.push(chunk.subarray(0, room))
+        size = maxBytes
+        return
+      }
+      out.push(chunk)
+      size += chunk.length
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8')
+    })
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        reject(new HelperError('not_found', `${program} was not found on PATH`))
+      } else {
+        reject(new HelperError('failed', `${program}: ${error.message}`))
+      }
+    })
+    child.on('close', (code, signal) => {
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out),
+        stderr,
+        truncated,
+      })
+    })
+    child.stdin.on('error', () => {
+      // The program may exit before reading its input; its exit status tells what happened.
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}

@@ -1,0 +1,149 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createWorkspaceTracker } from './tracker.js'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tools-tracker-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+function git(...args: string[]) {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8' })
+}
+
+function sh(script: string) {
+  execFileSync('bash', ['-c', script], { cwd: dir })
+}
+
+async function seed() {
+  await writeFile(join(dir, 'keep.txt'), 'keep\n')
+  await writeFile(join(dir, 'edit.txt'), 'one\ntwo\nthree\n')
+  await writeFile(join(dir, 'doomed.txt'), 'bye\n')
+  await writeFile(join(dir, 'move-me.txt'), 'moving content\nline 2\nline 3\n')
+  await writeFile(join(dir, '.gitignore'), 'ignored/\n*.log\n')
+  await mkdir(join(dir, 'ignored'))
+  await writeFile(join(dir, 'ignored', 'x.txt'), 'not tracked\n')
+  await writeFile(join(dir, 'blob.bin'), Buffer.from([0, 1, 2, 3]))
+}
+
+async function mutate() {
+  // What shell commands do, not only patches: edit, rm, create, mv, binary change, chmod.
+  sh(
+    "sed -i 's/two/TWO/' edit.txt && rm doomed.txt && mkdir -p new/dir && echo fresh > new/dir/file.txt && mv move-me.txt moved.txt && printf '\\0\\5' > blob.bin && echo noise > debug.log && echo also > ignored/y.txt",
+  )
+  await chmod(join(dir, 'keep.txt'), 0o755)
+}
+
+for (const mode of ['git', 'walk'] as const) {
+  describe(`workspace tracker (${mode})`, () => {
+    beforeEach(async () => {
+      await seed()
+      if (mode === 'git') {
+        git('init', '-q')
+        git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '.')
+        git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'seed')
+        // An uncommitted change before the turn must not show up in the turn's diff.
+        await writeFile(join(dir, 'keep.txt'), 'keep\nlocal change\n')
+      }
+    })
+
+    it('diffs everything shell commands changed, including binaries and renames', async () => {
+      const tracker = createWorkspaceTracker({ mode })
+      const snapshot = await tracker.snapshot(dir)
+      expect(await tracker.diff(snapshot)).toBe('')
+      await mutate()
+      const diff = await tracker.diff(snapshot)
+      expect(diff).toContain('diff --git a/edit.txt b/edit.txt')
+      expect(diff).toContain('-two\n+TWO\n')
+      expect(diff).toContain('diff --git a/doomed.txt b/doomed.txt\ndeleted file mode 100644')
+      expect(diff).toContain('diff --git a/new/dir/file.txt b/new/dir/file.txt\nnew file mode 100644')
+      expect(diff).toContain('+fresh\n')
+      expect(diff).toContain('rename from move-me.txt\nrename to moved.txt')
+      expect(diff).toContain('Binary files a/blob.bin and b/blob.bin differ')
+      expect(diff).toContain('old mode 100644\nnew mode 100755')
+      expect(diff).not.toContain('local change')
+      expect(diff).not.toContain('debug.log')
+      expect(diff).not.toContain('ignored/')
+      await tracker.release?.(snapshot)
+    })
+
+    it('undo restores files a shell rm deleted, and removes what the turn created', async () => {
+      const tracker = createWorkspaceTracker({ mode })
+      const before = await readFile(join(dir, 'keep.txt'), 'utf8')
+      const snapshot = await tracker.snapshot(dir)
+      await mutate()
+      sh('rm -rf new')
+      await mkdir(join(dir, 'made', 'deep'), { recursive: true })
+      await writeFile(join(dir, 'made', 'deep', 'n.txt'), 'n\n')
+      await rename(join(dir, 'keep.txt'), join(dir, 'kept.txt'))
+      const { restored } = await tracker.restore(snapshot)
+      expect(restored).toEqual(
+        expect.arrayContaining([
+          'doomed.txt',
+          'edit.txt',
+          'move-me.txt',
+          'moved.txt',
+          'blob.bin',
+          'keep.txt',
+        ]),
+      )
+      expect(await readFile(join(dir, 'doomed.txt'), 'utf8')).toBe('bye\n')
+      expect(await readFile(join(dir, 'edit.txt'), 'utf8')).toBe('one\ntwo\nthree\n')
+      expect(await readFile(join(dir, 'move-me.txt'), 'utf8')).toBe('moving content\nline 2\nline 3\n')
+      expect(await readFile(join(dir, 'keep.txt'), 'utf8')).toBe(before)
+      expect([...(await readFile(join(dir, 'blob.bin')))]).toEqual([0, 1, 2, 3])
+      expect(existsSync(join(dir, 'moved.txt'))).toBe(false)
+      expect(existsSync(join(dir, 'kept.txt'))).toBe(false)
+      expect(existsSync(join(dir, 'made'))).toBe(false)
+      // Ignored files are not the tracker's business: they stay as the turn left them.
+      expect(existsSync(join(dir, 'debug.log'))).toBe(true)
+      expect(await tracker.diff(snapshot)).toBe('')
+    })
+  })
+}
+
+describe('createWorkspaceTracker', () => {
+  it('picks git inside a repository and the walk elsewhere', async () => {
+    const tracker = createWorkspaceTracker()
+    expect((await tracker.snapshot(dir)).kind).toBe('walk')
+    git('init', '-q')
+    expect((await tracker.snapshot(dir)).kind).toBe('git')
+  })
+
+  it('scopes a git snapshot to the cwd inside the repository', async () => {
+    git('init', '-q')
+    await mkdir(join(dir, 'sub'))
+    const tracker = createWorkspaceTracker()
+    const snapshot = await tracker.snapshot(join(dir, 'sub'))
+    await writeFile(join(dir, 'outside.txt'), 'x\n')
+    await writeFile(join(dir, 'sub', 'inside.txt'), 'y\n')
+    const diff = await tracker.diff(snapshot)
+    expect(diff).toContain('b/inside.txt')
+    expect(diff).not.toContain('outside.txt')
+  })
+
+  it('refuses unknown snapshots and git mode outside a repository', async () => {
+    const tracker = createWorkspaceTracker()
+    await expect(tracker.diff({ id: 'nope', cwd: dir })).rejects.toThrow('unknown to this tracker')
+    await expect(createWorkspaceTracker({ mode: 'git' }).snapshot(dir)).rejects.toThrow(
+      'not inside a git work tree',
+    )
+  })
+
+  it('keeps walk snapshots within the file-count limit and says so', async () => {
+    for (let i = 0; i < 5; i++) await writeFile(join(dir, `f${i}.txt`), `${i}\n`)
+    const tracker = createWorkspaceTracker({ mode: 'walk', walkLimits: { maxFiles: 3 } })
+    const snapshot = await tracker.snapshot(dir)
+    await writeFile(join(dir, 'f0.txt'), 'changed\n')
+    const diff = await tracker.diff(snapshot)
+    expect(diff).toContain('+changed')
+    expect(diff).toContain('larger than the tracker limits')
+  })
+})
