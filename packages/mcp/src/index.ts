@@ -1,2 +1,26 @@
-// @agent/mcp — no code yet: see README.md. This package exports nothing until its issue lands.
-export {}
+// @agent/mcp: the MCP client connection manager (other people's MCP servers as the agent's tools)
+// and the agent as an MCP server. Implements core's `ToolProvider` port structurally.
+export type { ClientIdentity, ServerRequestHandlers } from './client/connection.js'
+export {
+  createMcpManager,
+  McpConnectionManager,
+  type McpManagerOptions,
+  type McpProvidedTool,
+  type McpToolResult,
+} from './client/manager.js'
+export { RESOURCE_TOOL_NAMES } from './client/resources.js'
+export { describeServers, formatStatusTable, type ServerStatus } from './client/status.js'
+export {
+  DEFAULT_STARTUP_TIMEOUT_SEC,
+  DEFAULT_TOOL_TIMEOUT_SEC,
+  McpServerConfig,
+  type McpTransportKind,
+  parseMcpServerConfig,
+  parseMcpServers,
+  transportOf,
+} from './config.js'
+export { contentBlockToParts, toolResultToParts } from './content.js'
+export { AgentMcpError, type McpErrorKind } from './errors.js'
+export { type Environment, expandEnvVars, expandServerConfig } from './expand.js'
+export { parseMcpJson } from './mcp-json.js'
+export { MAX_TOOL_NAME_LENGTH, qualifiedToolName, ToolNamer } from './tool-names.js'

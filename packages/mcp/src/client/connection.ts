@@ -1,0 +1,322 @@
+// One MCP server as the manager sees it: connect (spawn or dial, initialise, list tools) under a
+// start-up timeout, call tools with a timeout and cancellation, notice when the server goes away,
+// and reconnect on demand. The SDK is imported lazily so that an agent without MCP servers never
+// loads it.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
+import type {
+  CallToolResult,
+  CreateMessageRequest,
+  CreateMessageResult,
+  ElicitRequest,
+  ElicitResult,
+  Tool,
+} from '@modelcontextprotocol/sdk/types.js'
+import { type McpServerConfig, transportOf } from '../config.js'
+import { describeError } from '../errors.js'
+import { type Environment, expandServerConfig } from '../expand.js'
+import { StderrTail } from './stderr.js'
+
+const SSE_MODULE = '@modelcontextprotocol/sdk/client/sse.js'
+
+export interface ClientIdentity {
+  name: string
+  version: string
+}
+
+/** Requests a server may send back to the agent while it runs. */
+export interface ServerRequestHandlers {
+  /** Answer an elicitation (a form the server wants the user to fill). Absent: not offered. */
+  onElicitation?: (
+    server: string,
+    params: ElicitRequest['params'],
+    context: { signal: AbortSignal },
+  ) => Promise<ElicitResult>
+  /** Answer a sampling request (the server asks the model). Absent: not offered. */
+  onSampling?: (
+    server: string,
+    params: CreateMessageRequest['params'],
+    context: { signal: AbortSignal },
+  ) => Promise<CreateMessageResult>
+}
+
+export interface ConnectionOptions extends ServerRequestHandlers {
+  client: ClientIdentity
+  env: Environment
+  /** Working directory of stdio servers without `cwd`. */
+  cwd?: string
+  /** Receives each chunk a stdio server writes to stderr. */
+  onStderr: (server: string, chunk: string) => void
+  /** The connection was lost without `close()` being called. */
+  onDisconnect: (server: string, reason: string) => void
+}
+
+export type CallOutcome =
+  | { ok: true; result: CallToolResult }
+  | { ok: false; error: string; kind: 'timeout' | 'aborted' | 'disconnected' | 'protocol' }
+
+interface Live {
+  client: Client
+  transport: Transport
+}
+
+export class ServerConnection {
+  private live: Live | undefined
+  private closing = false
+  /** Set while a disconnect is being reported, so concurrent calls share one explanation. */
+  private lostReason: string | undefined
+  readonly stderr = new StderrTail()
+  tools: Tool[] = []
+  hasResources = false
+  serverInfo: { name: string; version: string } | undefined
+
+  constructor(
+    readonly name: string,
+    readonly config: McpServerConfig,
+    private readonly options: ConnectionOptions,
+  ) {}
+
+  get connected(): boolean {
+    return this.live !== undefined
+  }
+
+  /** Why the last connection ended, when it ended on its own. */
+  get disconnectReason(): string | undefined {
+    return this.lostReason
+  }
+
+  /**
+   * Connects and lists the tools. Rejects with a message naming the server on failure or when
+   * `timeoutMs` passes (the half-started server is shut down).
+   */
+  async connect(timeoutMs: number): Promise<void> {
+    await this.disconnect()
+    this.closing = false
+    this.lostReason = undefined
+    const attempt = this.open()
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`did not start within ${timeoutMs / 1000}s (startup_timeout_sec)`)),
+        timeoutMs,
+      )
+    })
+    try {
+      this.live = await Promise.race([attempt, timeout])
+      await Promise.race([this.refreshTools(), timeout])
+    } catch (error) {
+      // A late success of `open()` must not leak a process.
+      attempt.then((live) => live.client.close().catch(() => {})).catch(() => {})
+      await this.disconnect()
+      const tail = this.stderr.lastLines(3)
+      throw new Error(`${describeError(error)}${tail ? ` (stderr: ${tail})` : ''}`)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private async open(): Promise<Live> {
+    const config = expandServerConfig(this.config, this.options.env, `mcp_servers.${this.name}`)
+    const [{ Client }, types] = await Promise.all([
+      import('@modelcontextprotocol/sdk/client/index.js'),
+      import('@modelcontextprotocol/sdk/types.js'),
+    ])
+    const capabilities: Record<string, unknown> = {}
+    if (this.options.onElicitation) capabilities.elicitation = { form: { applyDefaults: true } }
+    if (this.options.onSampling) capabilities.sampling = {}
+    const client = new Client(this.options.client, { capabilities })
+    const { onElicitation, onSampling } = this.options
+    if (onElicitation) {
+      client.setRequestHandler(types.ElicitRequestSchema, (request, extra) =>
+        onElicitation(this.name, request.params, { signal: extra.signal }),
+      )
+    }
+    if (onSampling) {
+      client.setRequestHandler(types.CreateMessageRequestSchema, (request, extra) =>
+        onSampling(this.name, request.params, { signal: extra.signal }),
+      )
+    }
+    const transport = await this.createTransport(config)
+    client.onclose = () => {
+      if (this.live?.client !== client) return
+      this.live = undefined
+      if (!this.closing) {
+        this.lostReason =
+          transportOf(config) === 'stdio' ? 'the server process exited' : 'the connection was closed'
+        this.options.onDisconnect(this.name, this.lostReason)
+      }
+    }
+    // Transport errors (a garbage line on stdout, a dropped SSE stream) are not fatal by
+    // themselves: the SDK skips the bad message. They are logged with the server's stderr.
+    client.onerror = (error) => this.options.onStderr(this.name, `[transport] ${describeError(error)}\n`)
+    await client.connect(transport)
+    this.serverInfo = client.getServerVersion()
+    this.hasResources = client.getServerCapabilities()?.resources !== undefined
+    return { client, transport }
+  }
+
+  private async createTransport(config: McpServerConfig): Promise<Transport> {
+    const kind = transportOf(config)
+    if (kind === 'stdio') {
+      const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js')
+      const transport = new StdioClientTransport({
+        command: config.command as string,
+        args: config.args ?? [],
+        env: config.env ?? {},
+        cwd: config.cwd ?? this.options.cwd,
+        // Never `inherit`: a server's logging must not reach the user's terminal or the model.
+        stderr: 'pipe',
+      })
+      transport.stderr?.on('data', (chunk: Buffer) => {
+        const text = chunk.toString('utf8')
+        this.stderr.push(text)
+        this.options.onStderr(this.name, text)
+      })
+      return transport
+    }
+    const url = new URL(config.url as string)
+    const headers = this.httpHeaders(config)
+    if (kind === 'sse') {
+      // Imported through a variable: the SDK's sse.d.ts pulls in `eventsource-parser`, whose
+      // `source` export condition (the same name as ours) points tsc at uncompilable .ts files.
+      const { SSEClientTransport } = (await import(SSE_MODULE)) as {
+        SSEClientTransport: new (url: URL, options: Record<string, unknown>) => Transport
+      }
+      return new SSEClientTransport(url, {
+        requestInit: { headers },
+        eventSourceInit: {
+          fetch: (input: string | URL, init?: RequestInit) =>
+            fetch(input, { ...init, headers: { ...headers, ...(init?.headers as object) } }),
+        },
+      })
+    }
+    const { StreamableHTTPClientTransport } = await import(
+      '@modelcontextprotocol/sdk/client/streamableHttp.js'
+    )
+    return new StreamableHTTPClientTransport(url, { requestInit: { headers } })
+  }
+
+  private httpHeaders(config: McpServerConfig): Record<string, string> {
+    const headers: Record<string, string> = { ...config.http_headers }
+    for (const [header, variable] of Object.entries(config.env_http_headers ?? {})) {
+      const value = this.options.env[variable]
+      if (value) headers[header] = value
+    }
+    if (config.bearer_token_env_var) {
+      const token = this.options.env[config.bearer_token_env_var]
+      if (!token) {
+        throw new Error(
+          `bearer_token_env_var ${config.bearer_token_env_var} is not set: export it with the server's token`,
+        )
+      }
+      headers.Authorization = `Bearer ${token}`
+    }
+    return headers
+  }
+
+  /** Re-reads the server's tool list (all pages). */
+  async refreshTools(): Promise<void> {
+    const client = this.requireClient()
+    const capabilities = client.getServerCapabilities()
+    if (!capabilities?.tools) {
+      this.tools = []
+      return
+    }
+    const tools: Tool[] = []
+    let cursor: string | undefined
+    do {
+      const page = await client.listTools(cursor ? { cursor } : undefined)
+      tools.push(...page.tools)
+      cursor = page.nextCursor
+    } while (cursor)
+    this.tools = tools
+  }
+
+  async callTool(
+    tool: string,
+    args: Record<string, unknown> | undefined,
+    options: { signal?: AbortSignal; timeoutMs: number },
+  ): Promise<CallOutcome> {
+    const client = this.live?.client
+    if (!client) return { ok: false, kind: 'disconnected', error: this.lostReason ?? 'not connected' }
+    try {
+      const result = (await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal: options.signal,
+        timeout: options.timeoutMs,
+      })) as CallToolResult
+      return { ok: true, result }
+    } catch (error) {
+      return this.classify(error, options)
+    }
+  }
+
+  private async classify(
+    error: unknown,
+    options: { signal?: AbortSignal; timeoutMs: number },
+  ): Promise<CallOutcome> {
+    if (options.signal?.aborted) return { ok: false, kind: 'aborted', error: 'the call was cancelled' }
+    const { ErrorCode, McpError } = await import('@modelcontextprotocol/sdk/types.js')
+    if (error instanceof McpError) {
+      if (error.code === ErrorCode.RequestTimeout) {
+        return {
+          ok: false,
+          kind: 'timeout',
+          error: `no answer within ${options.timeoutMs / 1000}s (tool_timeout_sec); the request was cancelled`,
+        }
+      }
+      if (error.code === ErrorCode.ConnectionClosed || !this.live) {
+        return { ok: false, kind: 'disconnected', error: this.lostReason ?? 'the connection was closed' }
+      }
+      return { ok: false, kind: 'protocol', error: describeError(error) }
+    }
+    // Anything else is the transport failing (fetch refused, stream reset): treat the
+    // connection as lost so that the next call reconnects.
+    if (this.live) {
+      this.lostReason = describeError(error)
+      await this.disconnect()
+    }
+    return { ok: false, kind: 'disconnected', error: this.lostReason ?? describeError(error) }
+  }
+
+  async listResources(): Promise<unknown[]> {
+    const client = this.requireClient()
+    const resources: unknown[] = []
+    let cursor: string | undefined
+    do {
+      const page = await client.listResources(cursor ? { cursor } : undefined)
+      resources.push(...page.resources)
+      cursor = page.nextCursor
+    } while (cursor)
+    return resources
+  }
+
+  async listResourceTemplates(): Promise<unknown[]> {
+    const client = this.requireClient()
+    const templates: unknown[] = []
+    let cursor: string | undefined
+    do {
+      const page = await client.listResourceTemplates(cursor ? { cursor } : undefined)
+      templates.push(...page.resourceTemplates)
+      cursor = page.nextCursor
+    } while (cursor)
+    return templates
+  }
+
+  async readResource(uri: string, options: { signal?: AbortSignal; timeoutMs: number }) {
+    return this.requireClient().readResource({ uri }, { signal: options.signal, timeout: options.timeoutMs })
+  }
+
+  private requireClient(): Client {
+    if (!this.live) throw new Error(this.lostReason ?? 'not connected')
+    return this.live.client
+  }
+
+  /** Shuts the connection down (stdio: closes stdin, then SIGTERM, then SIGKILL). */
+  async disconnect(): Promise<void> {
+    const live = this.live
+    if (!live) return
+    this.closing = true
+    this.live = undefined
+    await live.client.close().catch(() => {})
+  }
+}
