@@ -1,0 +1,215 @@
+// `loadPlugins`: every source of commands, subagents, skills, hooks, MCP servers and
+// permissions, merged in one documented order. Pure data out; nothing is started or run.
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { DiagnosticSink, type PluginDiagnostic } from './diagnostics.js'
+import type { HookRegistration } from './hook-config.js'
+import type { AgentDefinition, Skill, SlashCommand } from './markdown-components.js'
+import type { ComponentOrigin, SourceScope } from './origin.js'
+import {
+  type ComponentSet,
+  emptyComponentSet,
+  findPluginDirs,
+  loadMarkdownLayout,
+  loadPluginDir,
+  type PluginInfo,
+} from './plugin-dir.js'
+import {
+  type McpServerEntry,
+  type PermissionsEntry,
+  readMcpFile,
+  readSettingsFile,
+} from './settings-files.js'
+
+export interface LoadPluginsOptions {
+  /** The project directory: `.agent/`, `.claude/` and `.mcp.json` are looked up here. */
+  cwd: string
+  /** Our user directory (`$AGENT_HOME`, by default `~/.agent`). Omit to skip it. */
+  agentHome?: string
+  /** The user's home, for `~/.claude/` and `~/.claude.json`. Defaults to `os.homedir()`; `null` skips them. */
+  home?: string | null
+  /**
+   * Plugins to load for this run (`agent --plugin-dir DIR`): each a plugin directory, or a
+   * directory of plugin directories. `$AGENT_HOME/plugins/` is always searched too.
+   */
+  pluginDirs?: string[]
+}
+
+export interface LoadedPlugins {
+  plugins: PluginInfo[]
+  commands: SlashCommand[]
+  agents: AgentDefinition[]
+  skills: Skill[]
+  hooks: HookRegistration[]
+  /** Files that define hooks (or would, when created): watch these to reload hooks. */
+  hookFiles: string[]
+  /** Raw MCP server configs, for `@agent/mcp`; later sources have replaced earlier same names. */
+  mcpServers: McpServerEntry[]
+  /** Raw `permissions` blocks, lowest precedence first, for `@agent/policy`. */
+  permissions: PermissionsEntry[]
+  diagnostics: PluginDiagnostic[]
+}
+
+interface Source {
+  scope: SourceScope
+  /** Directory with `commands/`, `agents/`, `skills/`, `settings.json`... */
+  root: string
+  settings: string[]
+  mcp: { file: string; optional?: boolean }[]
+}
+
+/** The non-plugin sources, lowest precedence first. */
+function sources(options: LoadPluginsOptions): Source[] {
+  const cwd = resolve(options.cwd)
+  const home = options.home === undefined ? homedir() : options.home
+  const out: Source[] = []
+  if (home !== null) {
+    const claude = join(home, '.claude')
+    out.push({
+      scope: 'user-claude',
+      root: claude,
+      settings: [join(claude, 'settings.json')],
+      mcp: [{ file: join(home, '.claude.json'), optional: true }],
+    })
+  }
+  if (options.agentHome !== undefined) {
+    const agentHome = resolve(options.agentHome)
+    out.push({
+      scope: 'user',
+      root: agentHome,
+      settings: [join(agentHome, 'settings.json')],
+      mcp: [{ file: join(agentHome, '.mcp.json') }],
+    })
+  }
+  const projectClaude = join(cwd, '.claude')
+  out.push({
+    scope: 'project-claude',
+    root: projectClaude,
+    settings: [join(projectClaude, 'settings.json'), join(projectClaude, 'settings.local.json')],
+    mcp: [{ file: join(cwd, '.mcp.json') }],
+  })
+  const project = join(cwd, '.agent')
+  out.push({
+    scope: 'project',
+    root: project,
+    settings: [join(project, 'settings.json'), join(project, 'settings.local.json')],
+    mcp: [{ file: join(project, '.mcp.json') }],
+  })
+  return out
+}
+
+/**
+ * Loads everything, in this order (a later source replaces an earlier one's component of the
+ * same name; hooks and permissions accumulate): plugins, `~/.claude/`, `$AGENT_HOME/`,
+ * `<cwd>/.claude/`, `<cwd>/.agent/`. Never throws for bad files: see `diagnostics`.
+ */
+export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPlugins> {
+  const sink = new DiagnosticSink()
+  const all = emptyComponentSet()
+  const plugins: PluginInfo[] = []
+  const permissions: PermissionsEntry[] = []
+  let hooksDisabledBy: string | undefined
+
+  const pluginRoots = new Set<string>()
+  const searchDirs = [
+    ...(options.agentHome !== undefined ? [join(resolve(options.agentHome), 'plugins')] : []),
+    ...(options.pluginDirs ?? []),
+  ]
+  for (const dir of searchDirs) {
+    const found = await findPluginDirs(dir)
+    const explicit = options.pluginDirs?.includes(dir) ?? false
+    if (found.length === 0 && explicit) {
+      sink.error(
+        resolve(dir),
+        'no plugin here: expected .claude-plugin/plugin.json in it or in its subdirectories',
+      )
+    }
+    for (const root of found) pluginRoots.add(root)
+  }
+  const seenPlugins = new Map<string, string>()
+  for (const root of pluginRoots) {
+    const loaded = await loadPluginDir(root, sink)
+    if (!loaded) continue
+    const previous = seenPlugins.get(loaded.info.name)
+    if (previous !== undefined) {
+      sink.error(
+        root,
+        `plugin "${loaded.info.name}" is already loaded from ${previous}; this copy is skipped`,
+        {
+          plugin: loaded.info.name,
+        },
+      )
+      continue
+    }
+    seenPlugins.set(loaded.info.name, root)
+    plugins.push(loaded.info)
+    append(all, loaded.components)
+  }
+
+  for (const source of sources(options)) {
+    const origin: ComponentOrigin = { scope: source.scope, file: source.root }
+    const set = emptyComponentSet()
+    await loadMarkdownLayout(source.root, origin, sink, set)
+    for (const file of source.settings) {
+      set.hookFiles.push(file)
+      const settings = await readSettingsFile(file, { scope: source.scope, file }, sink)
+      set.hooks.push(...settings.hooks)
+      if (settings.permissions) permissions.push(settings.permissions)
+      if (settings.disableAllHooks === true) hooksDisabledBy = file
+      if (settings.disableAllHooks === false) hooksDisabledBy = undefined
+    }
+    for (const mcp of source.mcp) {
+      set.mcpServers.push(
+        ...(await readMcpFile(mcp.file, { scope: source.scope, file: mcp.file }, sink, {
+          optional: mcp.optional,
+        })),
+      )
+    }
+    append(all, set)
+  }
+
+  if (hooksDisabledBy !== undefined && all.hooks.length > 0) {
+    sink.warning(
+      hooksDisabledBy,
+      `"disableAllHooks": true: ${all.hooks.length} configured hook(s) will not run`,
+    )
+  }
+  return {
+    plugins,
+    commands: lastWins(all.commands, 'command', sink),
+    agents: lastWins(all.agents, 'subagent', sink),
+    skills: lastWins(all.skills, 'skill', sink),
+    hooks: hooksDisabledBy === undefined ? all.hooks : [],
+    hookFiles: [...new Set(all.hookFiles)],
+    mcpServers: lastWins(all.mcpServers, 'MCP server', sink),
+    permissions,
+    diagnostics: sink.items,
+  }
+}
+
+function append(into: ComponentSet, from: ComponentSet): void {
+  into.commands.push(...from.commands)
+  into.agents.push(...from.agents)
+  into.skills.push(...from.skills)
+  into.hooks.push(...from.hooks)
+  into.mcpServers.push(...from.mcpServers)
+  into.hookFiles.push(...from.hookFiles)
+}
+
+/** Keeps the last of each name, in first-seen order, and says what was shadowed. */
+function lastWins<T extends { name: string; origin: ComponentOrigin }>(
+  items: T[],
+  kind: string,
+  sink: DiagnosticSink,
+): T[] {
+  const byName = new Map<string, T>()
+  for (const item of items) {
+    const previous = byName.get(item.name)
+    if (previous) {
+      sink.warning(item.origin.file, `${kind} "${item.name}" replaces the one from ${previous.origin.file}`)
+      byName.delete(item.name)
+    }
+    byName.set(item.name, item)
+  }
+  return [...byName.values()]
+}
