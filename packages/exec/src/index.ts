@@ -21,10 +21,25 @@ export {
 } from './format.js'
 export { collectProcessTree, type KillTreeResult, killProcessTree } from './process-tree.js'
 export {
+  type CommandRunnerDefaults,
+  createCommandRunner,
   DEFAULT_DRAIN_TIMEOUT_MS,
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_OUTPUT_DELTAS,
   runCommand,
   TIMEOUT_EXIT_CODE,
 } from './run-command.js'
+export {
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_SESSION_BUFFER_BYTES,
+  END_OF_INPUT,
+  ProcessSessionError,
+  type ProcessSessionErrorKind,
+  ProcessSessionManager,
+  type ProcessSessionManagerOptions,
+  type ReadSessionOptions,
+  type ReadSessionResult,
+  type SessionInfo,
+  type StartSessionRequest,
+} from './sessions.js'
 export type { ExtraFd, OutputChunk, RunCommandOptions, RunCommandResult, RunErrorKind } from './types.js'

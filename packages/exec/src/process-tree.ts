@@ -170,3 +170,18 @@ export async function killProcessTree(
   }
   return { targeted, survivors: alive, escalated: true }
 }
+
+/**
+ * True when a finished command left processes behind. The cheap check is its process group;
+ * members that moved to another group still share the session, and are looked for with a /proc
+ * scan only when `pipesClosed` is false (something still holds the output pipes).
+ */
+export function hasLeftovers(leader: number, pipesClosed: boolean): boolean {
+  try {
+    process.kill(-leader, 0)
+    return true
+  } catch {
+    // No process is left in the group.
+  }
+  return !pipesClosed && collectProcessTree(leader).length > 0
+}

@@ -1,13 +1,22 @@
 // Run one process to completion the way an agent needs it: bounded capture, streaming, timeout
 // and abort that kill the whole tree, and start failures returned as results instead of thrown.
-import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process'
-import { statSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { constants as osConstants } from 'node:os'
 import { resolve as resolvePath } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { DEFAULT_MAX_CAPTURE_BYTES, HeadTailCapture } from './capture.js'
-import { collectProcessTree, killProcessTree } from './process-tree.js'
+import { hasLeftovers, killProcessTree } from './process-tree.js'
+import {
+  checkCwd,
+  delay,
+  describeSpawnError,
+  EXIT_CODE_FOR_KIND,
+  stdioFor,
+  streamClosed,
+  validateRequest,
+  waitForSpawn,
+} from './spawn-support.js'
 import type { RunCommandOptions, RunCommandResult, RunErrorKind } from './types.js'
 
 export const DEFAULT_KILL_GRACE_MS = 1000
@@ -15,15 +24,6 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 250
 export const DEFAULT_MAX_OUTPUT_DELTAS = 10_000
 /** Conventional exit code of a command stopped by its time limit (as `timeout(1)` uses). */
 export const TIMEOUT_EXIT_CODE = 124
-
-const EXIT_CODE_FOR_KIND: Record<RunErrorKind, number> = {
-  invalid_request: 2,
-  command_not_found: 127,
-  permission_denied: 126,
-  spawn_failed: 126,
-  bad_cwd: 125,
-  aborted_before_start: 130,
-}
 
 function failed(kind: RunErrorKind, error: string, startedAt: number): RunCommandResult {
   return {
@@ -44,80 +44,6 @@ function failed(kind: RunErrorKind, error: string, startedAt: number): RunComman
   }
 }
 
-function validateRequest(options: RunCommandOptions): string | undefined {
-  if (!Array.isArray(options.argv) || options.argv.length === 0 || !options.argv[0]) {
-    return 'argv is empty: pass at least the program name, e.g. ["ls", "-la"]'
-  }
-  if (options.argv.some((arg) => typeof arg !== 'string')) return 'argv must contain only strings'
-  if (typeof options.cwd !== 'string' || options.cwd === '') return 'cwd is required: pass a directory path'
-  const seen = new Set<number>()
-  for (const extra of options.extraFds ?? []) {
-    if (!Number.isInteger(extra.fd) || extra.fd < 3) {
-      return `extraFds: fd ${extra.fd} is not allowed; use 3 or more (0-2 are stdin, stdout, stderr)`
-    }
-    if (seen.has(extra.fd)) return `extraFds: fd ${extra.fd} is given twice`
-    seen.add(extra.fd)
-  }
-  return undefined
-}
-
-function checkCwd(cwd: string): { kind: RunErrorKind; message: string } | undefined {
-  try {
-    if (!statSync(cwd).isDirectory()) return { kind: 'bad_cwd', message: `not a directory: ${cwd}` }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EACCES') return { kind: 'bad_cwd', message: `permission denied for directory: ${cwd}` }
-    return { kind: 'bad_cwd', message: `no such directory: ${cwd}` }
-  }
-  return undefined
-}
-
-function describeSpawnError(
-  error: NodeJS.ErrnoException,
-  program: string,
-): { kind: RunErrorKind; message: string } {
-  switch (error.code) {
-    case 'ENOENT':
-      return { kind: 'command_not_found', message: `command not found: ${program}` }
-    case 'EACCES':
-    case 'EPERM':
-      return { kind: 'permission_denied', message: `permission denied: ${program} (is it executable?)` }
-    case 'ENOEXEC':
-      return { kind: 'spawn_failed', message: `cannot execute ${program}: not a valid executable format` }
-    default:
-      return { kind: 'spawn_failed', message: `could not start ${program}: ${error.message}` }
-  }
-}
-
-/** Resolves once the child has started, or with the error that kept it from starting. */
-function waitForSpawn(child: ChildProcess): Promise<NodeJS.ErrnoException | undefined> {
-  return new Promise((resolve) => {
-    child.once('spawn', () => resolve(undefined))
-    child.once('error', (error) => resolve(error as NodeJS.ErrnoException))
-  })
-}
-
-function streamClosed(stream: Readable | null | undefined): Promise<void> {
-  if (!stream || stream.destroyed || stream.readableEnded) return Promise.resolve()
-  return new Promise((resolve) => stream.once('close', () => resolve()))
-}
-
-function delay(ms: number): Promise<'timeout'> {
-  return new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref())
-}
-
-/** True when the command left anything running behind (cheap check first: its process group). */
-function hasLeftovers(pid: number, pipesClosed: boolean): boolean {
-  try {
-    process.kill(-pid, 0)
-    return true
-  } catch {
-    // No process is left in the group. Ones that moved to another group still share the session;
-    // only look for them (a /proc scan) when something still holds our pipes.
-  }
-  return !pipesClosed && collectProcessTree(pid).length > 0
-}
-
 /**
  * Run `argv` in `cwd` and resolve with its captured output and how it ended. Never rejects for a
  * process failure: a missing program, bad directory or permission problem comes back as a
@@ -135,11 +61,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
 
   const program = options.argv[0]!
   const extraFds = options.extraFds ?? []
-  const stdio: StdioOptions = [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
-  for (const extra of extraFds) {
-    while (stdio.length < extra.fd) stdio.push('ignore')
-    stdio[extra.fd] = 'pipe'
-  }
+  const stdio = stdioFor(options.stdin === undefined ? 'ignore' : 'pipe', extraFds)
 
   let child: ChildProcess
   try {
@@ -278,5 +200,23 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     stdoutBytes: stdoutCapture.totalBytes,
     stderrBytes: stderrCapture.totalBytes,
     droppedDeltas,
+  }
+}
+
+/** Defaults for every run of a `createCommandRunner` runner (a request's own values win). */
+export type CommandRunnerDefaults = Omit<RunCommandOptions, 'argv' | 'cwd'>
+
+/** A `CommandRunner` (core's port) over `runCommand`, with defaults such as `killGraceMs` or an `env`. */
+export function createCommandRunner(defaults: CommandRunnerDefaults = {}): {
+  run(request: RunCommandOptions): Promise<RunCommandResult>
+} {
+  return {
+    run: (request) => {
+      const merged: RunCommandOptions = { ...defaults, argv: request.argv, cwd: request.cwd }
+      for (const [key, value] of Object.entries(request)) {
+        if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value
+      }
+      return runCommand(merged)
+    },
   }
 }
