@@ -32,6 +32,12 @@ export interface ServerRequestHandlers {
     params: ElicitRequest['params'],
     context: { signal: AbortSignal },
   ) => Promise<ElicitResult>
+  /** Progress notifications of running tool calls. */
+  onProgress?: (
+    server: string,
+    tool: string,
+    progress: { progress: number; total?: number; message?: string },
+  ) => void
   /** Answer a sampling request (the server asks the model). Absent: not offered. */
   onSampling?: (
     server: string,
@@ -240,9 +246,13 @@ export class ServerConnection {
     const client = this.live?.client
     if (!client) return { ok: false, kind: 'disconnected', error: this.lostReason ?? 'not connected' }
     try {
+      const onProgress = this.options.onProgress
       const result = (await client.callTool({ name: tool, arguments: args }, undefined, {
         signal: options.signal,
         timeout: options.timeoutMs,
+        // A tool that reports progress is alive: each notification restarts the timeout.
+        resetTimeoutOnProgress: true,
+        onprogress: (progress) => onProgress?.(this.name, tool, progress),
       })) as CallToolResult
       return { ok: true, result }
     } catch (error) {

@@ -97,6 +97,7 @@ export class McpConnectionManager {
         cwd: options.cwd,
         onElicitation: options.onElicitation,
         onSampling: options.onSampling,
+        onProgress: options.onProgress,
         onStderr: options.onStderr ?? (() => {}),
         onDisconnect: (server, reason) => this.lost(server, reason),
       })
