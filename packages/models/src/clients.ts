@@ -1,0 +1,122 @@
+// The three wire clients. Each owns a lazily imported official SDK (so an unused provider costs
+// nothing at start-up), maps the request, normalises the SDK's parsed stream, and leaves retries
+// to `runWithRetries` (the SDKs' own retries are off so every retry is visible as an event).
+import type { ModelClient, ModelEvent, ModelRequest } from '@agent/protocol'
+import { ModelFailure } from './errors.js'
+import type { ResolvedProvider } from './provider-config.js'
+import { runWithRetries } from './retry.js'
+import { normaliseAnthropicEvents } from './wire/anthropic-events.js'
+import { anthropicRequestBody } from './wire/anthropic-request.js'
+import { normaliseChatChunks } from './wire/chat-events.js'
+import { chatRequestBody } from './wire/chat-request.js'
+import { normaliseResponsesEvents } from './wire/responses-events.js'
+import { responsesRequestBody } from './wire/responses-request.js'
+
+type Json = Record<string, unknown>
+type StreamCall = (body: Json, signal: AbortSignal) => Promise<AsyncIterable<unknown>>
+
+// Servers that take no key still get a placeholder the SDKs insist on; the header is dropped.
+const NO_KEY = 'no-key'
+
+abstract class WireClient implements ModelClient {
+  readonly provider: string
+  /** Model used when a request leaves `model` empty. */
+  readonly model: string | undefined
+  private call: Promise<StreamCall> | undefined
+
+  constructor(
+    protected readonly config: ResolvedProvider,
+    options: { model?: string } = {},
+  ) {
+    this.provider = config.id
+    this.model = options.model
+  }
+
+  protected abstract connect(): Promise<StreamCall>
+  protected abstract body(request: ModelRequest): Json
+  protected abstract normalise(events: AsyncIterable<unknown>): AsyncIterable<ModelEvent>
+
+  stream(request: ModelRequest, options: { signal?: AbortSignal } = {}): AsyncIterable<ModelEvent> {
+    const model = request.model || this.model
+    if (!model) {
+      const failure = new ModelFailure({
+        kind: 'invalid_request',
+        message: `no model given for provider "${this.provider}": set the request's model or the client's default model`,
+      })
+      return (async function* () {
+        yield failure.toEvent()
+      })()
+    }
+    const body = this.body({ ...request, model, tools: request.tools ?? [] })
+    const attempt = async function* (this: WireClient, signal: AbortSignal) {
+      this.call ??= this.connect()
+      const call = await this.call
+      yield* this.normalise(await call(body, signal))
+    }.bind(this)
+    return runWithRetries(attempt, this.config.retry, options.signal)
+  }
+
+  protected sdkOptions() {
+    const keyless = this.config.apiKey === undefined
+    return {
+      apiKey: this.config.apiKey ?? NO_KEY,
+      baseURL: this.config.baseUrl,
+      maxRetries: 0,
+      // Our idle timeout governs the stream; this bounds waiting for the response headers.
+      timeout: this.config.retry.idleTimeoutMs,
+      defaultHeaders: {
+        ...this.config.headers,
+        ...(keyless ? { authorization: null, 'x-api-key': null } : {}),
+      },
+      defaultQuery: this.config.query,
+    }
+  }
+}
+
+/** OpenAI Responses API (`POST /responses`). */
+export class ResponsesClient extends WireClient {
+  protected async connect(): Promise<StreamCall> {
+    const { default: OpenAI } = await import('openai')
+    const sdk = new OpenAI(this.sdkOptions())
+    return async (body, signal) =>
+      (await sdk.responses.create(body as never, { signal })) as unknown as AsyncIterable<unknown>
+  }
+  protected body(request: ModelRequest): Json {
+    return responsesRequestBody(request)
+  }
+  protected normalise(events: AsyncIterable<unknown>) {
+    return normaliseResponsesEvents(events)
+  }
+}
+
+/** Chat Completions (`POST /chat/completions`): OpenAI and every compatible server. */
+export class ChatCompletionsClient extends WireClient {
+  protected async connect(): Promise<StreamCall> {
+    const { default: OpenAI } = await import('openai')
+    const sdk = new OpenAI(this.sdkOptions())
+    return async (body, signal) =>
+      (await sdk.chat.completions.create(body as never, { signal })) as unknown as AsyncIterable<unknown>
+  }
+  protected body(request: ModelRequest): Json {
+    return chatRequestBody(request, this.config.baseUrl)
+  }
+  protected normalise(events: AsyncIterable<unknown>) {
+    return normaliseChatChunks(events)
+  }
+}
+
+/** Anthropic Messages API (`POST /v1/messages`). */
+export class AnthropicMessagesClient extends WireClient {
+  protected async connect(): Promise<StreamCall> {
+    const { default: Anthropic } = await import('@anthropic-ai/sdk')
+    const sdk = new Anthropic(this.sdkOptions())
+    return async (body, signal) =>
+      (await sdk.messages.create(body as never, { signal })) as unknown as AsyncIterable<unknown>
+  }
+  protected body(request: ModelRequest): Json {
+    return anthropicRequestBody(request, this.config.maxOutputTokens)
+  }
+  protected normalise(events: AsyncIterable<unknown>) {
+    return normaliseAnthropicEvents(events)
+  }
+}

@@ -1,0 +1,201 @@
+// The retry loop shared by every wire client: backoff with jitter, Retry-After, an idle timeout
+// per stream, and the rule that decides when a broken stream may be replayed without the caller
+// seeing anything twice.
+import type { ModelEvent } from '@agent/protocol'
+import { classifyError, ModelFailure } from './errors.js'
+
+export interface RetryPolicy {
+  /** Retries for failures before the stream produced anything (HTTP 429/5xx, refused connection). */
+  requestMaxRetries: number
+  /** Retries for streams that broke after they started. */
+  streamMaxRetries: number
+  baseDelayMs: number
+  /** Longest delay between attempts; a Retry-After longer than this is not waited for. */
+  maxDelayMs: number
+  /** A stream that sends nothing for this long is abandoned (and retried). */
+  idleTimeoutMs: number
+  /** Source of jitter, replaceable for tests; returns [0, 1). */
+  random?: () => number
+}
+
+/** One attempt at a request: yields normalised events and ends with `completed`, or throws. */
+export type Attempt = (signal: AbortSignal) => AsyncIterable<ModelEvent>
+
+/** Exponential backoff (`base * 2^(retry-1)`, capped) with ±20% jitter. */
+export function backoffDelay(retry: number, policy: RetryPolicy): number {
+  const random = policy.random ?? Math.random
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1))
+  return Math.round(exponential * (0.8 + 0.4 * random()))
+}
+
+const IDLE = Symbol('idle')
+
+function abortedEvent(): ModelEvent {
+  return { type: 'error', kind: 'aborted', message: 'the request was aborted', retryable: false }
+}
+
+/** Waits for the next item, but gives up after `idleMs` or when `signal` aborts. */
+async function nextWithin<T>(
+  iterator: AsyncIterator<T>,
+  idleMs: number,
+  signal: AbortSignal,
+): Promise<IteratorResult<T> | typeof IDLE> {
+  const pending = iterator.next()
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  const stop = new Promise<typeof IDLE | IteratorResult<T>>((resolve) => {
+    timer = setTimeout(() => resolve(IDLE), idleMs)
+    onAbort = () => resolve({ done: true, value: undefined })
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    const result = await Promise.race([pending, stop])
+    // The losing `next()` may still reject once the attempt is torn down; that is expected.
+    if (result === IDLE || signal.aborted) pending.catch(() => {})
+    return result
+  } finally {
+    clearTimeout(timer)
+    if (onAbort) signal.removeEventListener('abort', onAbort)
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false)
+    const onAbort = () => {
+      clearTimeout(timer)
+      resolve(false)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve(true)
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+function describe(failure: ModelFailure): string {
+  return failure.status === undefined ? failure.message : `${failure.message} [HTTP ${failure.status}]`
+}
+
+/**
+ * Runs attempts until one completes. Text and reasoning deltas pass through live; finished
+ * message/reasoning items and usage are held back until the first tool call or the end, so a
+ * retried attempt never leaves a duplicate item behind (consumers drop partial deltas when they
+ * see `retry`). Once a tool call has been emitted a failure is final: replaying the request could
+ * make the model ask for different tools.
+ */
+export async function* runWithRetries(
+  attempt: Attempt,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+): AsyncGenerator<ModelEvent> {
+  let requestRetries = 0
+  let streamRetries = 0
+  let toolCallEmitted = false
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    if (signal?.aborted) {
+      yield abortedEvent()
+      return
+    }
+    const controller = new AbortController()
+    const forwardAbort = () => controller.abort(signal?.reason)
+    signal?.addEventListener('abort', forwardAbort, { once: true })
+    let held: ModelEvent[] = []
+    let usage: ModelEvent | undefined
+    let started = false
+    let failure: ModelFailure | undefined
+    const iterator = attempt(controller.signal)[Symbol.asyncIterator]()
+    try {
+      for (;;) {
+        const result = await nextWithin(iterator, policy.idleTimeoutMs, controller.signal)
+        if (result === IDLE) {
+          controller.abort()
+          throw new ModelFailure({
+            kind: 'idle_timeout',
+            message: `the model server sent nothing for ${policy.idleTimeoutMs} ms`,
+            retryable: true,
+          })
+        }
+        if (signal?.aborted) break
+        if (result.done) {
+          throw new ModelFailure({
+            kind: 'network',
+            message: 'the stream ended before the response was complete',
+            retryable: true,
+          })
+        }
+        const event = result.value
+        started = true
+        if (event.type === 'output_item' && !toolCallEmitted) {
+          if (event.item.type !== 'function_call') {
+            held.push(event)
+            continue
+          }
+          yield* held
+          held = []
+          toolCallEmitted = true
+          yield event
+        } else if (event.type === 'usage') {
+          usage = event
+        } else if (event.type === 'completed') {
+          yield* held
+          if (usage) yield usage
+          yield event
+          return
+        } else {
+          yield event
+        }
+      }
+    } catch (error) {
+      failure = classifyError(error)
+    } finally {
+      signal?.removeEventListener('abort', forwardAbort)
+      if (!controller.signal.aborted && failure) controller.abort()
+      iterator.return?.().catch(() => {})
+    }
+    if (signal?.aborted || !failure || failure.kind === 'aborted') {
+      yield abortedEvent()
+      return
+    }
+    if (!failure.retryable) {
+      yield failure.toEvent()
+      return
+    }
+    if (toolCallEmitted) {
+      yield {
+        ...failure.toEvent(),
+        message: `the stream broke after a tool call had been emitted, so it is not retried (the tool calls would run twice): ${failure.message}`,
+        retryable: false,
+      }
+      return
+    }
+    const retries = started ? ++streamRetries : ++requestRetries
+    const limit = started ? policy.streamMaxRetries : policy.requestMaxRetries
+    if (retries > limit) {
+      yield {
+        ...failure.toEvent(),
+        message: `${failure.message} (gave up after ${limit} ${limit === 1 ? 'retry' : 'retries'})`,
+      }
+      return
+    }
+    if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxDelayMs) {
+      yield {
+        ...failure.toEvent(),
+        message: `${failure.message} (the server asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the retry limit of ${Math.ceil(policy.maxDelayMs / 1000)} s)`,
+      }
+      return
+    }
+    const delay = failure.retryAfterMs ?? backoffDelay(retries, policy)
+    yield {
+      type: 'retry',
+      attempt: attemptNumber,
+      delay_ms: delay,
+      message: `${describe(failure)}; retrying in ${(delay / 1000).toFixed(1)} s (${retries}/${limit})`,
+    }
+    if (!(await sleep(delay, signal))) {
+      yield abortedEvent()
+      return
+    }
+  }
+}
