@@ -1,0 +1,161 @@
+// One model request: stream it, turn its events into agent events, append finished items to
+// the history verbatim, collect the tool calls, and account for tokens.
+import type { ModelErrorKind, ModelEvent, ModelRequest, ResponseItem, TokenUsage } from '@agent/protocol'
+import { errorText, type Session, type TurnSettings } from './session.js'
+import { baseInstructions } from './turn.js'
+
+export interface SampleResult {
+  calls: { call_id: string; name: string; arguments: string }[]
+  /** The text of the last assistant message of this response, if it had one. */
+  lastMessage?: string
+  error?: { kind: ModelErrorKind | 'stream_ended'; message: string }
+}
+
+export function buildRequest(session: Session, settings: TurnSettings): ModelRequest {
+  const request: ModelRequest = {
+    model: settings.model,
+    instructions: baseInstructions(session),
+    input: session.history,
+    tools: session.router.specs(),
+    parallel_tool_calls: true,
+    prompt_cache_key: session.id,
+  }
+  if (settings.effort) request.reasoning_effort = settings.effort
+  return request
+}
+
+export async function sampleModel(
+  session: Session,
+  subId: string,
+  settings: TurnSettings,
+  signal: AbortSignal,
+): Promise<SampleResult> {
+  const result: SampleResult = { calls: [] }
+  const emit = session.emit.bind(session, subId)
+  let finished = false
+  for await (const event of abortable(
+    session.options.model.stream(buildRequest(session, settings), { signal }),
+    signal,
+  )) {
+    switch (event.type) {
+      case 'text_delta':
+        emit({ type: 'agent_message_delta', delta: event.delta })
+        break
+      case 'reasoning_delta':
+        emit({ type: 'agent_reasoning_delta', delta: event.delta })
+        break
+      case 'output_item':
+        session.record([event.item])
+        announceItem(event.item, emit, result)
+        break
+      case 'tool_call':
+        result.calls.push({ call_id: event.call_id, name: event.name, arguments: event.arguments })
+        break
+      case 'usage':
+        accountUsage(session, event.usage)
+        emit({
+          type: 'token_count',
+          info: {
+            total_token_usage: session.totalUsage as TokenUsage,
+            last_token_usage: event.usage,
+            ...(session.options.contextWindow ? { model_context_window: session.options.contextWindow } : {}),
+          },
+        })
+        break
+      case 'retry':
+        emit({
+          type: 'stream_error',
+          message: event.message,
+          retrying: true,
+          attempt: event.attempt,
+          delay_ms: event.delay_ms,
+        })
+        break
+      case 'error':
+        if (!signal.aborted) result.error = { kind: event.kind, message: event.message }
+        finished = true
+        break
+      case 'completed':
+        finished = true
+        break
+      case 'created':
+        break
+    }
+    if (finished) break
+  }
+  if (!finished && !signal.aborted && !result.error) {
+    result.error = { kind: 'stream_ended', message: 'the model stream ended before the response completed' }
+  }
+  return result
+}
+
+function announceItem(
+  item: ResponseItem,
+  emit: (msg: Parameters<Session['emit']>[1]) => void,
+  result: SampleResult,
+) {
+  if (item.type === 'message' && item.role === 'assistant') {
+    const text = item.content
+      .map((c) => (c.type === 'output_text' || c.type === 'input_text' ? c.text : ''))
+      .join('')
+    result.lastMessage = text
+    emit({ type: 'agent_message', message: text })
+  } else if (item.type === 'reasoning') {
+    const text = item.summary.map((s) => s.text).join('\n\n')
+    if (text) emit({ type: 'agent_reasoning', text })
+  }
+}
+
+export function accountUsage(session: Session, usage: TokenUsage): void {
+  session.lastUsage = usage
+  const t = session.totalUsage
+  session.totalUsage = t
+    ? {
+        input_tokens: t.input_tokens + usage.input_tokens,
+        cached_input_tokens: t.cached_input_tokens + usage.cached_input_tokens,
+        output_tokens: t.output_tokens + usage.output_tokens,
+        reasoning_output_tokens: t.reasoning_output_tokens + usage.reasoning_output_tokens,
+        total_tokens: t.total_tokens + usage.total_tokens,
+      }
+    : { ...usage }
+}
+
+/**
+ * Iterates a model stream but stops as soon as `signal` aborts, even when the client is stuck
+ * waiting on the network and ignores the signal; the iterator is then told to return.
+ */
+export async function* abortable(
+  stream: AsyncIterable<ModelEvent>,
+  signal: AbortSignal,
+): AsyncGenerator<ModelEvent> {
+  const iterator = stream[Symbol.asyncIterator]()
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted')
+    if (signal.aborted) resolve('aborted')
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    for (;;) {
+      let next: IteratorResult<ModelEvent> | 'aborted'
+      try {
+        next = await Promise.race([iterator.next(), aborted])
+      } catch (error) {
+        if (signal.aborted) return
+        yield {
+          type: 'error',
+          kind: 'other',
+          message: `model stream failed: ${errorText(error)}`,
+          retryable: false,
+        }
+        return
+      }
+      if (next === 'aborted' || next.done) return
+      yield next.value
+    }
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort)
+    // Not awaited: a client stuck on I/O must not hold up the interrupt.
+    iterator.return?.()?.catch(() => undefined)
+  }
+}

@@ -1,0 +1,477 @@
+// One session: its state (history, settings, token totals, approvals, rollout) and the handling
+// of each op. Turns run in the background (turn.ts) so approvals and interrupts can arrive while
+// one is in progress; user input that arrives during a turn waits for the next one.
+import { randomUUID } from 'node:crypto'
+import { basename } from 'node:path'
+import {
+  type ApprovalPolicy,
+  type Event,
+  type EventMsg,
+  EventMsg as EventMsgSchema,
+  type Op,
+  parseSubmission,
+  type ReasoningEffort,
+  type ResponseItem,
+  type RolloutLine,
+  type SandboxPolicy,
+  type SessionMeta,
+  type TokenUsage,
+} from '@agent/protocol'
+import { type ApprovalAnswer, PendingApprovals, SessionApprovals } from '../orchestration/approvals.js'
+import { formatExecResult } from '../orchestration/format.js'
+import { Orchestrator } from '../orchestration/orchestrator.js'
+import { runHook, ToolRouter } from '../orchestration/router.js'
+import { systemClock } from '../ports/clock.js'
+import type { WorkspaceSnapshot } from '../ports/workspace.js'
+import { forkLines, restoreFromRollout } from '../store/rollout-history.js'
+import type { SessionWriter } from '../store/session-store.js'
+import { AsyncQueue } from './async-queue.js'
+import { compactHistory } from './compaction.js'
+import type { AgentOptions } from './options.js'
+import { runTurn } from './turn.js'
+
+export interface TurnSettings {
+  cwd: string
+  model: string
+  effort?: ReasoningEffort
+  approvalPolicy: ApprovalPolicy
+  sandboxPolicy: SandboxPolicy
+}
+
+/** Event types recorded in the rollout besides conversation items (the rest are transient). */
+const PERSISTED_EVENTS = new Set<EventMsg['type']>([
+  'user_message',
+  'agent_message',
+  'token_count',
+  'turn_complete',
+  'turn_aborted',
+  'context_compacted',
+  'error',
+  'undo_completed',
+  'turn_diff',
+])
+
+interface ActiveTurn {
+  subId: string
+  controller: AbortController
+  abortReason: 'interrupted' | 'shutdown' | undefined
+  done: Promise<void>
+}
+
+type Queued = { subId: string; op: Extract<Op, { type: 'user_input' | 'compact' }> }
+
+export class Session {
+  readonly events = new AsyncQueue<Event>()
+  readonly pending = new PendingApprovals()
+  readonly sessionApprovals = new SessionApprovals()
+  readonly sessionState = new Map<string, unknown>()
+  readonly router: ToolRouter
+  readonly clock
+  id = ''
+  rolloutPath: string | undefined
+  history: ResponseItem[] = []
+  settings: TurnSettings
+  totalUsage: TokenUsage | undefined
+  lastUsage: TokenUsage | undefined
+  /** The preamble (instructions and environment) has been recorded in the history. */
+  hasPreamble = false
+  /** Environment context last shown to the model, to tell it when settings change. */
+  lastEnvironment: string | undefined
+  lastSnapshot: WorkspaceSnapshot | undefined
+  /** Context from SessionStart hooks, added to the preamble. */
+  startContext: string[] = []
+  toolsReady: Promise<void> = Promise.resolve()
+  readonly env: Record<string, string>
+  readonly shell: string
+  private writer: SessionWriter | undefined
+  private writeChain: Promise<void> = Promise.resolve()
+  private active: ActiveTurn | undefined
+  private readonly queue: Queued[] = []
+  private submissions = 0
+  private turns = 0
+  private shuttingDown: Promise<void> | undefined
+
+  constructor(readonly options: AgentOptions) {
+    this.clock = options.clock ?? systemClock
+    this.settings = {
+      cwd: options.cwd,
+      model: options.modelName,
+      approvalPolicy: options.approvalPolicy ?? 'on-request',
+      sandboxPolicy: options.sandboxPolicy ?? {
+        type: 'workspace-write',
+        writable_roots: [],
+        network_access: false,
+      },
+    }
+    if (options.effort) this.settings.effort = options.effort
+    this.env = options.env ?? stringEnv(process.env)
+    this.shell = options.shell ?? (process.env.SHELL ? basename(process.env.SHELL) : 'bash')
+    const orchestrator = new Orchestrator({
+      runner: options.runner,
+      sandbox: options.sandbox,
+      policy: options.policy,
+      ...(options.processes ? { processes: options.processes } : {}),
+      pending: this.pending,
+      sessionApprovals: this.sessionApprovals,
+      format: options.formatExecOutput ?? ((r) => formatExecResult(r)),
+      defaultTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000,
+    })
+    this.router = new ToolRouter({
+      tools: options.tools ?? [],
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+      orchestrator,
+      pending: this.pending,
+    })
+  }
+
+  // ---- startup ---------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    const start = this.options.session ?? { type: 'new' }
+    const store = this.options.store
+    let initial: ResponseItem[] | undefined
+    if (start.type === 'new') {
+      this.id = this.options.sessionId ?? randomUUID()
+      if (store) this.writer = await store.create(this.meta())
+    } else {
+      if (!store) throw new Error(`cannot ${start.type} a session without a session store`)
+      const loaded = await store.load(start.sessionId)
+      for (const warning of loaded.warnings) this.emit('', { type: 'warning', message: warning })
+      let lines = loaded.lines
+      if (start.type === 'resume') {
+        this.id = loaded.meta.id
+        this.writer = await store.openForAppend(loaded.meta.id)
+      } else {
+        lines = forkLines(loaded.lines, start.userMessages)
+        this.id = this.options.sessionId ?? randomUUID()
+        this.writer = await store.create({ ...this.meta(), forked_from: loaded.meta.id })
+        await this.writer.append(lines)
+      }
+      const restored = restoreFromRollout(lines)
+      this.history = restored.history
+      this.hasPreamble = restored.hasPreamble
+      this.totalUsage = restored.totalUsage
+      this.lastUsage = restored.lastUsage
+      this.submissions = 0
+      initial = restored.history
+    }
+    this.rolloutPath = this.writer?.path
+    const startHook = await runHook(this.options.hooks, this.hookEnv('', new AbortController().signal), {
+      hook_event_name: 'SessionStart',
+      source: start.type === 'new' ? 'startup' : start.type,
+    })
+    this.startContext = startHook.additionalContext ?? []
+    const configured: EventMsg = {
+      type: 'session_configured',
+      session_id: this.id,
+      model: this.settings.model,
+      model_provider: this.options.modelProvider ?? this.options.model.provider,
+      cwd: this.settings.cwd,
+      approval_policy: this.settings.approvalPolicy,
+      sandbox_policy: this.settings.sandboxPolicy,
+    }
+    if (this.settings.effort) configured.effort = this.settings.effort
+    if (this.rolloutPath) configured.rollout_path = this.rolloutPath
+    if (initial) configured.initial_messages = initial
+    this.emit('', configured)
+    this.toolsReady = this.startProviders()
+  }
+
+  private meta(): SessionMeta {
+    const meta: SessionMeta = {
+      id: this.id,
+      timestamp: this.clock.now().toISOString(),
+      cwd: this.settings.cwd,
+      originator: this.options.originator ?? 'agent',
+      model: this.settings.model,
+      model_provider: this.options.modelProvider ?? this.options.model.provider,
+    }
+    if (this.options.cliVersion) meta.cli_version = this.options.cliVersion
+    if (this.options.instructions) meta.instructions = this.options.instructions
+    return meta
+  }
+
+  private async startProviders(): Promise<void> {
+    await Promise.all(
+      (this.options.toolProviders ?? []).map(async (provider) => {
+        try {
+          await provider.start?.((msg) => this.emit('', msg))
+          const tools = await provider.listTools()
+          for (const warning of this.router.addProvidedTools(provider, tools)) {
+            this.emit('', { type: 'warning', message: warning })
+          }
+        } catch (error) {
+          this.emit('', { type: 'warning', message: `a tool provider failed to start: ${errorText(error)}` })
+        }
+      }),
+    )
+  }
+
+  // ---- the queue pair ----------------------------------------------------------------------
+
+  submit(op: unknown): string {
+    const id = `s${++this.submissions}`
+    if (this.shuttingDown && !this.events.isClosed) {
+      this.emit(id, {
+        type: 'error',
+        kind: 'shutting_down',
+        message: 'the agent is shutting down; op ignored',
+      })
+      return id
+    }
+    const parsed = parseSubmission({ id, op })
+    if (!parsed.ok) {
+      this.emit(id, { type: 'error', kind: 'invalid_op', message: parsed.error.message })
+      return id
+    }
+    this.handle(id, parsed.value.op)
+    return id
+  }
+
+  private handle(subId: string, op: Op): void {
+    switch (op.type) {
+      case 'user_input':
+      case 'compact':
+        this.queue.push({ subId, op })
+        this.startNext()
+        return
+      case 'interrupt':
+        if (this.active) this.abortActive('interrupted')
+        else this.emit(subId, { type: 'warning', message: 'nothing to interrupt: no turn is running' })
+        return
+      case 'exec_approval':
+      case 'patch_approval': {
+        const answer: ApprovalAnswer = { decision: op.decision }
+        if (op.type === 'exec_approval' && op.prefix) answer.prefix = op.prefix
+        if (op.feedback) answer.feedback = op.feedback
+        const answered = this.pending.answer(op.id, answer)
+        if (!answered) {
+          this.emit(subId, {
+            type: 'error',
+            kind: 'invalid_op',
+            message: `op.id: no approval request with id ${op.id} is waiting for an answer`,
+          })
+        }
+        return
+      }
+      case 'override_turn_context':
+        this.applyOverrides(op)
+        return
+      case 'undo':
+        void this.undo(subId)
+        return
+      case 'list_mcp_tools':
+        void this.listMcpTools(subId)
+        return
+      case 'shutdown':
+        void this.shutdown(subId)
+        return
+    }
+  }
+
+  private applyOverrides(op: {
+    cwd?: string
+    model?: string
+    effort?: ReasoningEffort
+    approval_policy?: ApprovalPolicy
+    sandbox_policy?: SandboxPolicy
+  }): void {
+    if (op.cwd) this.settings.cwd = op.cwd
+    if (op.model) this.settings.model = op.model
+    if (op.effort) this.settings.effort = op.effort
+    if (op.approval_policy) this.settings.approvalPolicy = op.approval_policy
+    if (op.sandbox_policy) this.settings.sandboxPolicy = op.sandbox_policy
+  }
+
+  /** Starts the next queued turn or compaction when none is running. */
+  private startNext(): void {
+    if (this.active || this.shuttingDown) return
+    const next = this.queue.shift()
+    if (!next) return
+    const controller = new AbortController()
+    const active: ActiveTurn = {
+      subId: next.subId,
+      controller,
+      abortReason: undefined,
+      done: Promise.resolve(),
+    }
+    this.active = active
+    const work =
+      next.op.type === 'user_input'
+        ? runTurn(this, next.subId, next.op, active)
+        : compactHistory(this, next.subId, this.settings, controller.signal, 'manual').then(() => undefined)
+    active.done = work
+      .catch((error) => {
+        this.emit(next.subId, {
+          type: 'error',
+          kind: 'internal',
+          message: `internal error: ${errorText(error)}`,
+        })
+      })
+      .finally(() => {
+        if (this.active === active) this.active = undefined
+        this.startNext()
+      })
+  }
+
+  private abortActive(reason: 'interrupted' | 'shutdown'): void {
+    const active = this.active
+    if (!active || active.controller.signal.aborted) return
+    active.abortReason = reason
+    active.controller.abort(new Error(reason))
+  }
+
+  nextTurnId(): string {
+    return String(++this.turns)
+  }
+
+  // ---- events and the rollout --------------------------------------------------------------
+
+  emit(subId: string, msg: EventMsg): void {
+    const parsed = EventMsgSchema.safeParse(msg)
+    let value: EventMsg
+    if (parsed.success) value = parsed.data
+    else {
+      const where = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')
+      value = {
+        type: 'error',
+        kind: 'invalid_event',
+        message: `dropped a malformed ${String(msg.type)} event (bad fields: ${where})`,
+      }
+    }
+    this.events.push({ id: subId, msg: value })
+    if (PERSISTED_EVENTS.has(value.type))
+      this.persist([{ timestamp: this.now(), type: 'event_msg', payload: value }])
+  }
+
+  /** Appends to the history and the rollout, in order. */
+  record(items: readonly ResponseItem[]): void {
+    for (const item of items) this.history.push(item)
+    const timestamp = this.now()
+    this.persist(items.map((payload) => ({ timestamp, type: 'response_item', payload })))
+  }
+
+  persist(lines: RolloutLine[]): void {
+    const writer = this.writer
+    if (!writer || lines.length === 0) return
+    this.writeChain = this.writeChain.then(() =>
+      writer.append(lines).catch((error) => {
+        this.events.push({
+          id: '',
+          msg: { type: 'warning', message: `could not write the rollout: ${errorText(error)}` },
+        })
+      }),
+    )
+  }
+
+  /** Resolves once everything recorded so far is written. */
+  flush(): Promise<void> {
+    return this.writeChain
+  }
+
+  now(): string {
+    return this.clock.now().toISOString()
+  }
+
+  hookEnv(subId: string, signal: AbortSignal) {
+    const env = {
+      sessionId: this.id,
+      cwd: this.settings.cwd,
+      signal,
+      emit: (msg: EventMsg) => this.emit(subId, msg),
+    }
+    return this.rolloutPath ? { ...env, transcriptPath: this.rolloutPath } : env
+  }
+
+  // ---- other ops ----------------------------------------------------------------------------
+
+  private async undo(subId: string): Promise<void> {
+    const tracker = this.options.workspace
+    if (this.active) {
+      this.emit(subId, {
+        type: 'undo_completed',
+        success: false,
+        message: 'cannot undo while a turn is running; interrupt it first',
+      })
+      return
+    }
+    if (!tracker || !this.lastSnapshot) {
+      const message = tracker
+        ? 'nothing to undo: no turn has changed the workspace yet'
+        : 'undo needs a workspace tracker, and this session has none'
+      this.emit(subId, { type: 'undo_completed', success: false, message })
+      return
+    }
+    try {
+      const snapshot = this.lastSnapshot
+      const { restored } = await tracker.restore(snapshot)
+      this.lastSnapshot = undefined
+      this.record([
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            {
+              type: 'input_text',
+              text: `<user_action>The user undid the previous turn's changes to the workspace (${restored.length} paths restored).</user_action>`,
+            },
+          ],
+        },
+      ])
+      this.emit(subId, {
+        type: 'undo_completed',
+        success: true,
+        message: `restored ${restored.length} path(s): ${restored.join(', ')}`,
+      })
+    } catch (error) {
+      this.emit(subId, {
+        type: 'undo_completed',
+        success: false,
+        message: `undo failed: ${errorText(error)}`,
+      })
+    }
+  }
+
+  private async listMcpTools(subId: string): Promise<void> {
+    await this.toolsReady
+    const tools: Record<string, { name: string; description?: string; input_schema?: unknown }> = {}
+    for (const tool of this.router.providedTools()) {
+      tools[tool.name] = { name: tool.tool, description: tool.description, input_schema: tool.inputSchema }
+    }
+    this.emit(subId, { type: 'mcp_list_tools_response', tools })
+  }
+
+  shutdown(subId: string): Promise<void> {
+    if (this.shuttingDown) return this.shuttingDown
+    this.shuttingDown = (async () => {
+      for (const queued of this.queue.splice(0)) {
+        this.emit(queued.subId, { type: 'turn_aborted', reason: 'shutdown' })
+      }
+      const active = this.active
+      if (active) {
+        this.abortActive('shutdown')
+        await active.done
+      }
+      await runHook(this.options.hooks, this.hookEnv(subId, new AbortController().signal), {
+        hook_event_name: 'SessionEnd',
+        reason: 'exit',
+      })
+      await this.flush()
+      await this.writer?.close().catch(() => undefined)
+      this.writer = undefined
+      this.events.push({ id: subId, msg: { type: 'shutdown_complete' } })
+      this.events.close()
+    })()
+    return this.shuttingDown
+  }
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value
+  return out
+}

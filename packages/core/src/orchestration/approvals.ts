@@ -1,0 +1,75 @@
+// Approvals as a round trip: a request event goes out, the matching op comes back and resolves
+// the waiting call. Also the session's memory of `approved_for_session` answers.
+import { isAbsolute, relative, resolve } from 'node:path'
+import type { ReviewDecision } from '@agent/protocol'
+
+export interface ApprovalAnswer {
+  decision: ReviewDecision
+  prefix?: string[]
+  feedback?: string
+}
+
+export class PendingApprovals {
+  private readonly waiting = new Map<string, (answer: ApprovalAnswer) => void>()
+
+  /** Waits for the answer to request `id`; an abort resolves it as `abort`. */
+  wait(id: string, signal: AbortSignal): Promise<ApprovalAnswer> {
+    if (signal.aborted) return Promise.resolve({ decision: 'abort' })
+    return new Promise((resolvePromise) => {
+      const onAbort = () => this.answer(id, { decision: 'abort' })
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.waiting.set(id, (answer) => {
+        signal.removeEventListener('abort', onAbort)
+        resolvePromise(answer)
+      })
+    })
+  }
+
+  /** Returns false when nothing waits for `id` (already answered, or never asked). */
+  answer(id: string, answer: ApprovalAnswer): boolean {
+    const resolveFn = this.waiting.get(id)
+    if (!resolveFn) return false
+    this.waiting.delete(id)
+    resolveFn(answer)
+    return true
+  }
+
+  get size(): number {
+    return this.waiting.size
+  }
+}
+
+/** What the user approved for the rest of the session. */
+export class SessionApprovals {
+  private readonly exact = new Set<string>()
+  private readonly prefixes: string[][] = []
+  private readonly paths = new Set<string>()
+  private readonly roots: string[] = []
+
+  approveCommand(command: readonly string[], prefix?: readonly string[]): void {
+    if (prefix && prefix.length > 0) this.prefixes.push([...prefix])
+    else this.exact.add(JSON.stringify(command))
+  }
+
+  isCommandApproved(command: readonly string[]): boolean {
+    if (this.exact.has(JSON.stringify(command))) return true
+    return this.prefixes.some((p) => p.length <= command.length && p.every((word, i) => command[i] === word))
+  }
+
+  approvePaths(paths: readonly string[], grantRoot?: string): void {
+    for (const p of paths) this.paths.add(resolve(p))
+    if (grantRoot) this.roots.push(resolve(grantRoot))
+  }
+
+  arePathsApproved(paths: readonly string[]): boolean {
+    return paths.every((p) => {
+      const abs = resolve(p)
+      return this.paths.has(abs) || this.roots.some((root) => isWithin(root, abs))
+    })
+  }
+}
+
+export function isWithin(root: string, path: string): boolean {
+  const rel = relative(root, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}

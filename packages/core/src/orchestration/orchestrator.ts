@@ -1,0 +1,348 @@
+// Runs what the model asked to run: policy verdict → decision table → approval round trip →
+// sandboxed attempt → on a sandbox denial, "retry without the sandbox?" → result for the model.
+// Also decides patch approvals and gates interactive process starts the same way.
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { ApprovalPolicy, EventMsg, FileChange, SandboxPolicy } from '@agent/protocol'
+import type { CommandPolicy, PolicyDecision } from '../ports/policy.js'
+import type { CommandRunner, ProcessSessions, RunResult } from '../ports/runner.js'
+import type { Sandbox } from '../ports/sandbox.js'
+import type { ExecOutcome, ExecRequest, PatchApproval, PatchApprovalRequest } from '../tools/contract.js'
+import { ToolRejectedError } from '../tools/errors.js'
+import { type ApprovalAnswer, isWithin, type PendingApprovals, type SessionApprovals } from './approvals.js'
+import { DECISION_TABLE, decideCommand } from './decision-table.js'
+import type { ExecOutputFormatter } from './format.js'
+
+/** The turn a call belongs to, as the orchestrator needs it. */
+export interface TurnScope {
+  cwd: string
+  approvalPolicy: ApprovalPolicy
+  sandboxPolicy: SandboxPolicy
+  env: Record<string, string>
+  signal: AbortSignal
+  emit(msg: EventMsg): void
+  /** The user answered `abort` to an approval: stop the whole turn. */
+  abortTurn(): void
+}
+
+/** One tool call's approval state. */
+export interface CallScope {
+  callId: string
+  /** A PreToolUse hook allowed the call, or the user approved it when a hook asked. */
+  preApproved: boolean
+  /** Approval requests made so far for this call (to give later ones distinct ids). */
+  requests: number
+}
+
+export interface OrchestratorDeps {
+  runner: CommandRunner
+  sandbox: Sandbox
+  policy: CommandPolicy
+  processes?: ProcessSessions
+  pending: PendingApprovals
+  sessionApprovals: SessionApprovals
+  format: ExecOutputFormatter
+  defaultTimeoutMs: number
+}
+
+export class Orchestrator {
+  constructor(private readonly deps: OrchestratorDeps) {}
+
+  async exec(turn: TurnScope, call: CallScope, request: ExecRequest): Promise<ExecOutcome> {
+    const command = request.command
+    if (command.length === 0 || command[0] === '') {
+      return { status: 'rejected', reason: 'empty command: give the program and its arguments' }
+    }
+    const cwd = resolve(turn.cwd, request.cwd ?? '.')
+    const gate = await this.gate(turn, call, command, cwd, request.escalate === true, request.justification)
+    if (!gate.ok) return { status: 'rejected', reason: gate.reason }
+
+    const started = Date.now()
+    let sandboxed = gate.sandboxed
+    turn.emit({
+      type: 'exec_command_begin',
+      call_id: call.callId,
+      command,
+      cwd,
+      sandbox: sandboxed ? sandboxLabel(turn.sandboxPolicy) : 'none',
+    })
+    let result = await this.attempt(turn, call, command, cwd, sandboxed, request)
+    let note: string | undefined
+    if (sandboxed && looksDenied(result) && this.deps.sandbox.isLikelySandboxDenial(result)) {
+      if (DECISION_TABLE[turn.approvalPolicy].onSandboxDenial === 'ask') {
+        let retry = gate.userApproved || this.deps.sessionApprovals.isCommandApproved(command)
+        if (!retry) {
+          const answer = await this.ask(turn, call, {
+            type: 'exec_approval_request',
+            call_id: '',
+            command,
+            cwd,
+            reason: 'command failed in the sandbox; retry without the sandbox?',
+            retry_without_sandbox: true,
+          })
+          retry = isApproval(answer)
+          if (answer.decision === 'approved_for_session') {
+            this.deps.sessionApprovals.approveCommand(command, answer.prefix)
+          }
+          if (!retry) note = declineNote(answer, 'the user declined to rerun it without the sandbox')
+        }
+        if (retry) {
+          sandboxed = false
+          result = await this.attempt(turn, call, command, cwd, false, request)
+        }
+      } else {
+        note = `it looks like the sandbox blocked it; the approval policy is ${turn.approvalPolicy}, so it cannot be rerun outside the sandbox`
+      }
+    }
+    let formatted = this.deps.format(result)
+    if (note) formatted += `\n\nNote: ${note}`
+    turn.emit({
+      type: 'exec_command_end',
+      call_id: call.callId,
+      exit_code: result.exitCode,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      aggregated_output: result.aggregatedOutput,
+      duration_ms: Math.max(0, Date.now() - started),
+      timed_out: result.timedOut,
+      formatted_output: formatted,
+    })
+    return { status: 'completed', result, sandboxed, formatted }
+  }
+
+  async approvePatch(
+    turn: TurnScope,
+    call: CallScope,
+    request: PatchApprovalRequest,
+  ): Promise<PatchApproval> {
+    const paths = patchPaths(turn.cwd, request.changes)
+    const inside = paths.every((p) => isWritable(p, turn.sandboxPolicy, turn.cwd))
+    const row = DECISION_TABLE[turn.approvalPolicy]
+    const action = inside ? row.patchInsideWritableRoots : row.patchOutsideWritableRoots
+    if (action === 'run') return { approved: true, autoApproved: true }
+    if (action === 'reject') {
+      return {
+        approved: false,
+        reason: `writing ${paths.join(', ')} is outside the writable roots of the ${turn.sandboxPolicy.type} sandbox and the approval policy is never; do not retry it`,
+      }
+    }
+    if (call.preApproved || this.deps.sessionApprovals.arePathsApproved(paths)) {
+      return { approved: true, autoApproved: true }
+    }
+    const msg: EventMsg = {
+      type: 'apply_patch_approval_request',
+      call_id: '',
+      changes: request.changes,
+    }
+    if (request.reason) msg.reason = request.reason
+    if (request.grantRoot) msg.grant_root = request.grantRoot
+    const answer = await this.ask(turn, call, msg)
+    if (answer.decision === 'approved_for_session') {
+      this.deps.sessionApprovals.approvePaths(paths, request.grantRoot)
+    }
+    if (isApproval(answer)) return { approved: true, autoApproved: false }
+    return { approved: false, reason: declineNote(answer, 'the user rejected the change') }
+  }
+
+  /** `ProcessSessions` whose `start` is gated and sandboxed like `exec`. */
+  processesFor(turn: TurnScope, call: CallScope): ProcessSessions {
+    const inner = this.deps.processes
+    const missing = () =>
+      new ToolRejectedError(
+        'interactive processes are not available in this session (no ProcessSessions port)',
+      )
+    if (!inner) {
+      return {
+        start: async () => Promise.reject(missing()),
+        write: async () => Promise.reject(missing()),
+        read: async () => Promise.reject(missing()),
+        kill: async () => Promise.reject(missing()),
+      }
+    }
+    return {
+      start: async (request) => {
+        const cwd = resolve(turn.cwd, request.cwd)
+        const gate = await this.gate(turn, call, request.argv, cwd, false, undefined)
+        if (!gate.ok) throw new ToolRejectedError(gate.reason)
+        const env = request.env ?? turn.env
+        if (!gate.sandboxed) return inner.start({ ...request, cwd, env })
+        const wrapped = await this.deps.sandbox.wrapCommand(turn.sandboxPolicy, {
+          argv: request.argv,
+          cwd,
+          env,
+        })
+        return inner.start({
+          ...request,
+          argv: wrapped.argv,
+          cwd,
+          env: wrapped.env,
+          extraFds: [...(request.extraFds ?? []), ...wrapped.fds],
+        })
+      },
+      write: (id, chars) => inner.write(id, chars),
+      read: (id, options) => inner.read(id, options),
+      kill: (id) => inner.kill(id),
+    }
+  }
+
+  /** Policy + table + approval: may this command run, and confined or not? */
+  private async gate(
+    turn: TurnScope,
+    call: CallScope,
+    command: string[],
+    cwd: string,
+    escalate: boolean,
+    justification: string | undefined,
+  ): Promise<{ ok: true; sandboxed: boolean; userApproved: boolean } | { ok: false; reason: string }> {
+    let verdict: PolicyDecision
+    try {
+      verdict = await this.deps.policy.evaluate(command, {
+        approvalPolicy: turn.approvalPolicy,
+        sandboxPolicy: turn.sandboxPolicy,
+        cwd,
+      })
+    } catch (error) {
+      // A policy that cannot judge never lets a command through silently.
+      verdict = { decision: 'prompt', reason: `the command policy failed: ${messageOf(error)}` }
+    }
+    const decision = decideCommand({
+      approvalPolicy: turn.approvalPolicy,
+      sandboxMode: turn.sandboxPolicy.type,
+      verdict: verdict.decision,
+      escalate,
+      policyReason: verdict.reason,
+    })
+    if (decision.action === 'reject') return { ok: false, reason: decision.reason ?? 'command rejected' }
+    if (decision.action === 'run') return { ok: true, sandboxed: decision.sandboxed, userApproved: false }
+    if (call.preApproved || this.deps.sessionApprovals.isCommandApproved(command)) {
+      return { ok: true, sandboxed: decision.sandboxed, userApproved: true }
+    }
+    const reason = escalate
+      ? `the model asks to run this outside the sandbox${justification ? `: ${justification}` : ''}`
+      : (justification ?? verdict.reason)
+    const msg: EventMsg = { type: 'exec_approval_request', call_id: '', command, cwd, reason }
+    const answer = await this.ask(turn, call, msg)
+    if (answer.decision === 'approved_for_session') {
+      this.deps.sessionApprovals.approveCommand(command, answer.prefix)
+    }
+    if (!isApproval(answer)) return { ok: false, reason: declineNote(answer, 'the user denied the command') }
+    return { ok: true, sandboxed: decision.sandboxed, userApproved: true }
+  }
+
+  /** Emits the request (with the call's next approval id) and waits for the answer. */
+  private async ask(
+    turn: TurnScope,
+    call: CallScope,
+    msg: Extract<EventMsg, { type: 'exec_approval_request' | 'apply_patch_approval_request' }>,
+  ): Promise<ApprovalAnswer> {
+    call.requests++
+    const id = call.requests === 1 ? call.callId : `${call.callId}#${call.requests}`
+    msg.call_id = id
+    const waiting = this.deps.pending.wait(id, turn.signal)
+    turn.emit(msg)
+    const answer = await waiting
+    if (answer.decision === 'abort') turn.abortTurn()
+    return answer
+  }
+
+  private async attempt(
+    turn: TurnScope,
+    call: CallScope,
+    command: string[],
+    cwd: string,
+    sandboxed: boolean,
+    request: ExecRequest,
+  ): Promise<RunResult> {
+    let argv = command
+    let env = turn.env
+    let extraFds: { fd: number; data: Uint8Array }[] | undefined
+    if (sandboxed) {
+      try {
+        const wrapped = await this.deps.sandbox.wrapCommand(turn.sandboxPolicy, { argv: command, cwd, env })
+        argv = wrapped.argv
+        env = wrapped.env
+        if (wrapped.fds.length > 0) extraFds = wrapped.fds
+      } catch (error) {
+        // Fail closed: the sandbox the policy asks for is not available, so nothing runs.
+        return failedResult(`sandbox unavailable, the command was not run: ${messageOf(error)}`)
+      }
+    }
+    try {
+      return await this.deps.runner.run({
+        argv,
+        cwd,
+        env,
+        timeoutMs: request.timeoutMs ?? this.deps.defaultTimeoutMs,
+        signal: turn.signal,
+        ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
+        ...(extraFds ? { extraFds } : {}),
+        onOutput: (chunk) =>
+          turn.emit({
+            type: 'exec_command_output_delta',
+            call_id: call.callId,
+            stream: chunk.stream,
+            chunk: chunk.data,
+          }),
+      })
+    } catch (error) {
+      return failedResult(`the command could not be run: ${messageOf(error)}`)
+    }
+  }
+}
+
+function isApproval(answer: ApprovalAnswer): boolean {
+  return answer.decision === 'approved' || answer.decision === 'approved_for_session'
+}
+
+function declineNote(answer: ApprovalAnswer, base: string): string {
+  if (answer.decision === 'abort') return `${base}, and stopped the turn`
+  return answer.feedback ? `${base}: ${answer.feedback}` : base
+}
+
+function looksDenied(result: RunResult): boolean {
+  return result.exitCode !== 0 && !result.timedOut && !result.aborted
+}
+
+function sandboxLabel(policy: SandboxPolicy): 'none' | 'read-only' | 'workspace-write' {
+  return policy.type === 'danger-full-access' ? 'none' : policy.type
+}
+
+function failedResult(message: string): RunResult {
+  return {
+    exitCode: 1,
+    signal: null,
+    stdout: '',
+    stderr: message,
+    aggregatedOutput: message,
+    durationMs: 0,
+    timedOut: false,
+    aborted: false,
+    truncated: false,
+    error: message,
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function patchPaths(cwd: string, changes: Record<string, FileChange>): string[] {
+  const out: string[] = []
+  for (const [path, change] of Object.entries(changes)) {
+    out.push(resolve(cwd, path))
+    if (change.type === 'update' && change.move_path) out.push(resolve(cwd, change.move_path))
+  }
+  return out
+}
+
+/** Protected inside writable roots, as the sandbox keeps them read-only. */
+const PROTECTED = ['.git', '.agent']
+
+/** Whether the sandbox policy lets a write to `path` through. */
+export function isWritable(path: string, policy: SandboxPolicy, cwd: string): boolean {
+  if (policy.type === 'danger-full-access') return true
+  if (policy.type === 'read-only') return false
+  const roots = [resolve(cwd), ...policy.writable_roots.map((r) => resolve(cwd, r))]
+  if (!policy.exclude_tmp) roots.push('/tmp', resolve(tmpdir()))
+  return roots.some((root) => isWithin(root, path) && !PROTECTED.some((p) => isWithin(join(root, p), path)))
+}

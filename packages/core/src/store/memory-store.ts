@@ -1,0 +1,70 @@
+// A SessionStore that keeps rollouts in memory: for tests, ephemeral sessions and embedders who
+// persist elsewhere. Lines are cloned on the way in and out, like a real store would.
+import type { RolloutLine, SessionMeta } from '@agent/protocol'
+import {
+  type LoadedSession,
+  SessionNotFoundError,
+  type SessionStore,
+  type SessionSummary,
+  type SessionWriter,
+  summarise,
+} from './session-store.js'
+
+interface Record {
+  meta: SessionMeta
+  lines: RolloutLine[]
+  updatedAt: string
+}
+
+export class MemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, Record>()
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  async create(meta: SessionMeta): Promise<SessionWriter> {
+    if (this.sessions.has(meta.id)) throw new Error(`session ${meta.id} already exists`)
+    const record: Record = {
+      meta: structuredClone(meta),
+      lines: [{ timestamp: meta.timestamp, type: 'session_meta', payload: structuredClone(meta) }],
+      updatedAt: meta.timestamp,
+    }
+    this.sessions.set(meta.id, record)
+    return this.writerFor(record)
+  }
+
+  async openForAppend(id: string): Promise<SessionWriter> {
+    return this.writerFor(this.get(id))
+  }
+
+  async load(id: string): Promise<LoadedSession> {
+    const record = this.get(id)
+    return { meta: structuredClone(record.meta), lines: structuredClone(record.lines), warnings: [] }
+  }
+
+  async list(options: { limit?: number } = {}): Promise<SessionSummary[]> {
+    const all = [...this.sessions.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+    return all
+      .slice(0, options.limit ?? 20)
+      .map((r) => summarise({ meta: r.meta, lines: r.lines, warnings: [] }, r.updatedAt))
+  }
+
+  private get(id: string): Record {
+    const record = this.sessions.get(id)
+    if (!record) throw new SessionNotFoundError(`no session with id ${id}`)
+    return record
+  }
+
+  private writerFor(record: Record): SessionWriter {
+    let closed = false
+    return {
+      append: async (lines) => {
+        if (closed) throw new Error(`session ${record.meta.id}: writer is closed`)
+        for (const line of lines) record.lines.push(structuredClone(line))
+        record.updatedAt = this.now().toISOString()
+      },
+      close: async () => {
+        closed = true
+      },
+    }
+  }
+}

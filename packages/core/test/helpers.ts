@@ -1,0 +1,116 @@
+// Shared pieces of core's tests: small tools written against the tool contract, and an agent
+// factory wired with the testing kit.
+import { mkdtempSync, realpathSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Event } from '@agent/protocol'
+import { z } from 'zod'
+import { type Agent, type AgentOptions, createAgent, type ToolDefinition } from '../src/index.js'
+import {
+  FakePolicy,
+  FakeSandbox,
+  ProcessRunner,
+  ScriptedModel,
+  type ScriptedResponse,
+} from '../src/testing/index.js'
+
+export function tempDir(prefix = 'core-test-'): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)))
+}
+
+/** Codex-like `shell`: runs argv through ctx.exec, returns the formatted output. */
+export const shellTool: ToolDefinition<{
+  command: string[]
+  workdir?: string
+  escalate?: boolean
+  timeout_ms?: number
+}> = {
+  name: 'shell',
+  description: 'Runs a command',
+  parameters: z.object({
+    command: z.array(z.string()).min(1),
+    workdir: z.string().optional(),
+    escalate: z.boolean().optional(),
+    timeout_ms: z.number().int().positive().optional(),
+  }),
+  readOnly: false,
+  describeForApproval: (args) => args.command,
+  async handle(args, ctx) {
+    const outcome = await ctx.exec({
+      command: args.command,
+      ...(args.workdir ? { cwd: args.workdir } : {}),
+      ...(args.escalate ? { escalate: true } : {}),
+      ...(args.timeout_ms ? { timeoutMs: args.timeout_ms } : {}),
+    })
+    if (outcome.status === 'rejected') return { output: outcome.reason, isError: true }
+    return { output: outcome.formatted, isError: outcome.result.exitCode !== 0 }
+  },
+}
+
+/** A read-only tool that sleeps, to observe overlap. */
+export function sleepTool(
+  name: string,
+  readOnly: boolean,
+  log: { name: string; start: number; end: number }[],
+): ToolDefinition<{ ms: number; tag: string }> {
+  return {
+    name,
+    description: 'Sleeps',
+    parameters: z.object({ ms: z.number(), tag: z.string() }),
+    readOnly,
+    async handle(args, ctx) {
+      const start = performance.now()
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, args.ms)
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(t)
+          resolve()
+        })
+      })
+      log.push({ name: args.tag, start, end: performance.now() })
+      return { output: `slept ${args.tag}` }
+    },
+  }
+}
+
+export const echoTool: ToolDefinition<{ text: string }> = {
+  name: 'echo',
+  description: 'Returns its input',
+  parameters: z.object({ text: z.string() }),
+  readOnly: true,
+  async handle(args) {
+    return { output: args.text }
+  },
+}
+
+export async function makeAgent(
+  responses: ScriptedResponse[],
+  overrides: Partial<AgentOptions> = {},
+): Promise<{ agent: Agent; model: ScriptedModel; runner: ProcessRunner; cwd: string }> {
+  const cwd = overrides.cwd ?? tempDir()
+  const model = (overrides.model as ScriptedModel | undefined) ?? new ScriptedModel(responses)
+  const runner = (overrides.runner as ProcessRunner | undefined) ?? new ProcessRunner()
+  const agent = await createAgent({
+    model,
+    runner,
+    sandbox: new FakeSandbox(),
+    policy: new FakePolicy('allow'),
+    tools: [shellTool, echoTool],
+    cwd,
+    modelName: 'test-model',
+    approvalPolicy: 'never',
+    sandboxPolicy: { type: 'workspace-write', writable_roots: [], network_access: false },
+    projectDoc: { enabled: false },
+    ...overrides,
+  })
+  return { agent, model, runner, cwd }
+}
+
+export const isTurnEnd = (e: Event) => e.msg.type === 'turn_complete' || e.msg.type === 'turn_aborted'
+export const types = (events: Event[]) => events.map((e) => e.msg.type)
+export function find<T extends Event['msg']['type']>(
+  events: Event[],
+  type: T,
+): Extract<Event['msg'], { type: T }>[] {
+  return events.map((e) => e.msg).filter((m): m is Extract<Event['msg'], { type: T }> => m.type === type)
+}
