@@ -1,0 +1,177 @@
+// Benchmark for @agent/exec: overhead against a bare spawn, capture throughput and memory for
+// 1 GiB of output, and the time to kill a 50-process tree. Each number is compared with a
+// baseline measured in the same run. Run with `pnpm --filter @agent/exec bench`.
+import { spawn } from 'node:child_process'
+import { loadavg } from 'node:os'
+import { runCommand } from '../src/index.js'
+import { tagged } from '../test/processes.js'
+
+const cwd = process.cwd()
+const GiB = 1024 ** 3
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+function bareSpawn(argv: string[], onData?: (chunk: Buffer) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.on('data', onData ?? (() => {}))
+    child.stderr.on('data', () => {})
+    child.once('error', reject)
+    child.once('close', () => resolve())
+  })
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await fn()
+  return performance.now() - started
+}
+
+/** Runs `fn` while sampling RSS; returns its duration and the peak RSS above the start. */
+async function withPeakRss(fn: () => Promise<unknown>): Promise<{ ms: number; growth: number }> {
+  global.gc?.()
+  const before = process.memoryUsage().rss
+  let peak = before
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 5)
+  const ms = await time(fn)
+  clearInterval(sampler)
+  peak = Math.max(peak, process.memoryUsage().rss)
+  return { ms, growth: peak - before }
+}
+
+async function overhead(rounds: number) {
+  const bare: number[] = []
+  const ours: number[] = []
+  // Warm up both paths, then interleave them so machine load affects both alike.
+  for (let i = 0; i < 10; i++) {
+    await bareSpawn(['true'])
+    await runCommand({ argv: ['true'], cwd })
+  }
+  for (let i = 0; i < rounds; i++) {
+    bare.push(await time(() => bareSpawn(['true'])))
+    ours.push(await time(() => runCommand({ argv: ['true'], cwd })))
+  }
+  return { bare: median(bare), ours: median(ours) }
+}
+
+async function throughput() {
+  const argv = ['head', '-c', String(GiB), '/dev/zero']
+  const bare = await withPeakRss(() => bareSpawn(argv))
+  let bytes = 0
+  const ours = await withPeakRss(async () => {
+    const result = await runCommand({ argv, cwd, timeoutMs: 600_000 })
+    bytes = result.stdoutBytes
+  })
+  if (bytes !== GiB) throw new Error(`captured ${bytes} bytes, expected ${GiB}`)
+  return { bare, ours }
+}
+
+async function killTree(reps: number, ignoringTerm: number, graceMs: number) {
+  const times: number[] = []
+  let survivors = 0
+  let treeSize = 0
+  for (let i = 0; i < reps; i++) {
+    const tag = tagged()
+    const controller = new AbortController()
+    let abortedAt = 0
+    // 1 bash + 49 sleeps; some of them ignore SIGTERM and need the SIGKILL after the grace.
+    const script = `
+      for i in $(seq 1 ${49 - ignoringTerm}); do sleep 100 & done
+      for i in $(seq 1 ${ignoringTerm}); do (trap '' TERM; exec sleep 100) & done
+      sleep 0.3; echo ready; wait`
+    const run = runCommand({
+      argv: ['bash', '-c', script],
+      cwd,
+      env: tag.env,
+      signal: controller.signal,
+      killGraceMs: graceMs,
+      onOutput: (chunk) => {
+        if (chunk.data.includes('ready')) {
+          treeSize = tag.survivors().length
+          abortedAt = performance.now()
+          controller.abort()
+        }
+      },
+    })
+    await run
+    times.push(performance.now() - abortedAt)
+    survivors += tag.survivors().length
+    tag.killSurvivors()
+  }
+  return { median: median(times), max: Math.max(...times), survivors, treeSize }
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits)
+const mb = (bytes: number) => bytes / (1024 * 1024)
+
+async function main() {
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')
+  console.log(`@agent/exec benchmark — node ${process.version}, load average ${load}\n`)
+
+  const o = await overhead(200)
+  const t = await throughput()
+  const k = await killTree(5, 0, 1000)
+  const kStubborn = await killTree(3, 10, 100)
+
+  const oursMBs = GiB / (1024 * 1024) / (t.ours.ms / 1000)
+  const bareMBs = GiB / (1024 * 1024) / (t.bare.ms / 1000)
+  const rows: string[][] = [
+    ['measure', 'ours', 'baseline', 'ratio', 'target', 'met'],
+    [
+      "runCommand(['true']) median",
+      `${fmt(o.ours, 2)} ms`,
+      `${fmt(o.bare, 2)} ms bare spawn`,
+      `${fmt(o.ours / o.bare, 2)}x`,
+      '<= 1.5x',
+      o.ours / o.bare <= 1.5 ? 'yes' : 'no',
+    ],
+    [
+      '1 GiB through capture',
+      `${fmt(oursMBs, 0)} MiB/s`,
+      `${fmt(bareMBs, 0)} MiB/s bare read`,
+      `${fmt(oursMBs / bareMBs, 2)}x`,
+      '>= 500 MB/s',
+      oursMBs * 1.048576 >= 500 ? 'yes' : 'no',
+    ],
+    [
+      '1 GiB peak RSS growth',
+      `${fmt(mb(t.ours.growth))} MiB`,
+      `${fmt(mb(t.bare.growth))} MiB bare read`,
+      '-',
+      '<= 64 MiB',
+      mb(t.ours.growth) <= 64 ? 'yes' : 'no',
+    ],
+    [
+      `kill ${k.treeSize}-process tree (median/max of 5)`,
+      `${fmt(k.median)} / ${fmt(k.max)} ms`,
+      '-',
+      '-',
+      '<= 200 ms',
+      k.median <= 200 ? 'yes' : 'no',
+    ],
+    ['  survivors', String(k.survivors), '-', '-', '0', k.survivors === 0 ? 'yes' : 'no'],
+    [
+      `kill ${kStubborn.treeSize}-process tree, 10 ignore SIGTERM, grace 100 ms`,
+      `${fmt(kStubborn.median)} / ${fmt(kStubborn.max)} ms`,
+      '-',
+      '-',
+      'grace + ~100 ms',
+      '-',
+    ],
+    ['  survivors', String(kStubborn.survivors), '-', '-', '0', kStubborn.survivors === 0 ? 'yes' : 'no'],
+  ]
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)))
+  const line = (row: string[]) => `| ${row.map((cell, col) => cell.padEnd(widths[col]!)).join(' | ')} |`
+  console.log(line(rows[0]!))
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
+  for (const row of rows.slice(1)) console.log(line(row))
+}
+
+await main()
