@@ -1,0 +1,227 @@
+// The tool path: parallel read-only calls, serial mutating calls, results in the model's order,
+// malformed arguments and unknown tools as error results, MCP provider tools.
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Agent } from '../src/index.js'
+import { collectUntil, reply, StaticToolProvider } from '../src/testing/index.js'
+import { echoTool, find, isTurnEnd, makeAgent, shellTool, sleepTool } from './helpers.js'
+
+let agent: Agent | undefined
+afterEach(async () => {
+  await agent?.shutdown()
+  agent = undefined
+})
+
+async function timedBatch(readOnly: boolean) {
+  const log: { name: string; start: number; end: number }[] = []
+  const tool = sleepTool('nap', readOnly, log)
+  const made = await makeAgent(
+    [
+      [
+        reply.toolCall('nap', { ms: 400, tag: 'a' }, 'c1'),
+        reply.toolCall('nap', { ms: 100, tag: 'b' }, 'c2'),
+        reply.toolCall('nap', { ms: 250, tag: 'c' }, 'c3'),
+      ],
+      [reply.text('done')],
+    ],
+    { tools: [tool] },
+  )
+  agent = made.agent
+  const started = performance.now()
+  await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'nap' }] })
+  await collectUntil(agent, isTurnEnd)
+  const elapsed = performance.now() - started
+  const outputs = made.model.requests[1]?.input.filter((i) => i.type === 'function_call_output') ?? []
+  await agent.shutdown()
+  agent = undefined
+  return { elapsed, log, outputs }
+}
+
+describe('parallel tool calls', () => {
+  it('runs read-only calls together and mutating calls one at a time; results keep the model order', async () => {
+    const parallel = await timedBatch(true)
+    const serial = await timedBatch(false)
+    // Serial needs ≥ 750 ms of sleeping; parallel about 400 ms. Wide margin for a loaded machine.
+    expect(serial.elapsed).toBeGreaterThanOrEqual(740)
+    expect(parallel.elapsed / serial.elapsed).toBeLessThan(0.85)
+    // Overlap proven directly: in the parallel run, b started before a ended.
+    const a = parallel.log.find((l) => l.name === 'a')
+    const b = parallel.log.find((l) => l.name === 'b')
+    expect(b && a && b.start < a.end).toBe(true)
+    // Serially, each starts after the previous one ended, in the model's order.
+    const [s1, s2, s3] = serial.log
+    expect(serial.log.map((l) => l.name)).toEqual(['a', 'b', 'c'])
+    expect(s2 && s1 && s2.start >= s1.end).toBe(true)
+    expect(s3 && s2 && s3.start >= s2.end).toBe(true)
+    // Completion order differs in the parallel run, but results go back in the model's order.
+    expect(parallel.log.map((l) => l.name)).toEqual(['b', 'c', 'a'])
+    for (const run of [parallel, serial]) {
+      expect(run.outputs.map((o) => o.type === 'function_call_output' && o.call_id)).toEqual([
+        'c1',
+        'c2',
+        'c3',
+      ])
+    }
+  })
+
+  it('a mutating call waits for earlier reads and blocks later ones', async () => {
+    const log: { name: string; start: number; end: number }[] = []
+    const made = await makeAgent(
+      [
+        [
+          reply.toolCall('read', { ms: 150, tag: 'r1' }),
+          reply.toolCall('write', { ms: 150, tag: 'w' }),
+          reply.toolCall('read', { ms: 150, tag: 'r2' }),
+        ],
+        [reply.text('done')],
+      ],
+      { tools: [sleepTool('read', true, log), sleepTool('write', false, log)] },
+    )
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    await collectUntil(agent, isTurnEnd)
+    const by = Object.fromEntries(log.map((l) => [l.name, l]))
+    expect(by.w.start).toBeGreaterThanOrEqual(by.r1.end)
+    expect(by.r2.start).toBeGreaterThanOrEqual(by.w.end)
+  })
+})
+
+describe('bad calls become error results for the model', () => {
+  it('unknown tools, invalid JSON and schema failures are answered, not thrown', async () => {
+    const made = await makeAgent([
+      [
+        reply.toolCall('does_not_exist', { a: 1 }, 'u1'),
+        { type: 'tool_call', name: 'echo', arguments: '{not json', callId: 'j1' },
+        reply.toolCall('echo', { text: 42 }, 's1'),
+        reply.toolCall('shell', { command: [] }, 's2'),
+      ],
+      [reply.text('sorry')],
+    ])
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(agent, isTurnEnd)
+    expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('sorry')
+    const outputs = Object.fromEntries(
+      (made.model.requests[1]?.input ?? []).flatMap((i) =>
+        i.type === 'function_call_output' ? [[i.call_id, i]] : [],
+      ),
+    )
+    expect(outputs.u1).toMatchObject({
+      is_error: true,
+      output: 'unknown tool: does_not_exist. Available tools: shell, echo',
+    })
+    expect(outputs.j1?.output).toMatch(
+      /^the arguments of echo are not valid JSON \(.+\); send a JSON object$/,
+    )
+    expect(outputs.s1).toMatchObject({ is_error: true })
+    expect(outputs.s1?.output).toMatch(/^invalid arguments for echo: text: /)
+    expect(outputs.s2?.output).toMatch(/^invalid arguments for shell: command: /)
+  })
+
+  it('a tool that throws gives the model the message', async () => {
+    const boom = { ...echoTool, name: 'boom', handle: async () => Promise.reject(new Error('disk on fire')) }
+    const made = await makeAgent([[reply.toolCall('boom', { text: 'x' }, 'b1')], [reply.text('ok')]], {
+      tools: [boom],
+    })
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    await collectUntil(agent, isTurnEnd)
+    const out = made.model.requests[1]?.input.find((i) => i.type === 'function_call_output')
+    expect(out).toMatchObject({ call_id: 'b1', is_error: true, output: 'boom failed: disk on fire' })
+  })
+
+  it('sends each tool with a JSON Schema generated from its zod parameters', async () => {
+    const made = await makeAgent([[reply.text('hi')]])
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    await collectUntil(agent, isTurnEnd)
+    const spec = made.model.requests[0]?.tools.find((t) => t.name === 'echo')
+    expect(spec?.parameters).toMatchObject({
+      type: 'object',
+      properties: { text: { type: 'string' } },
+      required: ['text'],
+    })
+    expect(spec?.parameters).not.toHaveProperty('$schema')
+  })
+})
+
+describe('MCP provider tools', () => {
+  it('routes calls to the provider with mcp_tool_call_begin/end and returns the content', async () => {
+    const provider = new StaticToolProvider('files', [
+      {
+        tool: 'stat',
+        description: 'File info',
+        inputSchema: { type: 'object', properties: { path: { type: 'string' } } },
+        readOnly: true,
+        handler: (args) => ({
+          content: [{ type: 'input_text', text: `size of ${(args as { path: string }).path}: 3` }],
+          isError: false,
+        }),
+      },
+      {
+        tool: 'crash',
+        description: 'Always fails',
+        inputSchema: { type: 'object' },
+        handler: () => {
+          throw new Error('server went away')
+        },
+      },
+    ])
+    const made = await makeAgent(
+      [
+        [
+          reply.toolCall('mcp__files__stat', { path: 'a.txt' }, 'm1'),
+          reply.toolCall('mcp__files__crash', {}, 'm2'),
+        ],
+        [reply.text('ok')],
+      ],
+      { toolProviders: [provider] },
+    )
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(agent, isTurnEnd)
+    expect(find(events, 'mcp_startup_complete')[0]?.ready).toEqual(['files'])
+    const begins = find(events, 'mcp_tool_call_begin')
+    expect(begins.map((b) => b.invocation)).toEqual([
+      { server: 'files', tool: 'stat', arguments: { path: 'a.txt' } },
+      { server: 'files', tool: 'crash', arguments: {} },
+    ])
+    const ends = find(events, 'mcp_tool_call_end')
+    expect(ends.find((e) => e.call_id === 'm1')?.result.ok).toBe(true)
+    expect(ends.find((e) => e.call_id === 'm2')?.result).toEqual({
+      ok: false,
+      error: 'MCP tool crash on server files failed: server went away',
+    })
+    const outputs = made.model.requests[1]?.input.filter((i) => i.type === 'function_call_output')
+    expect(outputs?.[0]).toMatchObject({ call_id: 'm1', output: 'size of a.txt: 3' })
+    expect(outputs?.[1]).toMatchObject({ call_id: 'm2', is_error: true })
+    expect(made.model.requests[0]?.tools.map((t) => t.name)).toContain('mcp__files__stat')
+
+    await agent.submit({ type: 'list_mcp_tools' })
+    const [listed] = await collectUntil(agent, (e) => e.msg.type === 'mcp_list_tools_response').then((l) =>
+      l.slice(-1),
+    )
+    expect(listed?.msg.type === 'mcp_list_tools_response' && Object.keys(listed.msg.tools)).toEqual([
+      'mcp__files__stat',
+      'mcp__files__crash',
+    ])
+  })
+})
+
+describe('shell through the orchestrator', () => {
+  it('streams output deltas and reports a missing program clearly', async () => {
+    const made = await makeAgent([
+      [reply.toolCall('shell', { command: ['sh', '-c', 'echo out; echo err >&2'] }, 'a')],
+      [reply.toolCall('shell', { command: ['definitely-not-a-program-xyz'] }, 'b')],
+      [reply.text('ok')],
+    ])
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(agent, isTurnEnd)
+    const deltas = find(events, 'exec_command_output_delta').filter((d) => d.call_id === 'a')
+    expect(deltas.map((d) => d.stream).sort()).toEqual(['stderr', 'stdout'])
+    const missing = find(events, 'exec_command_end').find((e) => e.call_id === 'b')
+    expect(missing?.exit_code).toBe(127)
+    expect(missing?.formatted_output).toContain('command not found: definitely-not-a-program-xyz')
+    expect(shellTool.name).toBe('shell')
+  })
+})
