@@ -185,3 +185,24 @@ export function hasLeftovers(leader: number, pipesClosed: boolean): boolean {
   }
   return !pipesClosed && collectProcessTree(leader).length > 0
 }
+
+const liveLeaders = new Set<number>()
+let exitHookInstalled = false
+
+/**
+ * Remember a running command's leader so that, if this process exits while the command runs,
+ * its process group is SIGKILLed rather than orphaned (children are detached into their own
+ * group, so nothing else would stop them).
+ */
+export function trackLeader(pid: number): void {
+  liveLeaders.add(pid)
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.on('exit', () => {
+    for (const leader of liveLeaders) signalAll(leader, collectProcessTree(leader), 'SIGKILL')
+  })
+}
+
+export function untrackLeader(pid: number): void {
+  liveLeaders.delete(pid)
+}

@@ -142,7 +142,7 @@ describe('runCommand: timeouts, abort and leftovers', () => {
       echo started
       wait`
     const started = performance.now()
-    const result = await run({ argv: ['bash', '-c', script], timeoutMs: 500, killGraceMs: 300 }, tag)
+    const result = await run({ argv: ['bash', '-c', script], timeoutMs: 1500, killGraceMs: 300 }, tag)
     expect(result).toMatchObject({ exitCode: 124, timedOut: true, aborted: false, stdout: 'started\n' })
     expect(performance.now() - started).toBeLessThan(15_000)
   })

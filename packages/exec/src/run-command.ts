@@ -6,7 +6,7 @@ import { resolve as resolvePath } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { DEFAULT_MAX_CAPTURE_BYTES, HeadTailCapture } from './capture.js'
-import { hasLeftovers, killProcessTree } from './process-tree.js'
+import { hasLeftovers, killProcessTree, trackLeader, untrackLeader } from './process-tree.js'
 import {
   checkCwd,
   delay,
@@ -83,6 +83,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     return failed(described.kind, described.message, startedAt)
   }
   const pid = child.pid
+  trackLeader(pid)
 
   const maxCapture = options.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES
   const stdoutCapture = new HeadTailCapture(maxCapture)
@@ -180,6 +181,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     if (!pipesAreClosed) await Promise.race([pipesClosed, delay(Math.min(drainTimeoutMs, 100))])
   }
   for (const stream of child.stdio) stream?.destroy()
+  untrackLeader(pid)
 
   emit('stdout', decoders.stdout.end())
   emit('stderr', decoders.stderr.end())

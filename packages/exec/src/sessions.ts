@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { HeadTailCapture } from './capture.js'
 import { truncateMiddle } from './format.js'
-import { hasLeftovers, killProcessTree } from './process-tree.js'
+import { hasLeftovers, killProcessTree, trackLeader, untrackLeader } from './process-tree.js'
 import { loadPty, type PtyModule, type PtyProcess } from './pty.js'
 import {
   checkCwd,
@@ -309,6 +309,7 @@ export class ProcessSessionManager {
     }
     const pid = child.pid
     session.pid = pid
+    trackLeader(pid)
     session.stdin = child.stdin!
     child.stdin!.on('error', () => {
       // EPIPE once the child stops reading; the exit status tells the rest.
@@ -339,6 +340,7 @@ export class ProcessSessionManager {
           if (!pipesAreClosed) await Promise.race([pipesClosed, delay(Math.min(this.drainTimeoutMs, 100))])
         }
         for (const stream of child.stdio) stream?.destroy()
+        untrackLeader(pid)
         this.append(session, session.decoder.end())
         session.exitCode = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0)
         session.done = true
@@ -364,12 +366,14 @@ export class ProcessSessionManager {
     }) as unknown as PtyProcess
     session.pid = child.pid
     session.pty = child
+    trackLeader(child.pid)
     child.onData((data) => this.append(session, data))
     session.finished = new Promise<void>((resolve) => {
       child.onExit(async ({ exitCode, signal }) => {
         // The terminal's session leader is gone; its background children lose the terminal but
         // may live on in the same process group or session.
         if (hasLeftovers(child.pid, false)) await killProcessTree(child.pid, { graceMs: this.killGraceMs })
+        untrackLeader(child.pid)
         this.append(session, session.decoder.end())
         session.exitCode = signal ? 128 + signal : exitCode
         session.done = true
