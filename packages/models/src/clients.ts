@@ -62,6 +62,8 @@ abstract class WireClient implements ModelClient {
       apiKey: this.config.apiKey ?? NO_KEY,
       baseURL: this.config.baseUrl,
       maxRetries: 0,
+      // The SDKs log unparsable events to the console; failures reach the caller as events instead.
+      logLevel: 'off' as const,
       // Our idle timeout governs the stream; this bounds waiting for the response headers.
       timeout: this.config.retry.idleTimeoutMs,
       defaultHeaders: {

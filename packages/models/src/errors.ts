@@ -160,7 +160,9 @@ export function classifyError(error: unknown): ModelFailure {
   if (error instanceof ModelFailure) return error
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape
   const message = e.message || String(error)
-  const name = e.name ?? ''
+  // The SDKs' error classes do not all set `name`; their constructor names are stable.
+  const ctor = (error as { constructor?: { name?: string } } | null)?.constructor?.name
+  const name = ctor && ctor !== 'Object' && ctor !== 'Error' ? ctor : (e.name ?? '')
   if (name === 'APIUserAbortError' || name === 'AbortError') {
     return new ModelFailure({ kind: 'aborted', message: 'the request was aborted', cause: error })
   }

@@ -94,6 +94,14 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/**
+ * Closes the connection in the middle of the chunked body, after what was written has been
+ * flushed (a TCP reset could make the client discard data it has not read yet).
+ */
+function cut(res: ServerResponse): void {
+  res.socket?.end()
+}
+
 async function streamEvents(
   res: ServerResponse,
   events: string[],
@@ -102,19 +110,13 @@ async function streamEvents(
   res.flushHeaders()
   for (const [i, event] of events.entries()) {
     if (res.destroyed) return
-    if (options.cutAfterEvents === i) {
-      res.socket?.resetAndDestroy()
-      return
-    }
+    if (options.cutAfterEvents === i) return cut(res)
     // A stall keeps the socket open until the client gives up or the server closes.
     if (options.stallAfterEvents === i) return
     if (options.delayMs) await sleep(options.delayMs)
     res.write(event)
   }
-  if (options.cutAfterEvents === events.length) {
-    res.socket?.resetAndDestroy()
-    return
-  }
+  if (options.cutAfterEvents === events.length) return cut(res)
   if (options.stallAfterEvents === events.length) return
   res.end()
 }

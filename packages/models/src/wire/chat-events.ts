@@ -28,6 +28,45 @@ function stopReasonOf(finish: string, hasToolCalls: boolean): StopReason {
   }
 }
 
+function* finishedItems(
+  reasoning: string,
+  text: string,
+  calls: Map<number, PendingCall>,
+): Generator<ModelEvent> {
+  if (reasoning !== '') {
+    yield {
+      type: 'output_item',
+      item: { type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: reasoning }] },
+    }
+  }
+  if (text !== '') {
+    yield {
+      type: 'output_item',
+      item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] },
+    }
+  }
+  const ordered = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call)
+  // Validate every call before emitting any, so a malformed one can still be retried cleanly.
+  const finished = ordered.map((call) => {
+    if (call.name === '') {
+      throw new ModelFailure({
+        kind: 'bad_response',
+        message: 'the server sent a tool call without a name',
+        retryable: true,
+      })
+    }
+    return {
+      call_id: call.id ?? newCallId(),
+      name: call.name,
+      arguments: validateToolArguments(call.name, call.arguments),
+    }
+  })
+  for (const call of finished) {
+    yield { type: 'output_item', item: { type: 'function_call', ...call } }
+    yield { type: 'tool_call', ...call }
+  }
+}
+
 export async function* normaliseChatChunks(chunks: AsyncIterable<unknown>): AsyncGenerator<ModelEvent> {
   let created = false
   let text = ''
@@ -37,6 +76,7 @@ export async function* normaliseChatChunks(chunks: AsyncIterable<unknown>): Asyn
   let usage: ModelEvent | undefined
   let responseId: string | undefined
   const calls = new Map<number, PendingCall>()
+  let toolCallCount = 0
   for await (const raw of chunks) {
     const chunk = raw as Json
     if (!created && typeof chunk.id === 'string' && chunk.id !== '') {
@@ -80,7 +120,12 @@ export async function* normaliseChatChunks(chunks: AsyncIterable<unknown>): Asyn
         calls.set(index, call)
       }
     }
-    if (typeof choice?.finish_reason === 'string') finish = choice.finish_reason
+    if (typeof choice?.finish_reason === 'string' && finish === undefined) {
+      finish = choice.finish_reason
+      // The choice is complete: its items go out now, before the trailing usage chunk.
+      toolCallCount = calls.size
+      yield* finishedItems(reasoning, text, calls)
+    }
     const u = chunk.usage as Json | null | undefined
     if (u) {
       usage = {
@@ -102,40 +147,8 @@ export async function* normaliseChatChunks(chunks: AsyncIterable<unknown>): Asyn
       retryable: true,
     })
   }
-  if (reasoning !== '') {
-    yield {
-      type: 'output_item',
-      item: { type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: reasoning }] },
-    }
-  }
-  if (text !== '') {
-    yield {
-      type: 'output_item',
-      item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] },
-    }
-  }
-  const ordered = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call)
-  // Validate every call before emitting any, so a malformed one can still be retried cleanly.
-  const finished = ordered.map((call) => {
-    if (call.name === '') {
-      throw new ModelFailure({
-        kind: 'bad_response',
-        message: 'the server sent a tool call without a name',
-        retryable: true,
-      })
-    }
-    return {
-      call_id: call.id ?? newCallId(),
-      name: call.name,
-      arguments: validateToolArguments(call.name, call.arguments),
-    }
-  })
-  for (const call of finished) {
-    yield { type: 'output_item', item: { type: 'function_call', ...call } }
-    yield { type: 'tool_call', ...call }
-  }
   if (usage) yield usage
-  const stopReason = refusal && finished.length === 0 ? 'refusal' : stopReasonOf(finish, finished.length > 0)
+  const stopReason = refusal && toolCallCount === 0 ? 'refusal' : stopReasonOf(finish, toolCallCount > 0)
   yield responseId === undefined
     ? { type: 'completed', stop_reason: stopReason }
     : { type: 'completed', stop_reason: stopReason, response_id: responseId }
