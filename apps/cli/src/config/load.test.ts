@@ -1,0 +1,109 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from './errors.js'
+import { loadConfig } from './load.js'
+import { parseOverride } from './overrides.js'
+
+function setup(user?: string, project?: string) {
+  const root = mkdtempSync(join(tmpdir(), 'agent-config-'))
+  const home = join(root, 'home')
+  const repo = join(root, 'repo')
+  mkdirSync(join(home, '.agent'), { recursive: true })
+  mkdirSync(join(repo, '.git'), { recursive: true })
+  mkdirSync(join(repo, 'src', 'deep'), { recursive: true })
+  if (user !== undefined) writeFileSync(join(home, '.agent', 'config.toml'), user)
+  if (project !== undefined) {
+    mkdirSync(join(repo, '.agent'))
+    writeFileSync(join(repo, '.agent', 'config.toml'), project)
+  }
+  return { home, repo, env: { HOME: home } }
+}
+
+function expectConfigError(fn: () => unknown): ConfigError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('merges user, project and -c overrides in that order', () => {
+    const { repo, env, home } = setup(
+      'model = "gpt-5"\napproval_policy = "on-request"\n[sandbox_workspace_write]\nwritable_roots = ["/data"]\n',
+      'approval_policy = "never"\n[sandbox_workspace_write]\nnetwork_access = true\n',
+    )
+    const loaded = loadConfig({
+      cwd: join(repo, 'src', 'deep'),
+      env,
+      overrides: ['model=o4-mini', 'mcp_servers.fs.command="npx"', 'toolset=claude'],
+    })
+    expect(loaded.files).toEqual([join(home, '.agent', 'config.toml'), join(repo, '.agent', 'config.toml')])
+    expect(loaded.config.model).toBe('o4-mini')
+    expect(loaded.config.approval_policy).toBe('never')
+    expect(loaded.config.sandbox_workspace_write).toEqual({ writable_roots: ['/data'], network_access: true })
+    expect(loaded.config.toolset).toBe('claude')
+    expect(loaded.config.mcp_servers.fs).toMatchObject({ command: 'npx' })
+  })
+
+  it('honours AGENT_HOME', () => {
+    const { repo } = setup()
+    const agentHome = mkdtempSync(join(tmpdir(), 'agent-home-'))
+    writeFileSync(join(agentHome, 'config.toml'), 'model = "from-agent-home"\n')
+    const loaded = loadConfig({ cwd: repo, env: { AGENT_HOME: agentHome } })
+    expect(loaded.config.model).toBe('from-agent-home')
+    expect(loaded.agentHome).toBe(agentHome)
+  })
+
+  it('names the file, the key path and what was expected', () => {
+    const { repo, env, home } = setup('sandbox_mode = "yolo"\n')
+    const error = expectConfigError(() => loadConfig({ cwd: repo, env }))
+    expect(error.file).toBe(join(home, '.agent', 'config.toml'))
+    expect(error.keyPath).toBe('sandbox_mode')
+    expect(error.message).toContain(`${join(home, '.agent', 'config.toml')}: sandbox_mode:`)
+    expect(error.message).toContain('workspace-write')
+  })
+
+  it('reports unknown keys and TOML syntax errors with their location', () => {
+    const typo = setup(undefined, 'sandbox_mdoe = "read-only"\n')
+    const unknown = expectConfigError(() => loadConfig({ cwd: typo.repo, env: typo.env }))
+    expect(unknown.message).toMatch(/config\.toml: sandbox_mdoe: unknown key/)
+
+    const broken = setup('model = "unterminated\n')
+    const syntax = expectConfigError(() => loadConfig({ cwd: broken.repo, env: broken.env }))
+    expect(syntax.message).toMatch(/config\.toml:1:\d+: invalid TOML/)
+  })
+
+  it('validates nested sections with the owning package schema', () => {
+    const { repo, env } = setup('[mcp_servers.db]\nargs = ["x"]\n')
+    const error = expectConfigError(() => loadConfig({ cwd: repo, env }))
+    expect(error.message).toContain('mcp_servers.db')
+  })
+
+  it('rejects a bad -c override', () => {
+    const { repo, env } = setup()
+    expect(
+      expectConfigError(() => loadConfig({ cwd: repo, env, overrides: ['approval_policy=sometimes'] }))
+        .message,
+    ).toContain('config (with -c overrides): approval_policy:')
+    expect(expectConfigError(() => loadConfig({ cwd: repo, env, overrides: ['novalue'] })).message).toContain(
+      'expected key.path=value',
+    )
+  })
+})
+
+describe('parseOverride', () => {
+  it('parses values as TOML, falling back to a string', () => {
+    expect(parseOverride('a.b=true')).toEqual({ path: ['a', 'b'], value: true })
+    expect(parseOverride('rules=["x.rules"]')).toEqual({ path: ['rules'], value: ['x.rules'] })
+    expect(parseOverride('model=gpt-5-codex')).toEqual({ path: ['model'], value: 'gpt-5-codex' })
+    expect(parseOverride('model_context_window=200000')).toEqual({
+      path: ['model_context_window'],
+      value: 200000,
+    })
+  })
+})

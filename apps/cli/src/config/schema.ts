@@ -1,0 +1,53 @@
+// The schema of config.toml (user `$AGENT_HOME/config.toml`, project `.agent/config.toml`, and
+// `-c` overrides, merged). Sections owned by a leaf package reuse that package's schema.
+
+import { ShellEnvironmentPolicy } from '@agent/exec'
+import { McpServerConfig } from '@agent/mcp'
+import { ModelProviderConfig } from '@agent/models'
+import { ApprovalPolicy, ReasoningEffort, SandboxMode } from '@agent/protocol'
+import { z } from 'zod'
+
+export const Toolset = z.enum(['codex', 'claude'])
+export type Toolset = z.infer<typeof Toolset>
+
+export const AgentConfig = z
+  .object({
+    /** Model name sent to the provider (`gpt-5-codex`, `claude-sonnet-4-5`, `qwen3-coder`...). */
+    model: z.string().min(1).optional(),
+    /** Provider id: a built-in (`openai`, `openai-chat`, `anthropic`, `ollama`, `lmstudio`) or a key of `model_providers`. */
+    model_provider: z.string().min(1).optional(),
+    model_providers: z.record(z.string(), ModelProviderConfig).default({}),
+    model_reasoning_effort: ReasoningEffort.optional(),
+    /** Context window of the model in tokens; enables automatic compaction. */
+    model_context_window: z.number().int().positive().optional(),
+    /** Compact when the history passes this fraction of the context window (default 0.9). */
+    model_auto_compact_ratio: z.number().gt(0).lte(1).optional(),
+    approval_policy: ApprovalPolicy.optional(),
+    sandbox_mode: SandboxMode.optional(),
+    sandbox_workspace_write: z
+      .object({
+        writable_roots: z.array(z.string()).default([]),
+        network_access: z.boolean().default(false),
+        exclude_tmp: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    shell_environment_policy: ShellEnvironmentPolicy.optional(),
+    mcp_servers: z.record(z.string(), McpServerConfig).default({}),
+    /** Which built-in tools the model gets; by default the set its provider's models are trained on. */
+    toolset: Toolset.optional(),
+    /** Extra command-rule files (Codex `.rules` format); `rules/*.rules` beside each config.toml load too. */
+    rules: z.array(z.string()).default([]),
+    /** Claude Code settings files whose `permissions` apply (`.claude/settings.json` loads by default). */
+    permission_settings: z.array(z.string()).default([]),
+    /** Replaces the built-in base instructions. */
+    instructions: z.string().optional(),
+    /** Extra instructions appended after the project docs. */
+    developer_instructions: z.string().optional(),
+    /** Maximum bytes of AGENTS.md / CLAUDE.md read into the context. */
+    project_doc_max_bytes: z.number().int().nonnegative().optional(),
+    /** Plugin directories loaded for every run (like `--plugin-dir`). */
+    plugin_dirs: z.array(z.string()).default([]),
+  })
+  .strict()
+export type AgentConfig = z.infer<typeof AgentConfig>
