@@ -18,6 +18,31 @@ export {
 export { type LoadedPlugins, type LoadPluginsOptions, loadPlugins } from './loader.js'
 export type { AgentDefinition, Skill, SlashCommand } from './markdown-components.js'
 export { type CompiledMatcher, compileMatcher, matches } from './matcher.js'
+export { type Resolved, resolveByName } from './names.js'
 export { type ComponentOrigin, type SourceScope, substitutePluginRoot } from './origin.js'
 export type { PluginInfo } from './plugin-dir.js'
 export type { McpServerEntry, PermissionsEntry } from './settings-files.js'
+export { createSkillTool, type SkillArgs, skillBudgetChars, skillsContextText } from './skills-tool.js'
+export {
+  type ExpandError,
+  type ExpandedCommand,
+  type ExpandOptions,
+  type ExpandResult,
+  expandSlashCommand,
+  parseSlashInput,
+  type RunShell,
+  type ShellOutput,
+  splitArguments,
+  substituteArguments,
+} from './slash-commands.js'
+export {
+  createTaskTool,
+  GENERAL_PURPOSE_AGENT,
+  type SubagentRequest,
+  type SubagentResult,
+  type SubagentStopHooks,
+  type TaskArgs,
+  type TaskToolDefinition,
+  type TaskToolOptions,
+} from './task-tool.js'
+export type { PluginToolContext, PluginToolDefinition, PluginToolOutput } from './tool-contract.js'

@@ -139,7 +139,7 @@ Everything the user said: $ARGUMENTS
 
 House rules: @REVIEWING.md
 
-Current branch: !\`git rev-parse --abbrev-ref HEAD\`
+Current branch: !\`git branch --show-current\`
 Plugin helpers live in \${CLAUDE_PLUGIN_ROOT}/scripts.
 `,
     [`${dir}/skills/csv-stats/SKILL.md`]: `---
