@@ -154,6 +154,8 @@ export class Session {
       this.lastUsage = restored.lastUsage
       this.submissions = 0
       initial = restored.history
+      // A session killed mid-call left calls without results; providers reject such a history.
+      this.record(danglingCallOutputs(this.history, 'aborted: the session ended before this call finished'))
     }
     this.rolloutPath = this.writer?.path
     const startHook = await runHook(this.options.hooks, this.hookEnv('', new AbortController().signal), {
@@ -464,6 +466,17 @@ export class Session {
     })()
     return this.shuttingDown
   }
+}
+
+/** A result for every function call of `history` that has none. */
+export function danglingCallOutputs(history: readonly ResponseItem[], text: string): ResponseItem[] {
+  const answered = new Set<string>()
+  for (const item of history) if (item.type === 'function_call_output') answered.add(item.call_id)
+  return history.flatMap((item) =>
+    item.type === 'function_call' && !answered.has(item.call_id)
+      ? [{ type: 'function_call_output' as const, call_id: item.call_id, output: text, is_error: true }]
+      : [],
+  )
 }
 
 export function errorText(error: unknown): string {

@@ -16,7 +16,7 @@ import {
   renderProjectDocs,
 } from './instructions.js'
 import { type SampleResult, sampleModel } from './sampling.js'
-import { errorText, type Session, type TurnSettings } from './session.js'
+import { danglingCallOutputs, errorText, type Session, type TurnSettings } from './session.js'
 
 type UserInputOp = Extract<Op, { type: 'user_input' }>
 
@@ -202,15 +202,10 @@ async function finishTurn(session: Session, env: CallEnvironment, snapshot: Work
 
 /** Every function call in the history gets an output, so the next request is well formed. */
 function closeDanglingCalls(session: Session): void {
-  const answered = new Set<string>()
-  const calls: string[] = []
-  for (const item of session.history) {
-    if (item.type === 'function_call_output') answered.add(item.call_id)
-    else if (item.type === 'function_call') calls.push(item.call_id)
-  }
-  const missing = calls.filter((id) => !answered.has(id)).map(abortedOutput)
-  if (missing.length > 0) session.record(missing)
+  session.record(danglingCallOutputs(session.history, ABORTED_TEXT))
 }
+
+const ABORTED_TEXT = 'aborted: the user interrupted the turn'
 
 function abortedOutput(callId: string): FunctionCallOutputItem {
   return {
