@@ -344,5 +344,7 @@ export function isWritable(path: string, policy: SandboxPolicy, cwd: string): bo
   if (policy.type === 'read-only') return false
   const roots = [resolve(cwd), ...policy.writable_roots.map((r) => resolve(cwd, r))]
   if (!policy.exclude_tmp) roots.push('/tmp', resolve(tmpdir()))
-  return roots.some((root) => isWithin(root, path) && !PROTECTED.some((p) => isWithin(join(root, p), path)))
+  // Protected paths of any root stay read-only even when another (wider) root contains them.
+  const protectedPath = roots.some((root) => PROTECTED.some((p) => isWithin(join(root, p), path)))
+  return !protectedPath && roots.some((root) => isWithin(root, path))
 }
