@@ -1,0 +1,59 @@
+// Loads the tree-sitter runtime and the bash grammar once per process. Everything else in the
+// package works on the syntax tree this returns; nothing parses shell by hand.
+import { createRequire } from 'node:module'
+import { Language, Parser, type Tree } from 'web-tree-sitter'
+import { describeError, PolicyError } from '../errors.js'
+
+/** The grammar comes prebuilt as wasm from tree-sitter-bash 0.25 (see README, "Dependencies"). */
+const GRAMMAR = '@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm'
+
+export interface BashParser {
+  parse(source: string): Tree
+}
+
+let loading: Promise<BashParser> | undefined
+let loaded: BashParser | undefined
+
+/** Resolves once the runtime and grammar are ready; later calls return the same parser. */
+export function loadBashParser(): Promise<BashParser> {
+  loading ??= init().then(
+    (parser) => {
+      loaded = parser
+      return parser
+    },
+    (error: unknown) => {
+      loading = undefined
+      throw error
+    },
+  )
+  return loading
+}
+
+/** The parser if `loadBashParser` has finished, for synchronous callers. */
+export function loadedBashParser(): BashParser | undefined {
+  return loaded
+}
+
+async function init(): Promise<BashParser> {
+  try {
+    await Parser.init()
+    const require = createRequire(import.meta.url)
+    const language = await Language.load(require.resolve(GRAMMAR))
+    const parser = new Parser()
+    parser.setLanguage(language)
+    return {
+      parse(source) {
+        const tree = parser.parse(source)
+        if (!tree) throw new PolicyError('parser_init', 'tree-sitter returned no tree')
+        return tree
+      },
+    }
+  } catch (error) {
+    throw new PolicyError(
+      'parser_init',
+      `could not load the bash grammar (${GRAMMAR}): ${describeError(error)}. ` +
+        'Reinstall @agent/policy so its dependencies web-tree-sitter and @vscode/tree-sitter-wasm are present.',
+      { cause: error },
+    )
+  }
+}

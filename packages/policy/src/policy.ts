@@ -1,0 +1,130 @@
+// The public entry points: a `CommandPolicy` bound to the user's rules (core's port), a
+// one-shot `evaluate`, and Claude Code permission checks for any tool call.
+import type { ApprovalPolicy, SandboxPolicy } from '@agent/protocol'
+import { loadBashParser } from './bash/parser.js'
+import { PolicyEngine } from './judge/engine.js'
+import { mergePermissionSettings, type PermissionSettings } from './rules/claude-settings.js'
+import { type ExecPolicy, mergeExecPolicies } from './rules/exec-policy.js'
+import { matchToolRules, type ToolPermissionContext } from './rules/tool-permission.js'
+import type { MatchedRule, PolicyContext, PolicyDecision, PolicyVerdict } from './types.js'
+
+export interface PolicyRuleOptions {
+  /** Parsed Codex `.rules` files (see `parseRules`, `loadRulesFiles`). */
+  rules?: ExecPolicy | readonly ExecPolicy[]
+  /** Parsed Claude Code permission settings (see `parsePermissionSettings`, `loadSettingsFiles`). */
+  settings?: PermissionSettings | readonly PermissionSettings[]
+}
+
+export interface EvaluateContext {
+  approvalPolicy: ApprovalPolicy
+  sandboxPolicy: SandboxPolicy
+  /** Accepted for core's port; command decisions do not depend on it. */
+  cwd?: string
+}
+
+export interface ToolDecision {
+  /** `unmatched`: no permission rule names this (non-Bash) call; apply your own default. */
+  decision: PolicyVerdict | 'unmatched'
+  reason: string
+  matchedRules: MatchedRule[]
+  /** For Bash calls: the full judgement of the command. */
+  command?: PolicyDecision
+}
+
+export interface CommandPolicy {
+  /** Judges an argv as exec would run it (`['bash', '-lc', 'a && b']` is unwrapped). */
+  evaluate(command: string[], context: EvaluateContext): PolicyDecision
+  /** Judges a whole shell script. */
+  evaluateScript(script: string, context: EvaluateContext): PolicyDecision
+  /**
+   * Applies Claude Code permission rules to any tool call; a Bash call (`input.command`) is
+   * judged in full, with the rules and the defaults.
+   */
+  evaluateTool(
+    toolName: string,
+    toolInput: Record<string, unknown>,
+    context: EvaluateContext & ToolPermissionContext,
+  ): ToolDecision
+}
+
+/** Loads the bash parser once (about 15-30 ms) and returns a policy bound to `options`. */
+export async function createCommandPolicy(options: PolicyRuleOptions = {}): Promise<CommandPolicy> {
+  const parser = await loadBashParser()
+  const execPolicy = mergeExecPolicies(toList(options.rules))
+  const settings = mergePermissionSettings(toList(options.settings))
+  const engine = new PolicyEngine(parser, { execPolicy, settings })
+  const ctxOf = (c: EvaluateContext): PolicyContext => ({
+    approvalPolicy: c.approvalPolicy,
+    sandboxPolicy: c.sandboxPolicy,
+  })
+  return {
+    evaluate: (command, context) => engine.evaluate(command, ctxOf(context)),
+    evaluateScript: (script, context) => engine.evaluate(script, ctxOf(context)),
+    evaluateTool(toolName, toolInput, context) {
+      if (toolName === 'Bash') {
+        const command = toolInput.command
+        const decision = engine.evaluate(typeof command === 'string' ? command : '', ctxOf(context))
+        return {
+          decision: decision.decision,
+          reason: decision.reason,
+          matchedRules: decision.matchedRules,
+          command: decision,
+        }
+      }
+      return matchToolRules(toolName, toolInput, settings, context)
+    },
+  }
+}
+
+export interface EvaluateOptions extends PolicyRuleOptions {
+  approvalPolicy: ApprovalPolicy
+  sandboxPolicy: SandboxPolicy
+}
+
+/**
+ * One-shot decision for a script (string) or an argv (array). Loads the parser on first use;
+ * for many calls, `createCommandPolicy` binds the rules once.
+ */
+export async function evaluate(
+  command: string | readonly string[],
+  options: EvaluateOptions,
+): Promise<PolicyDecision> {
+  const parser = await loadBashParser()
+  const engine = new PolicyEngine(parser, {
+    execPolicy: mergeExecPolicies(toList(options.rules)),
+    settings: mergePermissionSettings(toList(options.settings)),
+  })
+  return engine.evaluate(command, {
+    approvalPolicy: options.approvalPolicy,
+    sandboxPolicy: options.sandboxPolicy,
+  })
+}
+
+/**
+ * Claude Code permission rules for one tool call (`Read`, `Edit`, `WebFetch`, `mcp__server__tool`,
+ * ..., and `Bash`, which is judged in full under `approvalPolicy`/`sandboxPolicy`).
+ */
+export async function evaluateToolPermission(
+  toolName: string,
+  toolInput: Record<string, unknown>,
+  settings: PermissionSettings | readonly PermissionSettings[],
+  context: Partial<EvaluateContext> & ToolPermissionContext = {},
+): Promise<ToolDecision> {
+  const merged = mergePermissionSettings(toList(settings))
+  if (toolName !== 'Bash') return matchToolRules(toolName, toolInput, merged, context)
+  const policy = await createCommandPolicy({ settings: merged })
+  return policy.evaluateTool(toolName, toolInput, {
+    approvalPolicy: context.approvalPolicy ?? 'on-request',
+    sandboxPolicy: context.sandboxPolicy ?? {
+      type: 'workspace-write',
+      writable_roots: [],
+      network_access: false,
+    },
+    ...context,
+  })
+}
+
+function toList<T>(value: T | readonly T[] | undefined): T[] {
+  if (value === undefined) return []
+  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T]
+}
