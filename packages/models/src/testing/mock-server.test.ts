@@ -1,0 +1,90 @@
+// The mock provider server at the HTTP level, with plain fetch: byte-exact SSE framing, recorded
+// requests, errors with Retry-After, raw turns and the end of the script.
+import { afterEach, describe, expect, test } from 'vitest'
+import { encodeTurn, type MockProviderServer, startMockProviderServer } from './mock-server.js'
+
+let server: MockProviderServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+describe('startMockProviderServer', () => {
+  test('serves each wire in its own SSE framing', () => {
+    const context = { index: 0, requestBody: { model: 'm', stream_options: { include_usage: true } } }
+    const chat = encodeTurn('chat', { text: 'hi' }, context)
+    expect(chat[0]).toMatch(/^data: \{"id":"chatcmpl-mock0","object":"chat.completion.chunk",.*\}\n\n$/)
+    expect(chat.at(-1)).toBe('data: [DONE]\n\n')
+    const responses = encodeTurn('responses', { text: 'hi' }, context)
+    expect(responses[0]).toMatch(
+      /^event: response\.created\ndata: \{"type":"response\.created",.*"sequence_number":0\}\n\n$/,
+    )
+    expect(responses.at(-1)).toMatch(/^event: response\.completed\n/)
+    const anthropic = encodeTurn('anthropic', { text: 'hi' }, context)
+    expect(anthropic[0]).toMatch(/^event: message_start\ndata: /)
+    expect(anthropic.at(-1)).toBe('event: message_stop\ndata: {"type":"message_stop"}\n\n')
+  })
+
+  test('records requests and answers with the next turn on 127.0.0.1', async () => {
+    server = await startMockProviderServer({ wire: 'chat', turns: [{ text: 'hello' }] })
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(server.baseUrl).toBe(`${server.url}/v1`)
+    expect(server.providerConfig()).toEqual({ base_url: server.baseUrl, wire_api: 'chat' })
+    const response = await post(`${server.baseUrl}/chat/completions`, { model: 'x', messages: [] })
+    expect(response.headers.get('content-type')).toBe('text/event-stream')
+    const body = await response.text()
+    expect(body.endsWith('data: [DONE]\n\n')).toBe(true)
+    expect(server.requests).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        path: '/v1/chat/completions',
+        body: { model: 'x', messages: [] },
+      }),
+    ])
+    expect(server.pending).toBe(0)
+    const exhausted = await post(`${server.baseUrl}/chat/completions`, {})
+    expect(exhausted.status).toBe(400)
+    expect(await exhausted.json()).toMatchObject({
+      error: { message: expect.stringContaining('no scripted turn left for request #2') },
+    })
+  })
+
+  test('errors carry Retry-After and the wire error body', async () => {
+    server = await startMockProviderServer({
+      wire: 'anthropic',
+      turns: [{ type: 'error', status: 429, retryAfter: 7, message: 'wait' }],
+    })
+    expect(server.baseUrl).toBe(server.url)
+    const response = await post(`${server.url}/v1/messages`, {})
+    expect(response.status).toBe(429)
+    expect(response.headers.get('retry-after')).toBe('7')
+    expect(await response.json()).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: 'wait' },
+    })
+  })
+
+  test('raw turns are served byte for byte, and push adds turns', async () => {
+    server = await startMockProviderServer({ wire: 'responses' })
+    server.push({
+      type: 'raw',
+      events: ['data: one\n\n', ': comment\n\n'],
+      contentType: 'text/event-stream; charset=utf-8',
+    })
+    const response = await post(`${server.baseUrl}/responses`, {})
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+    expect(await response.text()).toBe('data: one\n\n: comment\n\n')
+  })
+
+  test('a cut turn breaks the body mid-stream', async () => {
+    server = await startMockProviderServer({
+      wire: 'chat',
+      turns: [{ text: 'abcdefgh', chunkSize: 1, cutAfterEvents: 3 }],
+    })
+    const response = await post(`${server.baseUrl}/chat/completions`, {})
+    await expect(response.text()).rejects.toThrow()
+  })
+})
