@@ -1,7 +1,3 @@
-// One session: its state (history, settings, token totals, approvals, rollout) and the handling
-// of each op. Turns run in the background (turn.ts) so approvals and interrupts can arrive while
-// one is in progress; user input that arrives during a turn waits for the next one.
-import { randomUUID } from 'node:crypto'
 import { basename } from 'node:path'
 import {
   type ApprovalPolicy,
@@ -14,7 +10,6 @@ import {
   type ResponseItem,
   type RolloutLine,
   type SandboxPolicy,
-  type SessionMeta,
   type TokenUsage,
 } from '@agent/protocol'
 import { type ApprovalAnswer, PendingApprovals, SessionApprovals } from '../orchestration/approvals.js'
@@ -23,11 +18,12 @@ import { Orchestrator } from '../orchestration/orchestrator.js'
 import { runHook, ToolRouter } from '../orchestration/router.js'
 import { systemClock } from '../ports/clock.js'
 import type { WorkspaceSnapshot } from '../ports/workspace.js'
-import { forkLines, restoreFromRollout } from '../store/rollout-history.js'
 import type { SessionWriter } from '../store/session-store.js'
 import { AsyncQueue } from './async-queue.js'
 import { compactHistory } from './compaction.js'
 import type { AgentOptions } from './options.js'
+import { listMcpTools, undoLastTurn } from './session-ops.js'
+import { startSession } from './session-startup.js'
 import { runTurn } from './turn.js'
 
 export interface TurnSettings {
@@ -60,6 +56,9 @@ interface ActiveTurn {
 
 type Queued = { subId: string; op: Extract<Op, { type: 'user_input' | 'compact' }> }
 
+/** Submission ids are unique across the agents of a process (handy when several run side by side). */
+let submissionCounter = 0
+
 export class Session {
   readonly events = new AsyncQueue<Event>()
   readonly pending = new PendingApprovals()
@@ -83,11 +82,10 @@ export class Session {
   toolsReady: Promise<void> = Promise.resolve()
   readonly env: Record<string, string>
   readonly shell: string
-  private writer: SessionWriter | undefined
+  writer: SessionWriter | undefined
   private writeChain: Promise<void> = Promise.resolve()
   private active: ActiveTurn | undefined
   private readonly queue: Queued[] = []
-  private submissions = 0
   private turns = 0
   private shuttingDown: Promise<void> | undefined
 
@@ -124,95 +122,15 @@ export class Session {
     })
   }
 
-  // ---- startup ---------------------------------------------------------------------------
-
-  async start(): Promise<void> {
-    const start = this.options.session ?? { type: 'new' }
-    const store = this.options.store
-    let initial: ResponseItem[] | undefined
-    if (start.type === 'new') {
-      this.id = this.options.sessionId ?? randomUUID()
-      if (store) this.writer = await store.create(this.meta())
-    } else {
-      if (!store) throw new Error(`cannot ${start.type} a session without a session store`)
-      const loaded = await store.load(start.sessionId)
-      for (const warning of loaded.warnings) this.emit('', { type: 'warning', message: warning })
-      let lines = loaded.lines
-      if (start.type === 'resume') {
-        this.id = loaded.meta.id
-        this.writer = await store.openForAppend(loaded.meta.id)
-      } else {
-        lines = forkLines(loaded.lines, start.userMessages)
-        this.id = this.options.sessionId ?? randomUUID()
-        this.writer = await store.create({ ...this.meta(), forked_from: loaded.meta.id })
-        await this.writer.append(lines)
-      }
-      const restored = restoreFromRollout(lines)
-      this.history = restored.history
-      this.hasPreamble = restored.hasPreamble
-      this.totalUsage = restored.totalUsage
-      this.lastUsage = restored.lastUsage
-      this.submissions = 0
-      initial = restored.history
-      // A session killed mid-call left calls without results; providers reject such a history.
-      this.record(danglingCallOutputs(this.history, 'aborted: the session ended before this call finished'))
-    }
-    this.rolloutPath = this.writer?.path
-    const startHook = await runHook(this.options.hooks, this.hookEnv('', new AbortController().signal), {
-      hook_event_name: 'SessionStart',
-      source: start.type === 'new' ? 'startup' : start.type,
-    })
-    this.startContext = startHook.additionalContext ?? []
-    const configured: EventMsg = {
-      type: 'session_configured',
-      session_id: this.id,
-      model: this.settings.model,
-      model_provider: this.options.modelProvider ?? this.options.model.provider,
-      cwd: this.settings.cwd,
-      approval_policy: this.settings.approvalPolicy,
-      sandbox_policy: this.settings.sandboxPolicy,
-    }
-    if (this.settings.effort) configured.effort = this.settings.effort
-    if (this.rolloutPath) configured.rollout_path = this.rolloutPath
-    if (initial) configured.initial_messages = initial
-    this.emit('', configured)
-    this.toolsReady = this.startProviders()
-  }
-
-  private meta(): SessionMeta {
-    const meta: SessionMeta = {
-      id: this.id,
-      timestamp: this.clock.now().toISOString(),
-      cwd: this.settings.cwd,
-      originator: this.options.originator ?? 'agent',
-      model: this.settings.model,
-      model_provider: this.options.modelProvider ?? this.options.model.provider,
-    }
-    if (this.options.cliVersion) meta.cli_version = this.options.cliVersion
-    if (this.options.instructions) meta.instructions = this.options.instructions
-    return meta
-  }
-
-  private async startProviders(): Promise<void> {
-    await Promise.all(
-      (this.options.toolProviders ?? []).map(async (provider) => {
-        try {
-          await provider.start?.((msg) => this.emit('', msg))
-          const tools = await provider.listTools()
-          for (const warning of this.router.addProvidedTools(provider, tools)) {
-            this.emit('', { type: 'warning', message: warning })
-          }
-        } catch (error) {
-          this.emit('', { type: 'warning', message: `a tool provider failed to start: ${errorText(error)}` })
-        }
-      }),
-    )
+  /** Loads or creates the rollout, runs SessionStart hooks, emits session_configured. */
+  start(): Promise<void> {
+    return startSession(this)
   }
 
   // ---- the queue pair ----------------------------------------------------------------------
 
   submit(op: unknown): string {
-    const id = `s${++this.submissions}`
+    const id = `s${++submissionCounter}`
     if (this.shuttingDown && !this.events.isClosed) {
       this.emit(id, {
         type: 'error',
@@ -260,10 +178,10 @@ export class Session {
         this.applyOverrides(op)
         return
       case 'undo':
-        void this.undo(subId)
+        void undoLastTurn(this, subId, this.active !== undefined)
         return
       case 'list_mcp_tools':
-        void this.listMcpTools(subId)
+        void listMcpTools(this, subId)
         return
       case 'shutdown':
         void this.shutdown(subId)
@@ -386,62 +304,6 @@ export class Session {
   }
 
   // ---- other ops ----------------------------------------------------------------------------
-
-  private async undo(subId: string): Promise<void> {
-    const tracker = this.options.workspace
-    if (this.active) {
-      this.emit(subId, {
-        type: 'undo_completed',
-        success: false,
-        message: 'cannot undo while a turn is running; interrupt it first',
-      })
-      return
-    }
-    if (!tracker || !this.lastSnapshot) {
-      const message = tracker
-        ? 'nothing to undo: no turn has changed the workspace yet'
-        : 'undo needs a workspace tracker, and this session has none'
-      this.emit(subId, { type: 'undo_completed', success: false, message })
-      return
-    }
-    try {
-      const snapshot = this.lastSnapshot
-      const { restored } = await tracker.restore(snapshot)
-      this.lastSnapshot = undefined
-      this.record([
-        {
-          type: 'message',
-          role: 'user',
-          content: [
-            {
-              type: 'input_text',
-              text: `<user_action>The user undid the previous turn's changes to the workspace (${restored.length} paths restored).</user_action>`,
-            },
-          ],
-        },
-      ])
-      this.emit(subId, {
-        type: 'undo_completed',
-        success: true,
-        message: `restored ${restored.length} path(s): ${restored.join(', ')}`,
-      })
-    } catch (error) {
-      this.emit(subId, {
-        type: 'undo_completed',
-        success: false,
-        message: `undo failed: ${errorText(error)}`,
-      })
-    }
-  }
-
-  private async listMcpTools(subId: string): Promise<void> {
-    await this.toolsReady
-    const tools: Record<string, { name: string; description?: string; input_schema?: unknown }> = {}
-    for (const tool of this.router.providedTools()) {
-      tools[tool.name] = { name: tool.tool, description: tool.description, input_schema: tool.inputSchema }
-    }
-    this.emit(subId, { type: 'mcp_list_tools_response', tools })
-  }
 
   shutdown(subId: string): Promise<void> {
     if (this.shuttingDown) return this.shuttingDown
