@@ -82,7 +82,7 @@ describe('Bash', () => {
       command: ['bash', '-c', 'echo out; echo err >&2'],
       timeoutMs: 120000,
     })
-    const bad = await call('Bash', { command: 'echo nope; exit 2', timeout: 5000 }, context)
+    const bad = await call('Bash', { command: 'echo nope; exit 2', timeout: 60000 }, context)
     expect(bad).toEqual({ output: 'nope\nExit code 2', isError: true })
     expect(() => tool('Bash').parameters.parse({ command: 'x', timeout: 700000 })).toThrow()
   })

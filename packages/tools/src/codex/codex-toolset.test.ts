@@ -75,13 +75,13 @@ describe('shell', () => {
     const { context, execRequests } = setup()
     const out = await call(
       'shell',
-      { command: ['bash', '-lc', 'pwd; echo hi'], workdir: '.', timeout_ms: 5000 },
+      { command: ['bash', '-c', 'pwd; echo hi'], workdir: '.', timeout_ms: 60000 },
       context,
     )
     expect(text(out)).toContain('Exit code: 0')
     expect(text(out)).toContain(`${dir}\nhi`)
     expect(out.isError).toBe(false)
-    expect(execRequests[0]).toMatchObject({ cwd: dir, timeoutMs: 5000 })
+    expect(execRequests[0]).toMatchObject({ cwd: dir, timeoutMs: 60000 })
   })
 
   it('flags a failing command and passes escalation through', async () => {
