@@ -40,7 +40,11 @@ export class ModelFailure extends Error {
 /** A provider configuration that cannot work (unknown provider, missing API key, bad URL). */
 export class ModelConfigError extends Error {
   readonly kind = 'config' as const
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The environment variable to set, when that is the fix. */
+    readonly envVar?: string,
+  ) {
     super(message)
     this.name = 'ModelConfigError'
   }

@@ -93,6 +93,7 @@ describe('createModelClient', () => {
     if (result.ok) return
     expect(result.error).toBeInstanceOf(ModelConfigError)
     expect(result.error.kind).toBe('config')
+    expect(result.error.envVar).toBe('ANTHROPIC_API_KEY')
     expect(result.error.message).toBe(
       'no API key for model provider "anthropic": set the ANTHROPIC_API_KEY environment variable',
     )

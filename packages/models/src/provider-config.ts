@@ -136,6 +136,7 @@ export function resolveProvider(options: {
     if (!apiKey) {
       throw new ModelConfigError(
         `no API key for model provider "${id}": set the ${config.env_key} environment variable`,
+        config.env_key,
       )
     }
   }
