@@ -1,4 +1,5 @@
 // Small filesystem helpers for the loader: missing directories are simply empty.
+import type { Dirent } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -34,23 +35,23 @@ export async function walkFiles(
   accept: (name: string) => boolean,
   depth = 8,
 ): Promise<string[]> {
-  let entries: string[]
+  let entries: Dirent[]
   try {
-    entries = await readdir(dir)
+    entries = await readdir(dir, { withFileTypes: true })
   } catch {
     return []
   }
-  const out: string[] = []
-  for (const name of entries.sort()) {
-    if (name.startsWith('.')) continue
-    const path = join(dir, name)
-    if (await isDirectory(path)) {
-      if (depth > 0) out.push(...(await walkFiles(path, accept, depth - 1)))
-    } else if (accept(name)) {
-      out.push(path)
-    }
-  }
-  return out
+  const sorted = entries.filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1))
+  const nested = await Promise.all(
+    sorted.map(async (entry): Promise<string[]> => {
+      const path = join(dir, entry.name)
+      // A symlink is followed, as users link shared commands and skills into place.
+      const directory = entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(path)))
+      if (directory) return depth > 0 ? walkFiles(path, accept, depth - 1) : []
+      return accept(entry.name) ? [path] : []
+    }),
+  )
+  return nested.flat()
 }
 
 /** Immediate subdirectories of `dir`, sorted. */

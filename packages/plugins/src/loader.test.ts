@@ -289,8 +289,8 @@ describe('loadPlugins: broken files are reported with file, line and reason, and
     })
     expect(loaded.plugins).toHaveLength(1)
     expect(loaded.diagnostics.map((d) => d.reason)).toEqual([
-      expect.stringContaining('no plugin here'),
       expect.stringContaining('already loaded from'),
+      expect.stringContaining('no plugin here'),
     ])
   })
 })

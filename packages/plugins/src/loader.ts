@@ -127,8 +127,9 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
     for (const root of found) pluginRoots.add(root)
   }
   const seenPlugins = new Map<string, string>()
-  for (const root of pluginRoots) {
-    const loaded = await loadPluginDir(root, sink)
+  const loadedPlugins = await Promise.all([...pluginRoots].map((root) => loadPluginDir(root, sink)))
+  for (const [index, loaded] of loadedPlugins.entries()) {
+    const root = [...pluginRoots][index] as string
     if (!loaded) continue
     const previous = seenPlugins.get(loaded.info.name)
     if (previous !== undefined) {
@@ -183,7 +184,10 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
     hookFiles: [...new Set(all.hookFiles)],
     mcpServers: lastWins(all.mcpServers, 'MCP server', sink),
     permissions,
-    diagnostics: sink.items,
+    // Files load concurrently; sorting keeps the report stable from run to run.
+    diagnostics: [...sink.items].sort((a, b) =>
+      a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0),
+    ),
   }
 }
 

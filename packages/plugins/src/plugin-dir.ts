@@ -62,25 +62,36 @@ export async function loadMarkdownLayout(
   dirs: { commands?: string[]; agents?: string[]; skills?: string[] } = {},
 ): Promise<void> {
   const md = (name: string) => name.endsWith('.md')
-  for (const dir of [join(root, 'commands'), ...(dirs.commands ?? [])]) {
-    for (const file of await filesOrFile(dir, md)) {
-      const command = await loadCommandFile(file, origin, sink)
-      if (command) into.commands.push(command)
-    }
+  const all = async <T>(
+    dirs: string[],
+    list: (dir: string) => Promise<string[]>,
+    load: (file: string) => Promise<T | undefined>,
+  ) => {
+    const files = (await Promise.all(dirs.map(list))).flat()
+    // Loaded concurrently, kept in file order so the merge order stays deterministic.
+    const loaded: (T | undefined)[] = await Promise.all(files.map(load))
+    return loaded.filter((x): x is T => x !== undefined)
   }
-  for (const dir of [join(root, 'agents'), ...(dirs.agents ?? [])]) {
-    for (const file of await filesOrFile(dir, md)) {
-      const agent = await loadAgentFile(file, origin, sink)
-      if (agent) into.agents.push(agent)
-    }
-  }
-  for (const dir of [join(root, 'skills'), ...(dirs.skills ?? [])]) {
-    const files = (await isFile(dir)) ? [dir] : await walkFiles(dir, (name) => name === 'SKILL.md', 1)
-    for (const file of files) {
-      const skill = await loadSkillFile(file, origin, sink)
-      if (skill) into.skills.push(skill)
-    }
-  }
+  const [commands, agents, skills] = await Promise.all([
+    all(
+      [join(root, 'commands'), ...(dirs.commands ?? [])],
+      (d) => filesOrFile(d, md),
+      (f) => loadCommandFile(f, origin, sink),
+    ),
+    all(
+      [join(root, 'agents'), ...(dirs.agents ?? [])],
+      (d) => filesOrFile(d, md),
+      (f) => loadAgentFile(f, origin, sink),
+    ),
+    all(
+      [join(root, 'skills'), ...(dirs.skills ?? [])],
+      async (d) => ((await isFile(d)) ? [d] : walkFiles(d, (name) => name === 'SKILL.md', 1)),
+      (f) => loadSkillFile(f, origin, sink),
+    ),
+  ])
+  into.commands.push(...commands)
+  into.agents.push(...agents)
+  into.skills.push(...skills)
 }
 
 async function filesOrFile(path: string, accept: (name: string) => boolean): Promise<string[]> {
