@@ -40,4 +40,5 @@ export type {
   ToolDefinition,
   ToolOutput,
 } from './tools/contract.js'
+export { defineTool } from './tools/contract.js'
 export { ToolRejectedError } from './tools/errors.js'

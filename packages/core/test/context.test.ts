@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { type Agent, readProjectDocs, type ToolDefinition, ToolRejectedError } from '../src/index.js'
+import { type Agent, defineTool, readProjectDocs, ToolRejectedError } from '../src/index.js'
 import {
   collectUntil,
   FakePolicy,
@@ -162,7 +162,7 @@ describe('turn diff and undo', () => {
 })
 
 /** A tool that asks for approval of a write and reports the answer. */
-const writeTool: ToolDefinition<{ path: string; grant?: string }> = {
+const writeTool = defineTool<{ path: string; grant?: string }>({
   name: 'write',
   description: 'Writes a file',
   parameters: z.object({ path: z.string(), grant: z.string().optional() }),
@@ -174,7 +174,7 @@ const writeTool: ToolDefinition<{ path: string; grant?: string }> = {
     })
     return { output: JSON.stringify(approval), isError: !approval.approved }
   },
-}
+})
 
 describe('patch approvals', () => {
   const cases = [
@@ -235,7 +235,7 @@ describe('patch approvals', () => {
 })
 
 describe('interactive processes', () => {
-  const startTool: ToolDefinition<{ argv: string[] }> = {
+  const startTool = defineTool<{ argv: string[] }>({
     name: 'start',
     description: 'Starts a process and reads its output',
     parameters: z.object({ argv: z.array(z.string()) }),
@@ -252,7 +252,7 @@ describe('interactive processes', () => {
         throw error
       }
     },
-  }
+  })
 
   it('starts through policy and sandbox; a refused start is a ToolRejectedError', async () => {
     const processes = new PipeProcessSessions()

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Event } from '@agent/protocol'
 import { z } from 'zod'
-import { type Agent, type AgentOptions, createAgent, type ToolDefinition } from '../src/index.js'
+import { type Agent, type AgentOptions, createAgent, defineTool, type ToolDefinition } from '../src/index.js'
 import {
   FakePolicy,
   FakeSandbox,
@@ -19,12 +19,12 @@ export function tempDir(prefix = 'core-test-'): string {
 }
 
 /** Codex-like `shell`: runs argv through ctx.exec, returns the formatted output. */
-export const shellTool: ToolDefinition<{
+export const shellTool = defineTool<{
   command: string[]
   workdir?: string
   escalate?: boolean
   timeout_ms?: number
-}> = {
+}>({
   name: 'shell',
   description: 'Runs a command',
   parameters: z.object({
@@ -45,15 +45,15 @@ export const shellTool: ToolDefinition<{
     if (outcome.status === 'rejected') return { output: outcome.reason, isError: true }
     return { output: outcome.formatted, isError: outcome.result.exitCode !== 0 }
   },
-}
+})
 
 /** A read-only tool that sleeps, to observe overlap. */
 export function sleepTool(
   name: string,
   readOnly: boolean,
   log: { name: string; start: number; end: number }[],
-): ToolDefinition<{ ms: number; tag: string }> {
-  return {
+): ToolDefinition {
+  return defineTool<{ ms: number; tag: string }>({
     name,
     description: 'Sleeps',
     parameters: z.object({ ms: z.number(), tag: z.string() }),
@@ -70,10 +70,10 @@ export function sleepTool(
       log.push({ name: args.tag, start, end: performance.now() })
       return { output: `slept ${args.tag}` }
     },
-  }
+  })
 }
 
-export const echoTool: ToolDefinition<{ text: string }> = {
+export const echoTool = defineTool<{ text: string }>({
   name: 'echo',
   description: 'Returns its input',
   parameters: z.object({ text: z.string() }),
@@ -81,7 +81,7 @@ export const echoTool: ToolDefinition<{ text: string }> = {
   async handle(args) {
     return { output: args.text }
   },
-}
+})
 
 export async function makeAgent(
   responses: ScriptedResponse[],

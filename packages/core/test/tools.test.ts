@@ -1,7 +1,7 @@
 // The tool path: parallel read-only calls, serial mutating calls, results in the model's order,
 // malformed arguments and unknown tools as error results, MCP provider tools.
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Agent } from '../src/index.js'
+import type { Agent, ToolDefinition } from '../src/index.js'
 import { collectUntil, reply, StaticToolProvider } from '../src/testing/index.js'
 import { echoTool, find, isTurnEnd, makeAgent, shellTool, sleepTool } from './helpers.js'
 
@@ -79,9 +79,9 @@ describe('parallel tool calls', () => {
     agent = made.agent
     await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
     await collectUntil(agent, isTurnEnd)
-    const by = Object.fromEntries(log.map((l) => [l.name, l]))
-    expect(by.w.start).toBeGreaterThanOrEqual(by.r1.end)
-    expect(by.r2.start).toBeGreaterThanOrEqual(by.w.end)
+    const at = (name: string) => log.find((l) => l.name === name) ?? { start: Number.NaN, end: Number.NaN }
+    expect(at('w').start).toBeGreaterThanOrEqual(at('r1').end)
+    expect(at('r2').start).toBeGreaterThanOrEqual(at('w').end)
   })
 })
 
@@ -118,7 +118,11 @@ describe('bad calls become error results for the model', () => {
   })
 
   it('a tool that throws gives the model the message', async () => {
-    const boom = { ...echoTool, name: 'boom', handle: async () => Promise.reject(new Error('disk on fire')) }
+    const boom: ToolDefinition = {
+      ...echoTool,
+      name: 'boom',
+      handle: async () => Promise.reject(new Error('disk on fire')),
+    }
     const made = await makeAgent([[reply.toolCall('boom', { text: 'x' }, 'b1')], [reply.text('ok')]], {
       tools: [boom],
     })

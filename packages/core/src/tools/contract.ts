@@ -87,3 +87,12 @@ export interface ToolDefinition<Args = unknown> {
    */
   describeForApproval?(args: Args): string[]
 }
+
+/**
+ * Declares a tool with typed arguments and returns it as the `ToolDefinition` that
+ * `createAgent({ tools })` takes. The erasure is sound: the router only calls `handle`,
+ * `readOnly` and `describeForApproval` with arguments that `parameters` accepted.
+ */
+export function defineTool<Args>(definition: ToolDefinition<Args>): ToolDefinition {
+  return definition as unknown as ToolDefinition
+}
