@@ -1,6 +1,6 @@
 // Test helpers: run a command under the real sandbox and capture what happened; scratch
 // directories live under the package (not /tmp, which the sandbox makes writable by default).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SandboxPolicy } from '@agent/protocol'
 import { type SandboxOptions, wrapCommand } from '../src/sandbox.js'
@@ -68,3 +68,19 @@ export const workspaceWrite = (
   network_access: false,
   ...extra,
 })
+
+/** Every entry under `dir` with its mode and content, to prove nothing changed. */
+export function snapshot(dir: string): string[] {
+  const out: string[] = []
+  const walk = (path: string, rel: string) => {
+    const stat = lstatSync(path)
+    let content = ''
+    if (stat.isFile()) content = readFileSync(path, 'utf8')
+    else if (stat.isSymbolicLink()) content = `-> ${readlinkSync(path)}`
+    out.push(`${rel} ${stat.mode.toString(8)} ${content}`)
+    if (stat.isDirectory())
+      for (const entry of readdirSync(path).sort()) walk(join(path, entry), `${rel}/${entry}`)
+  }
+  walk(dir, '.')
+  return out
+}
