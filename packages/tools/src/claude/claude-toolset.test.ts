@@ -388,3 +388,29 @@ describe('TodoWrite', () => {
     ).toThrow()
   })
 })
+
+describe('deny_read', () => {
+  it('Read, Glob and Grep honour the sandbox policy’s deny_read paths', async () => {
+    await mkdir(join(dir, 'secret'))
+    await writeFile(join(dir, 'secret', 'key.txt'), 'token=abc\n')
+    await writeFile(join(dir, 'open.txt'), 'token=public\n')
+    const { context } = setup({
+      sandboxPolicy: {
+        type: 'workspace-write',
+        writable_roots: [],
+        network_access: false,
+        deny_read: [join(dir, 'secret')],
+      },
+    })
+    expect(text(await call('Read', { file_path: join(dir, 'secret', 'key.txt') }, context))).toContain(
+      'deny_read',
+    )
+    expect(text(await call('Glob', { pattern: '**/*.txt' }, context))).toBe(join(dir, 'open.txt'))
+    expect(text(await call('Grep', { pattern: 'token' }, context))).toBe(
+      `Found 1 file\n${join(dir, 'open.txt')}`,
+    )
+    expect(text(await call('Grep', { pattern: 'token', output_mode: 'content' }, context))).toBe(
+      `${join(dir, 'open.txt')}:1:token=public`,
+    )
+  })
+})

@@ -70,3 +70,13 @@ export function snippetAround(before: string, after: string, context = 4): strin
   const end = Math.min(b.length, Math.max(tailB, first) + 1 + context)
   return numberLines(b.slice(start, end), start + 1)
 }
+
+/** True when the sandbox policy forbids reading `path` (its `deny_read` list). */
+export function isReadDenied(context: Pick<ToolContext, 'sandboxPolicy'>, path: string): boolean {
+  const policy = context.sandboxPolicy
+  const denied = policy.type === 'danger-full-access' ? undefined : policy.deny_read
+  if (!denied) return false
+  return denied.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`))
+}
+
+export const READ_DENIED_MESSAGE = 'Reading this path is denied by the sandbox policy (deny_read).'

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { glob } from 'tinyglobby'
 import { z } from 'zod'
 import { defineTool, errorMessage } from '../shared/tool-kit.js'
+import { isReadDenied, READ_DENIED_MESSAGE } from './file-state.js'
 
 export const MAX_GLOB_RESULTS = 100
 
@@ -38,6 +39,7 @@ export const globTool = defineTool<GlobArgs>({
   readOnly: true,
   async handle(args, context) {
     const root = args.path ? resolve(context.cwd, args.path) : context.cwd
+    if (isReadDenied(context, root)) return { output: READ_DENIED_MESSAGE, isError: true }
     try {
       const info = await stat(root)
       if (!info.isDirectory()) return { output: `Path is not a directory: ${root}`, isError: true }
@@ -60,6 +62,7 @@ export const globTool = defineTool<GlobArgs>({
         isError: true,
       }
     }
+    files = files.filter((file) => !isReadDenied(context, file))
     if (files.length === 0) return { output: 'No files found' }
     const withTimes = await Promise.all(
       files.map(async (file) => ({ file, mtime: (await stat(file).catch(() => undefined))?.mtimeMs ?? 0 })),

@@ -6,6 +6,7 @@ import { resolve } from 'node:path'
 import { z } from 'zod'
 import { HelperError, runHelper } from '../process/run-helper.js'
 import { defineTool } from '../shared/tool-kit.js'
+import { isReadDenied, READ_DENIED_MESSAGE } from './file-state.js'
 
 export const GrepArgs = z.object({
   pattern: z.string().min(1, 'pattern must not be empty'),
@@ -106,6 +107,7 @@ export function createGrepTool(options: GrepToolOptions = {}) {
     readOnly: true,
     async handle(args, context) {
       const target = args.path ? resolve(context.cwd, args.path) : context.cwd
+      if (isReadDenied(context, target)) return { output: READ_DENIED_MESSAGE, isError: true }
       try {
         await stat(target)
       } catch {
@@ -155,10 +157,16 @@ export function createGrepTool(options: GrepToolOptions = {}) {
           isError: true,
         }
       }
+      // Matches in files the sandbox policy hides are dropped (every output line starts with the path).
+      const denied = (line: string) => {
+        const policy = context.sandboxPolicy
+        if (policy.type === 'danger-full-access' || !policy.deny_read?.length) return false
+        return isReadDenied(context, line.split(/[:-]\d+[:-]|:/)[0] as string)
+      }
       const lines = result.stdout
         .toString('utf8')
         .split('\n')
-        .filter((l) => l !== '')
+        .filter((l) => l !== '' && !denied(l))
       if (mode === 'files_with_matches') {
         if (lines.length === 0) return { output: 'No files found' }
         const withTimes = await Promise.all(

@@ -5,7 +5,14 @@ import { z } from 'zod'
 import { sniffImageType } from '../codex/view-image.js'
 import { isBinary } from '../diff/unified.js'
 import { defineTool, errorMessage } from '../shared/tool-kit.js'
-import { absolutePathError, contentLines, numberLines, recordRead } from './file-state.js'
+import {
+  absolutePathError,
+  contentLines,
+  isReadDenied,
+  numberLines,
+  READ_DENIED_MESSAGE,
+  recordRead,
+} from './file-state.js'
 
 export const DEFAULT_READ_LIMIT = 2000
 export const MAX_LINE_LENGTH = 2000
@@ -54,6 +61,7 @@ export const readTool = defineTool<ReadArgs>({
     const pathError = absolutePathError(args.file_path)
     if (pathError) return { output: pathError, isError: true }
     const path = args.file_path
+    if (isReadDenied(context, path)) return { output: READ_DENIED_MESSAGE, isError: true }
     let info: Awaited<ReturnType<typeof stat>>
     try {
       info = await stat(path)
