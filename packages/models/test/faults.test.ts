@@ -250,3 +250,82 @@ test('a refused connection is a retryable network error', async () => {
   expect(events[1]).toMatchObject({ kind: 'network', retryable: true })
   expect((events[1] as { message: string }).message).toContain('ECONNREFUSED')
 })
+
+describe('errors inside a 200 stream', () => {
+  test('Chat: an error chunk mid-stream is classified and retried', async () => {
+    server = await startMockProviderServer({
+      wire: 'chat',
+      turns: [
+        {
+          type: 'raw',
+          events: [
+            'data: {"error":{"message":"The server is overloaded","type":"server_error","code":"server_error"}}\n\n',
+          ],
+        },
+        { text: 'fine now' },
+      ],
+    })
+    const events = await collect(clientFor(server).stream(request()))
+    expect(retries(events)[0]?.message).toContain('overloaded')
+    expect(textOf(events)).toBe('fine now')
+  })
+
+  test('Anthropic: an overloaded_error event is retried; an invalid_request_error is not', async () => {
+    const start =
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"m","usage":{"input_tokens":1,"output_tokens":1}}}\n\n'
+    server = await startMockProviderServer({
+      wire: 'anthropic',
+      turns: [
+        {
+          type: 'raw',
+          events: [
+            start,
+            'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n',
+          ],
+        },
+        { text: 'ok' },
+        {
+          type: 'raw',
+          events: [
+            start,
+            'event: error\ndata: {"type":"error","error":{"type":"invalid_request_error","message":"bad"}}\n\n',
+          ],
+        },
+      ],
+    })
+    const client = clientFor(server)
+    const first = await collect(client.stream(request()))
+    expect(retries(first)).toHaveLength(1)
+    expect(first.at(-1)).toMatchObject({ type: 'completed' })
+    const second = await collect(client.stream(request()))
+    expect(second.at(-1)).toMatchObject({ type: 'error', kind: 'invalid_request', retryable: false })
+  })
+
+  test('Responses: response.failed with a server error is retried', async () => {
+    const failed = {
+      type: 'response.failed',
+      sequence_number: 1,
+      response: {
+        id: 'resp_f',
+        status: 'failed',
+        error: { code: 'server_error', message: 'The model crashed' },
+      },
+    }
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        {
+          type: 'raw',
+          events: [
+            'event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"resp_f","status":"in_progress"}}\n\n',
+            `event: response.failed\ndata: ${JSON.stringify(failed)}\n\n`,
+          ],
+        },
+        { text: 'second time lucky' },
+      ],
+    })
+    const events = await collect(clientFor(server).stream(request()))
+    expect(retries(events)[0]?.message).toContain('The model crashed')
+    expect(textOf(events)).toBe('second time lucky')
+  })
+})

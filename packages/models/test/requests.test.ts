@@ -285,3 +285,29 @@ describe('Anthropic request', () => {
     })
   })
 })
+
+describe('edge cases', () => {
+  test('Anthropic: a forced tool choice turns thinking off; empty tool results carry no content', async () => {
+    const body = await sent('anthropic', {
+      reasoning_effort: 'high',
+      tool_choice: 'required',
+      input: [
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'go' }] },
+        { type: 'function_call', call_id: 'c', name: 'read_file', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c', output: '' },
+      ],
+    })
+    expect(body.thinking).toBeUndefined()
+    expect(body.max_tokens).toBe(8192)
+    expect(body.messages[2].content[0]).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'c',
+      cache_control: { type: 'ephemeral' },
+    })
+  })
+
+  test('Responses: empty instructions are left out', async () => {
+    const body = await sent('responses', { instructions: '' })
+    expect('instructions' in body).toBe(false)
+  })
+})

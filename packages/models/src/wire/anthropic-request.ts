@@ -76,11 +76,10 @@ export function anthropicMessages(request: ModelRequest): Json[] {
         ])
         break
       case 'function_call_output': {
-        const block: Json = {
-          type: 'tool_result',
-          tool_use_id: item.call_id,
-          content: typeof item.output === 'string' ? item.output : blocks(item.output),
-        }
+        const content = typeof item.output === 'string' ? item.output : blocks(item.output)
+        // Anthropic rejects empty text; an empty result is sent without content.
+        const block: Json = { type: 'tool_result', tool_use_id: item.call_id }
+        if (content.length > 0) block.content = content
         if (item.is_error) block.is_error = true
         push('user', [block])
         break
@@ -134,7 +133,10 @@ export function anthropicRequestBody(request: ModelRequest, defaultMaxTokens?: n
     }
   }
   let maxTokens = request.max_output_tokens ?? defaultMaxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS
-  if (request.reasoning_effort !== undefined) {
+  // Extended thinking cannot be combined with a forced tool choice; the explicit choice wins.
+  const forced =
+    request.tool_choice !== undefined && request.tool_choice !== 'auto' && request.tool_choice !== 'none'
+  if (request.reasoning_effort !== undefined && !forced) {
     let budget = THINKING_BUDGET[request.reasoning_effort]
     if (request.max_output_tokens === undefined) maxTokens += budget
     else if (budget >= maxTokens) budget = Math.max(1024, Math.floor(maxTokens / 2))

@@ -55,11 +55,11 @@ export function responsesInputItem(item: ResponseItem): Json | undefined {
 export function responsesRequestBody(request: ModelRequest): Json {
   const body: Json = {
     model: request.model,
-    instructions: request.instructions,
     input: request.input.map(responsesInputItem).filter((item) => item !== undefined),
     stream: true,
     store: false,
   }
+  if (request.instructions !== '') body.instructions = request.instructions
   if (request.tools.length > 0) {
     body.tools = request.tools.map((tool) => ({
       type: 'function',
