@@ -129,8 +129,25 @@ class Walker {
         break
       case 'ERROR':
         this.complexity.add('a syntax error')
+        // Text the parser could not read at all is read again from its next character, so an
+        // unbalanced quote cannot hide what follows it.
+        if (node.childCount === 0 && node.text.length > 1) this.embedded.push(node.text.slice(1))
         this.visitChildren(node, ctx)
         break
+      case 'string':
+      case 'raw_string':
+      case 'ansi_c_string':
+      case 'concatenation':
+      case 'word': {
+        // A word outside any command: left over by error recovery. Its text is still checked.
+        const word = readWord(
+          node,
+          (construct) => this.complexity.add(construct),
+          (sub) => this.visitNested(sub, ctx),
+        )
+        if (mayHoldCode(word.value)) this.embedded.push(word.value)
+        break
+      }
       default:
         if (!node.isNamed) this.visitOperator(node, ctx)
         else {
@@ -193,7 +210,7 @@ class Walker {
         const word = readWord(wordNode, note, nested)
         command.argv.push(word.value)
         command.literal &&= word.literal
-        if (field === 'argument' && mayHoldCode(word.value)) this.embedded.push(word.value)
+        if (mayHoldCode(word.value)) this.embedded.push(word.value)
       } else if (child.type === 'variable_assignment') {
         this.complexity.add('an environment assignment (NAME=value cmd)')
         command.assignments.push(child.text)

@@ -33,6 +33,11 @@ export function readWord(
 ): WordValue {
   switch (node.type) {
     case 'word':
+      // tree-sitter-bash leaves `{a,b}` / `{1..3}` inside a plain word; bash expands it to several words.
+      if (hasBraceExpansion(node.text)) {
+        note(CONSTRUCT_NAMES.brace_expression as string)
+        return { value: node.text, literal: false }
+      }
       return { value: unescapeBare(node.text), literal: true }
     case 'number':
       return { value: node.text, literal: true }
@@ -47,6 +52,7 @@ export function readWord(
       return readParts(node, note, nested, true)
     }
     case 'concatenation':
+      if (hasBraceExpansion(node.text)) note(CONSTRUCT_NAMES.brace_expression as string)
       return readParts(node, note, nested, false)
     default: {
       note(CONSTRUCT_NAMES[node.type] ?? node.type.replaceAll('_', ' '))
@@ -189,3 +195,18 @@ function takeWhile(text: string, start: number, max: number, test: (c: string) =
 
 const isOctal = (c: string) => c >= '0' && c <= '7'
 const isHex = (c: string) => /[0-9a-fA-F]/.test(c)
+
+/** An unescaped `{` closed by `}` with a `,` or `..` between: bash brace expansion. */
+function hasBraceExpansion(text: string): boolean {
+  let open = -1
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '\\') i++
+    else if (c === '{') open = i
+    else if (c === '}' && open !== -1) {
+      const inner = text.slice(open + 1, i)
+      if (inner.includes(',') || inner.includes('..')) return true
+    }
+  }
+  return false
+}

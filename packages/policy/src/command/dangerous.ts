@@ -28,11 +28,68 @@ function directDanger(argv: readonly string[], depth: number): string | undefine
   const unwrapped = unwrapTransparent([...argv])
   if (unwrapped) return directDanger(unwrapped.inner, depth + 1)
   // Commands that run their arguments (xargs, find -exec, ssh, watch, parallel, ...): look for a
-  // dangerous command starting at any later word.
-  for (let i = 1; i < argv.length; i++) {
-    if (!DANGEROUS_PROGRAMS.has(programName(argv[i] as string))) continue
-    const inner = programDanger(programName(argv[i] as string), argv.slice(i + 1))
+  // dangerous command starting at any later word. Words are also read split at whitespace and
+  // without surrounding shell punctuation, as a receiver that re-splits them would: this can
+  // only find danger, never approve anything.
+  const words = resplit(argv)
+  for (let i = 1; i < words.length; i++) {
+    const program = programName(words[i] as string)
+    if (!DANGEROUS_PROGRAMS.has(program)) continue
+    const inner = programDanger(program, words.slice(i + 1))
     if (inner) return `${inner} (passed to ${name}, which may run it)`
+  }
+  return undefined
+}
+
+/** Characters at which the lexical net splits text: whitespace and shell metacharacters. */
+const SPLIT = new Set([
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  ';',
+  '&',
+  '|',
+  '(',
+  ')',
+  '{',
+  '}',
+  '`',
+  '$',
+  "'",
+  '"',
+  '!',
+  '<',
+  '>',
+])
+
+/**
+ * A lexical net for text that may be code to some receiver: split at whitespace and shell
+ * metacharacters, backslashes dropped. Used only to find danger, never to approve anything.
+ */
+function resplit(words: readonly string[]): string[] {
+  const out: string[] = []
+  for (const word of words) {
+    let current = ''
+    for (const c of word) {
+      if (SPLIT.has(c)) {
+        if (current) out.push(current)
+        current = ''
+      } else if (c !== '\\') current += c
+    }
+    if (current) out.push(current)
+  }
+  return out
+}
+
+/** Why some text reads as a dangerous command to the lexical net (see `resplit`), or undefined. */
+export function textDanger(text: string): string | undefined {
+  const words = resplit([text]).map(asciiSkeleton)
+  for (let i = 0; i < words.length; i++) {
+    const program = programName(words[i] as string)
+    if (!DANGEROUS_PROGRAMS.has(program)) continue
+    const inner = programDanger(program, words.slice(i + 1))
+    if (inner) return inner
   }
   return undefined
 }
@@ -248,6 +305,7 @@ export const DOWNLOADERS = new Set([
 /** Letters from other scripts that render like ASCII ones, for lookalike detection. */
 const CONFUSABLES: Record<string, string> = {
   а: 'a',
+  г: 'r',
   в: 'b',
   е: 'e',
   ё: 'e',

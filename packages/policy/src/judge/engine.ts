@@ -3,7 +3,7 @@
 
 import type { BashParser } from '../bash/parser.js'
 import { analyseScript, type ScriptAnalysis } from '../bash/script.js'
-import { DOWNLOADERS, dangerReason, isHarmlessDevice } from '../command/dangerous.js'
+import { DOWNLOADERS, dangerReason, isHarmlessDevice, textDanger } from '../command/dangerous.js'
 import { knownSafeReason } from '../command/safe.js'
 import {
   INTERPRETERS,
@@ -83,6 +83,23 @@ export class PolicyEngine {
       )
     }
     out.push(...this.scriptDangers(analysis, depth, ctx))
+    if (!out.some((item) => item.dangerous)) {
+      // The last net: the words of the text, read without the grammar, name a dangerous command.
+      const lexical = textDanger(source)
+      if (lexical) {
+        const why = `${lexical} (the text reads as that command, though the parser places it elsewhere)`
+        const item: CommandDecision = {
+          argv: [source],
+          ...defaultDecision({ display: show([source]), dangerReason: why }, ctx),
+          basis: 'dangerous',
+          matchedRules: [],
+          knownSafe: false,
+          dangerous: true,
+        }
+        dangerWhy.set(item, why)
+        out.push(item)
+      }
+    }
     if (out.length === 0) out.push(unclear([source], 'the script runs no command', ctx))
     return out
   }
@@ -219,14 +236,16 @@ export class PolicyEngine {
       for (const text of analysis.embedded) {
         if (seen.size >= MAX_EMBEDDED || text.length > MAX_EMBEDDED_LENGTH || seen.has(text)) continue
         seen.add(text)
+        const where = `found in the text ${JSON.stringify(clip(text))}, which the program receiving it may run`
+        let found = false
         for (const inner of this.judgeScript(text, depth + 1, ctx)) {
           const why = dangerWhy.get(inner)
           if (why === undefined) continue
-          flag(
-            inner.argv,
-            `${why} (found in the text ${JSON.stringify(clip(text))}, which the program receiving it may run)`,
-          )
+          flag(inner.argv, `${why} (${where})`)
+          found = true
         }
+        const lexical = found ? undefined : textDanger(text)
+        if (lexical) flag([text], `${lexical} (${where})`)
       }
     }
     return out
