@@ -366,6 +366,7 @@ const notPlain: [string, string][] = [
   ['cat a >> b', 'an output redirection'],
   ['cat < input.txt', 'an input redirection'],
   ['echo $HOME', 'variable expansion'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text
   ['echo ${HOME}', 'parameter expansion'],
   ['echo $(whoami)', 'command substitution'],
   ['echo `whoami`', 'command substitution'],
@@ -421,17 +422,15 @@ export const corpus: CorpusCase[] = [
     { script, approval: 'on-request', decision: 'prompt', reason: why },
     { script, approval: 'never', decision: 'forbidden', reason: REFUSED },
   ]),
-  ...dangerous
-    .slice(0, 10)
-    .map(
-      ([script]): CorpusCase => ({
-        script,
-        approval: 'never',
-        decision: 'allow',
-        reason: 'danger-full-access runs everything unasked',
-        fullAccess: true,
-      }),
-    ),
+  ...dangerous.slice(0, 10).map(
+    ([script]): CorpusCase => ({
+      script,
+      approval: 'never',
+      decision: 'allow',
+      reason: 'danger-full-access runs everything unasked',
+      fullAccess: true,
+    }),
+  ),
   ...obfuscated.flatMap(([script, why]): CorpusCase[] => [
     { script, approval: 'on-failure', decision: 'prompt', reason: why },
     { script, approval: 'never', decision: 'forbidden', reason: DANGER },
