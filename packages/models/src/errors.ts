@@ -91,6 +91,20 @@ const CONTEXT_PATTERNS = [
   /too many tokens/i,
 ]
 
+/**
+ * The provider's own words from an SDK error: the SDKs prefix the status and, for Anthropic,
+ * inline the whole JSON body; the nested `message` reads better.
+ */
+function providerMessage(e: SdkErrorShape): string | undefined {
+  const body = e.error as { message?: unknown; error?: { message?: unknown } } | undefined
+  const nested = body?.error?.message ?? body?.message
+  if (typeof nested === 'string' && nested !== '') return nested
+  if (typeof e.status === 'number' && e.message?.startsWith(`${e.status} `)) {
+    return e.message.slice(String(e.status).length + 1)
+  }
+  return undefined
+}
+
 /** The provider-specific error code, wherever the SDK or the payload put it. */
 function errorCode(e: SdkErrorShape): string | undefined {
   const inner = e.error as { code?: unknown; type?: unknown; error?: { type?: unknown } } | undefined
@@ -163,7 +177,7 @@ function classifyStatus(status: number, message: string, code: string | undefine
 export function classifyError(error: unknown): ModelFailure {
   if (error instanceof ModelFailure) return error
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape
-  const message = e.message || String(error)
+  const message = providerMessage(e) ?? (e.message || String(error))
   // The SDKs' error classes do not all set `name`; their constructor names are stable.
   const ctor = (error as { constructor?: { name?: string } } | null)?.constructor?.name
   const name = ctor && ctor !== 'Object' && ctor !== 'Error' ? ctor : (e.name ?? '')

@@ -191,7 +191,7 @@ export async function* runWithRetries(
       type: 'retry',
       attempt: attemptNumber,
       delay_ms: delay,
-      message: `${describe(failure)}; retrying in ${(delay / 1000).toFixed(1)} s (${retries}/${limit})`,
+      message: `${describe(failure)}; retrying in ${delay < 1000 ? `${delay} ms` : `${(delay / 1000).toFixed(1)} s`} (${retries}/${limit})`,
     }
     if (!(await sleep(delay, signal))) {
       yield abortedEvent()
