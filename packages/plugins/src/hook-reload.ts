@@ -50,6 +50,8 @@ export class HookReloader {
     const before = await this.last
     const now = await fingerprint(this.files)
     if (now === before) return undefined
+    // Recorded before loading: a load that fails is not retried until the files change again.
+    this.last = Promise.resolve(now)
     const loaded = await this.source.load()
     if (loaded.hookFiles) this.files = [...loaded.hookFiles]
     this.last = fingerprint(this.files)

@@ -357,6 +357,44 @@ describe('hook runner', () => {
     expect((await pending).systemMessages).toEqual(['hook "sleep 60" was cancelled'])
   })
 
+  it('matching() lists what would run, deduplicated, without running anything', async () => {
+    const runner = createHookRunner({
+      hooks: [
+        reg('PreToolUse', 'touch should-not-exist', { matcher: 'Bash' }),
+        reg('PreToolUse', 'touch should-not-exist', { matcher: '*' }),
+        reg('PostToolUse', 'true'),
+      ],
+    })
+    expect((await runner.matching(pre('Bash'))).map((h) => h.command)).toEqual(['touch should-not-exist'])
+    expect(await runner.matching(pre('Read'))).toHaveLength(1)
+    expect(runner.hooks).toHaveLength(3)
+  })
+
+  it('a reload that fails keeps the old hooks and says why', async () => {
+    tree.write({ 'settings.json': '{}' })
+    let fail = true
+    const runner = createHookRunner({
+      hooks: [reg('Stop', 'echo old >&2; exit 2')],
+      reload: {
+        files: [tree.path('settings.json')],
+        load: async () => {
+          if (fail) throw new Error('disk on fire')
+          return { hooks: [reg('Stop', 'echo new >&2; exit 2')] }
+        },
+      },
+    })
+    tree.write({ 'settings.json': '{"hooks": {}}' })
+    expect(await runner.run(input('Stop'), {})).toEqual({
+      blocked: { reason: 'old' },
+      systemMessages: ['hooks could not be reloaded, the previous ones stay in force: disk on fire'],
+    })
+    // Not retried (nor repeated) until the files change again.
+    fail = false
+    expect(await runner.run(input('Stop'), {})).toEqual({ blocked: { reason: 'old' } })
+    tree.write({ 'settings.json': '{"hooks": {"Stop": []}}' })
+    expect((await runner.run(input('Stop'), {})).blocked?.reason).toBe('new')
+  })
+
   it('reloads hooks when their files change, without a restart', async () => {
     const { loadPlugins } = await import('./loader.js')
     const settings = (command: string) =>

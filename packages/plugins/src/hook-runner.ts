@@ -100,12 +100,25 @@ export class CommandHookRunner {
     return this.prepared.map((p) => p.registration)
   }
 
-  /** Registrations that would run for `input`, deduplicated by command. */
-  async matching(input: HookInput, onEvent?: (msg: EventMsg) => void): Promise<HookRegistration[]> {
-    if (this.reloader) {
+  /** Reloads when the watched files changed; on failure the hooks in force stay, and it says why. */
+  private async refresh(onEvent?: (msg: EventMsg) => void): Promise<string | undefined> {
+    if (!this.reloader) return undefined
+    try {
       const fresh = await this.reloader.check(onEvent)
       if (fresh) this.prepared = prepare(fresh)
+      return undefined
+    } catch (error) {
+      return `hooks could not be reloaded, the previous ones stay in force: ${(error as Error).message}`
     }
+  }
+
+  /** Registrations that would run for `input` (after any reload), deduplicated by command. */
+  async matching(input: HookInput, onEvent?: (msg: EventMsg) => void): Promise<HookRegistration[]> {
+    await this.refresh(onEvent)
+    return this.select(input)
+  }
+
+  private select(input: HookInput): HookRegistration[] {
     const seen = new Set<string>()
     const out: HookRegistration[] = []
     for (const { registration, matcher } of this.prepared) {
@@ -124,12 +137,13 @@ export class CommandHookRunner {
     options: { signal?: AbortSignal; onEvent?: (msg: EventMsg) => void } = {},
   ): Promise<HookOutcome> {
     try {
-      const selected = await this.matching(input, options.onEvent)
-      if (selected.length === 0) return {}
+      const reloadError = await this.refresh(options.onEvent)
+      const selected = this.select(input)
       const stdin = JSON.stringify(input)
       const verdicts = await Promise.all(
         selected.map((registration) => this.runOne(registration, input, stdin, options)),
       )
+      if (reloadError) verdicts.unshift({ outcome: 'error', exitCode: null, userMessages: [reloadError] })
       return mergeVerdicts(verdicts)
     } catch (error) {
       // A bug here must not take the agent down with it.
