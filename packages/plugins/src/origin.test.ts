@@ -4,16 +4,16 @@ import { qualifiedName, substituteInJson, substitutePluginRoot } from './origin.
 describe('plugin root substitution and names', () => {
   it('replaces both placeholder spellings, everywhere, and nothing else', () => {
     expect(
-      substitutePluginRoot('${CLAUDE_PLUGIN_ROOT}/a ${AGENT_PLUGIN_ROOT}/b $CLAUDE_PROJECT_DIR', '/p'),
+      substitutePluginRoot(`\${CLAUDE_PLUGIN_ROOT}/a \${AGENT_PLUGIN_ROOT}/b $CLAUDE_PROJECT_DIR`, '/p'),
     ).toBe('/p/a /p/b $CLAUDE_PROJECT_DIR')
-    expect(substitutePluginRoot('${CLAUDE_PLUGIN_ROOT}', undefined)).toBe('${CLAUDE_PLUGIN_ROOT}')
+    expect(substitutePluginRoot(`\${CLAUDE_PLUGIN_ROOT}`, undefined)).toBe(`\${CLAUDE_PLUGIN_ROOT}`)
     // A `$` in the directory must not be read as a replacement pattern.
-    expect(substitutePluginRoot('${CLAUDE_PLUGIN_ROOT}/x', '/a$&b')).toBe('/a$&b/x')
+    expect(substitutePluginRoot(`\${CLAUDE_PLUGIN_ROOT}/x`, '/a$&b')).toBe('/a$&b/x')
   })
 
   it('substitutes inside JSON values but not keys', () => {
-    expect(substituteInJson({ '${AGENT_PLUGIN_ROOT}': ['${AGENT_PLUGIN_ROOT}/s', 3, null] }, '/p')).toEqual({
-      '${AGENT_PLUGIN_ROOT}': ['/p/s', 3, null],
+    expect(substituteInJson({ `\${AGENT_PLUGIN_ROOT}`: [`\${AGENT_PLUGIN_ROOT}/s`, 3, null] }, '/p')).toEqual({
+      `\${AGENT_PLUGIN_ROOT}`: ['/p/s', 3, null],
     })
   })
 
