@@ -12,8 +12,9 @@ describe('plugin root substitution and names', () => {
   })
 
   it('substitutes inside JSON values but not keys', () => {
-    expect(substituteInJson({ `\${AGENT_PLUGIN_ROOT}`: [`\${AGENT_PLUGIN_ROOT}/s`, 3, null] }, '/p')).toEqual({
-      `\${AGENT_PLUGIN_ROOT}`: ['/p/s', 3, null],
+    const key = `\${AGENT_PLUGIN_ROOT}`
+    expect(substituteInJson({ [key]: [`\${AGENT_PLUGIN_ROOT}/s`, 3, null] }, '/p')).toEqual({
+      [key]: ['/p/s', 3, null],
     })
   })
 
