@@ -159,8 +159,8 @@ describe.each(WIRES)('%s client faults', (wire) => {
       wire,
       turns: [{ text: 'never finishes', stallAfterEvents: 3 }, { text: 'second try' }],
     })
-    const events = await collect(clientFor(server, { stream_idle_timeout_ms: 300 }).stream(request()))
-    expect(retries(events)[0]?.message).toContain('sent nothing for 300 ms')
+    const events = await collect(clientFor(server, { stream_idle_timeout_ms: 1_000 }).stream(request()))
+    expect(retries(events)[0]?.message).toContain('sent nothing for 1000 ms')
     expect(events.at(-1)).toMatchObject({ type: 'completed' })
     expect(events.filter((e) => e.type === 'output_item')).toEqual([
       expect.objectContaining({
