@@ -1,6 +1,7 @@
 // @agent/sandbox: confine a command to a SandboxPolicy — bubblewrap + seccomp on Linux,
 // Seatbelt on macOS — failing closed when the machine cannot.
 
+export { EXIT_SANDBOX_FAILED, EXIT_USAGE, runSandboxCli, type SandboxCliIo } from './cli.js'
 export { isLikelySandboxDenial } from './denial.js'
 export { type DetectOptions, detectSandbox, type SandboxBackend, type SandboxSupport } from './detect.js'
 export { SandboxError, type SandboxErrorKind } from './errors.js'
