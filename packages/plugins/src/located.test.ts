@@ -34,6 +34,18 @@ describe('parseFrontmatter', () => {
     })
   })
 
+  it('accepts Windows line endings and a byte-order mark', () => {
+    const parsed = parseFrontmatter('\uFEFF---\r\nname: x\r\ndescription: Fix: it\r\n---\r\n\r\nbody\r\n')
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: { data: { name: 'x', description: 'Fix: it' }, body: 'body\n' },
+    })
+    expect(parseFrontmatter('---\r\nname: y\r\n---\r\nb')).toMatchObject({
+      ok: true,
+      value: { data: { name: 'y' } },
+    })
+  })
+
   it('treats a file without frontmatter as all body', () => {
     expect(parseFrontmatter('Just do $ARGUMENTS\n')).toMatchObject({
       ok: true,

@@ -93,11 +93,12 @@ export interface MarkdownWithFrontmatter {
   body: string
 }
 
-const fence = /^---[ \t]*\r?$/
+const fence = /^---[ \t]*$/
 
 /** Splits a markdown file into YAML frontmatter and body; YAML errors carry the file line. */
 export function parseFrontmatter(text: string): Located<MarkdownWithFrontmatter> | LocatedError {
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text
+  // Windows line endings and a byte-order mark are common in hand-written files.
+  const source = (text.startsWith('\uFEFF') ? text.slice(1) : text).replace(/\r\n/g, '\n')
   const lines = source.split('\n')
   if (!fence.test(lines[0] ?? '')) {
     return { ok: true, value: { data: {}, yamlText: '', yamlLineOffset: 0, body: source } }
@@ -137,8 +138,7 @@ export function parseFrontmatter(text: string): Located<MarkdownWithFrontmatter>
 /** `key: value` lines only (no nesting, no lists); undefined when the text is anything else. */
 function parseFlatKeyValues(text: string): Record<string, string> | undefined {
   const out: Record<string, string> = {}
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '')
+  for (const line of text.split('\n')) {
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue
     const match = /^([A-Za-z_][\w-]*):[ \t]*(.*)$/.exec(line)
     if (!match?.[1]) return undefined
