@@ -109,7 +109,8 @@ export function applyChunks(original: string, chunks: UpdateChunk[], displayPath
     const r = replacements[i] as (typeof replacements)[number]
     result.splice(r.start, r.oldLength, ...r.newLines)
   }
-  return `${result.join(eol)}${eol}`
+  // Every line ends with a newline; a file emptied by the patch is empty, as in Codex.
+  return result.length === 0 ? '' : `${result.join(eol)}${eol}`
 }
 
 async function readForUpdate(

@@ -59,6 +59,8 @@ export function gitFileDiff(before: FileSide | undefined, after: FileSide | unde
       if (same) return header
     }
   }
+  // Only the mode changed: git prints no index line and no hunks.
+  if (before && after && Buffer.from(before.content).equals(Buffer.from(after.content))) return header
   const oldId = before ? blobId(before.content) : '0000000'
   const newId = after ? blobId(after.content) : '0000000'
   const keptMode = before && after && before.mode === after.mode ? ` ${before.mode}` : ''
@@ -85,9 +87,14 @@ function blobId(content: Uint8Array): string {
 
 /** Rough line-based similarity, for the `similarity index` line of a rename with edits. */
 function similarity(a: Uint8Array, b: Uint8Array): number {
-  const left = Buffer.from(a).toString('utf8').split('\n')
+  const lines = (bytes: Uint8Array) => {
+    const all = Buffer.from(bytes).toString('utf8').split('\n')
+    if (all[all.length - 1] === '') all.pop()
+    return all
+  }
+  const left = lines(a)
   const right = new Map<string, number>()
-  for (const line of Buffer.from(b).toString('utf8').split('\n')) {
+  for (const line of lines(b)) {
     right.set(line, (right.get(line) ?? 0) + 1)
   }
   let common = 0

@@ -82,7 +82,12 @@ async function exists(path: string): Promise<boolean> {
 /** Stages the current working tree under `cwd` into `indexPath` and returns its tree id. */
 async function writeWorkingTree(cwd: string, indexPath: string, signal?: AbortSignal): Promise<string> {
   const options = signal ? { indexPath, signal } : { indexPath }
-  await gitOk(['add', '--all', '--', '.'], cwd, options)
+  // With --ignore-errors an unreadable file is skipped (and reported) instead of failing the
+  // whole snapshot; any other failure still does.
+  const added = await git(['add', '--all', '--ignore-errors', '--', '.'], cwd, options)
+  if (added.code !== 0 && !/unable to (index|add|stat)|Permission denied/.test(added.stderr)) {
+    throw new GitTrackerError(`git add failed in ${cwd}: ${added.stderr.trim()}`)
+  }
   return (await gitOk(['write-tree'], cwd, options)).trim()
 }
 
