@@ -25,6 +25,14 @@ export { currentTodos } from './claude/todo-write.js'
 export type { CodexToolsetOptions } from './codex/index.js'
 export { codexToolset } from './codex/index.js'
 export { eraseArgs } from './shared/tool-kit.js'
+export type { ToolsetName } from './toolset.js'
+export {
+  createToolset,
+  parseToolsetName,
+  TOOLSET_NAMES,
+  ToolsetError,
+  toolsetForProvider,
+} from './toolset.js'
 export type { FileWorkspaceTracker, TrackedSnapshot, WorkspaceTrackerOptions } from './workspace/tracker.js'
 export { createWorkspaceTracker, WorkspaceTrackerError } from './workspace/tracker.js'
 export type { WalkLimits } from './workspace/walk-tracker.js'
