@@ -246,6 +246,20 @@ describe('Edit and Write', () => {
     ).toBe('File does not exist.')
   })
 
+  it('matches straight quotes in old_string against curly quotes in the file', async () => {
+    const path = join(dir, 'q.md')
+    await writeFile(path, 'He said “hello” and ‘bye’.\n')
+    const { context } = setup()
+    await call('Read', { file_path: path }, context)
+    const out = await call(
+      'Edit',
+      { file_path: path, old_string: 'said "hello"', new_string: 'said "hi"' },
+      context,
+    )
+    expect(out.isError).toBeFalsy()
+    expect(await readFile(path, 'utf8')).toBe('He said "hi" and ‘bye’.\n')
+  })
+
   it('keeps $ patterns in new_string literal', async () => {
     const path = join(dir, 'f.txt')
     await writeFile(path, 'price\n')

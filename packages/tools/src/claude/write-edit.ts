@@ -106,6 +106,21 @@ export const EDIT_JSON_SCHEMA = {
   additionalProperties: false,
 }
 
+// Typographic quotes read as ASCII, one UTF-16 unit for one, so indexes stay aligned.
+const QUOTES: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201C': '"', '\u201D': '"' }
+const normaliseQuotes = (text: string) => text.replace(/[\u2018\u2019\u201C\u201D]/g, (c) => QUOTES[c] ?? c)
+
+/**
+ * The text in `content` that `oldString` was meant to match: itself when present, else the span
+ * that matches once curly quotes are read as straight ones (models often type straight quotes
+ * for a file's curly ones, or the reverse).
+ */
+function actualOldString(content: string, oldString: string): string {
+  if (content.includes(oldString)) return oldString
+  const at = normaliseQuotes(content).indexOf(normaliseQuotes(oldString))
+  return at === -1 ? oldString : content.slice(at, at + oldString.length)
+}
+
 function countOccurrences(haystack: string, needle: string): number {
   let count = 0
   let at = haystack.indexOf(needle)
@@ -156,7 +171,8 @@ export const editTool = defineTool<EditArgs>({
       if (oldContent.trim() !== '')
         return { output: 'Cannot create new file - file already exists.', isError: true }
     }
-    const matches = args.old_string === '' ? 1 : countOccurrences(oldContent, args.old_string)
+    const oldString = args.old_string === '' ? '' : actualOldString(oldContent, args.old_string)
+    const matches = oldString === '' ? 1 : countOccurrences(oldContent, oldString)
     if (matches === 0) {
       return { output: `String to replace not found in file.\nString: ${args.old_string}`, isError: true }
     }
@@ -167,11 +183,11 @@ export const editTool = defineTool<EditArgs>({
       }
     }
     const newContent =
-      args.old_string === ''
+      oldString === ''
         ? args.new_string
         : args.replace_all
-          ? oldContent.split(args.old_string).join(args.new_string)
-          : oldContent.replace(args.old_string, () => args.new_string)
+          ? oldContent.split(oldString).join(args.new_string)
+          : oldContent.replace(oldString, () => args.new_string)
     const refused = await writeChange(
       { type: 'update', path, absolutePath: path, oldContent, newContent },
       context,

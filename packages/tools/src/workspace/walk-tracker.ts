@@ -59,6 +59,11 @@ export class WalkTracker {
     const seen = new Set<string>()
     const walk = async (dir: string, rel: string, matchers: { base: string; ig: Ignore }[]) => {
       signal?.throwIfAborted()
+      // Past the file limit nothing more is recorded, so there is no point reading more directories.
+      if (files.size >= this.limits.maxFiles) {
+        truncated = true
+        return
+      }
       let entries: import('node:fs').Dirent[]
       try {
         entries = await readdir(dir, { withFileTypes: true })
