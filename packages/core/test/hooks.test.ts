@@ -53,12 +53,22 @@ describe('tool hooks', () => {
     expect(hooks.events).toEqual([
       'SessionStart',
       'UserPromptSubmit',
+      'BeforeModelRequest',
+      'AfterModelResponse',
       'PreToolUse:echo',
       'PostToolUse:echo',
       'PreToolUse:mcp__srv__ping',
       'PostToolUse:mcp__srv__ping',
+      'BeforeModelRequest',
+      'AfterModelResponse',
       'Stop',
     ])
+    const after = hooks.inputs.find((i) => i.hook_event_name === 'AfterModelResponse')
+    expect(after).toMatchObject({
+      model: 'test-model',
+      tool_calls: ['echo', 'mcp__srv__ping'],
+      last_assistant_message: null,
+    })
     const pre = hooks.inputs.find((i) => i.hook_event_name === 'PreToolUse')
     expect(pre).toMatchObject({
       tool_name: 'echo',
@@ -268,5 +278,74 @@ describe('turn and session hooks', () => {
     await agent?.shutdown()
     agent = undefined
     expect(hooks.events.at(-1)).toBe('SessionEnd')
+  })
+
+  it('a blocking BeforeModelRequest hook ends the turn before the model is called', async () => {
+    const { model } = await withHooks(
+      (i) => (i.hook_event_name === 'BeforeModelRequest' ? { blocked: { reason: 'quota' } } : {}),
+      [[reply.text('never')]],
+    )
+    await agent?.submit(input('go'))
+    const events = await collectUntil(agent as Agent, isTurnEnd)
+    expect(model.requests).toHaveLength(0)
+    expect(find(events, 'error')[0]).toMatchObject({ kind: 'hook_blocked' })
+    expect(find(events, 'turn_aborted')[0]?.reason).toBe('error')
+  })
+})
+
+describe('permission hooks', () => {
+  const script = () => [[reply.toolCall('shell', { command: ['echo', 'x'] }, 'p1')], [reply.text('ok')]]
+  const asks = {
+    approvalPolicy: 'on-request' as const,
+    policy: { evaluate: () => ({ decision: 'prompt' as const, reason: 'r' }) },
+  }
+
+  it('PermissionRequest allow approves without asking the user', async () => {
+    const { runner, hooks } = await withHooks(
+      (i) => (i.hook_event_name === 'PermissionRequest' ? { permissionDecision: 'allow' } : {}),
+      script(),
+      asks,
+    )
+    await agent?.submit(input('go'))
+    const events = await collectUntil(agent as Agent, isTurnEnd)
+    expect(find(events, 'exec_approval_request')).toHaveLength(0)
+    expect(runner.requests).toHaveLength(1)
+    expect(hooks.inputs.find((i) => i.hook_event_name === 'PermissionRequest')).toMatchObject({
+      tool_name: 'shell',
+      tool_input: { command: ['echo', 'x'] },
+      tool_use_id: 'p1',
+    })
+  })
+
+  it('PermissionRequest deny refuses with its reason', async () => {
+    const { runner, model } = await withHooks(
+      (i) =>
+        i.hook_event_name === 'PermissionRequest'
+          ? { permissionDecision: 'deny', blocked: { reason: 'not on fridays' } }
+          : {},
+      script(),
+      asks,
+    )
+    await agent?.submit(input('go'))
+    await collectUntil(agent as Agent, isTurnEnd)
+    expect(runner.requests).toHaveLength(0)
+    expect(outputs(model)[0]?.output).toBe('the user denied the command: not on fridays')
+  })
+
+  it('without a decision the user is asked, and Notification hooks hear about it', async () => {
+    const { hooks, runner } = await withHooks(() => ({}), script(), asks)
+    await agent?.submit(input('go'))
+    await collectUntil(agent as Agent, isTurnEnd, {
+      onEvent: async (e) => {
+        if (e.msg.type === 'exec_approval_request') {
+          await agent?.submit({ type: 'exec_approval', id: e.msg.call_id, decision: 'approved' })
+        }
+      },
+    })
+    expect(runner.requests).toHaveLength(1)
+    expect(hooks.inputs.find((i) => i.hook_event_name === 'Notification')).toMatchObject({
+      notification_type: 'permission_prompt',
+      message: 'the agent needs your approval to use shell',
+    })
   })
 })

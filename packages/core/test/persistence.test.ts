@@ -282,3 +282,30 @@ describe('in-memory store', () => {
     await expect(store.load('missing')).rejects.toBeInstanceOf(SessionNotFoundError)
   })
 })
+
+describe('the README example', () => {
+  it('runs as written', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', join(here, '..', 'examples', 'embed.ts')],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => {
+      out += d
+    })
+    child.stderr.on('data', (d) => {
+      err += d
+    })
+    const code = await new Promise((r) => child.on('close', r))
+    expect(err).toBe('')
+    expect(code).toBe(0)
+    expect(out).toContain('approve? sh -c echo 6*7 | bc || echo 42 — yes')
+    expect(out).toContain('ran, exit 0: 42')
+    expect(out).toContain('agent: The answer is 42.')
+  }, 60_000)
+})

@@ -8,7 +8,7 @@ export interface SampleResult {
   calls: { call_id: string; name: string; arguments: string }[]
   /** The text of the last assistant message of this response, if it had one. */
   lastMessage?: string
-  error?: { kind: ModelErrorKind | 'stream_ended'; message: string }
+  error?: { kind: ModelErrorKind | 'stream_ended' | 'hook_blocked'; message: string }
 }
 
 export function buildRequest(session: Session, settings: TurnSettings): ModelRequest {

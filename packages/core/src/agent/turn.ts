@@ -62,6 +62,31 @@ export async function runTurn(
   }
   if (session.rolloutPath) env.transcriptPath = session.rolloutPath
   const hooks = session.options.hooks
+  if (hooks) {
+    env.beforeApproval = async (subject) => {
+      const outcome = await runHook(hooks, env, {
+        hook_event_name: 'PermissionRequest',
+        tool_name: subject.toolName,
+        tool_input: subject.toolInput,
+        tool_use_id: subject.callId,
+      })
+      if (outcome.permissionDecision === 'deny' || outcome.blocked) {
+        const reason =
+          outcome.blocked?.reason ?? outcome.permissionDecisionReason ?? 'denied by a PermissionRequest hook'
+        return { decision: outcome.stop ? 'abort' : 'denied', feedback: reason }
+      }
+      if (outcome.permissionDecision === 'allow') return { decision: 'approved' }
+      return undefined
+    }
+    env.approvalRequested = (subject) => {
+      // Not awaited: a notification must never hold up the approval it announces.
+      void runHook(hooks, env, {
+        hook_event_name: 'Notification',
+        notification_type: 'permission_prompt',
+        message: `the agent needs your approval to use ${subject.toolName}`,
+      })
+    }
+  }
 
   // The prompt, as UserPromptSubmit hooks may rewrite or block it.
   let text = op.items.flatMap((i) => (i.type === 'text' ? [i.text] : [])).join('\n')
@@ -124,7 +149,29 @@ export async function runTurn(
   for (;;) {
     if (signal.aborted || stopRequested) break
     if (shouldAutoCompact(session)) await compactHistory(session, subId, settings, signal, 'auto')
+    const before = await runHook(hooks, env, {
+      hook_event_name: 'BeforeModelRequest',
+      model: settings.model,
+      turn_id: turnId,
+    })
+    if (before.blocked) {
+      failure = {
+        kind: 'hook_blocked',
+        message: `a BeforeModelRequest hook blocked the request: ${before.blocked.reason}`,
+      }
+      break
+    }
     const result = await sampleModel(session, subId, settings, signal)
+    if (hooks && !signal.aborted) {
+      await runHook(hooks, env, {
+        hook_event_name: 'AfterModelResponse',
+        model: settings.model,
+        turn_id: turnId,
+        last_assistant_message: result.lastMessage ?? null,
+        tool_calls: result.calls.map((c) => c.name),
+        ...(result.error ? { error: result.error.message } : {}),
+      })
+    }
     if (result.lastMessage !== undefined) lastMessage = result.lastMessage
     if (result.error) {
       failure = result.error
@@ -153,7 +200,8 @@ export async function runTurn(
     return
   }
   if (failure) {
-    emit({ type: 'error', kind: `model_${failure.kind}`, message: failure.message })
+    const kind = failure.kind === 'hook_blocked' ? failure.kind : `model_${failure.kind}`
+    emit({ type: 'error', kind, message: failure.message })
     emit({ type: 'turn_aborted', turn_id: turnId, reason: 'error' })
     return
   }

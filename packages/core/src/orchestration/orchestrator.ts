@@ -23,11 +23,27 @@ export interface TurnScope {
   emit(msg: EventMsg): void
   /** The user answered `abort` to an approval: stop the whole turn. */
   abortTurn(): void
+  /**
+   * Runs before the user is asked (PermissionRequest hooks): an answer decides without asking.
+   * `asked` runs once the request is out (Notification hooks).
+   */
+  beforeApproval?(request: ApprovalSubject): Promise<ApprovalAnswer | undefined>
+  approvalRequested?(request: ApprovalSubject): void
+}
+
+/** What an approval is about, for hooks. */
+export interface ApprovalSubject {
+  callId: string
+  toolName: string
+  toolInput: unknown
 }
 
 /** One tool call's approval state. */
 export interface CallScope {
   callId: string
+  toolName: string
+  /** The arguments the tool was called with (after any PreToolUse rewrite). */
+  toolInput: unknown
   /** A PreToolUse hook allowed the call, or the user approved it when a hook asked. */
   preApproved: boolean
   /** Approval requests made so far for this call (to give later ones distinct ids). */
@@ -235,14 +251,7 @@ export class Orchestrator {
     call: CallScope,
     msg: Extract<EventMsg, { type: 'exec_approval_request' | 'apply_patch_approval_request' }>,
   ): Promise<ApprovalAnswer> {
-    call.requests++
-    const id = call.requests === 1 ? call.callId : `${call.callId}#${call.requests}`
-    msg.call_id = id
-    const waiting = this.deps.pending.wait(id, turn.signal)
-    turn.emit(msg)
-    const answer = await waiting
-    if (answer.decision === 'abort') turn.abortTurn()
-    return answer
+    return askUser(turn, call, msg, this.deps.pending)
   }
 
   private async attempt(
@@ -288,6 +297,32 @@ export class Orchestrator {
       return failedResult(`the command could not be run: ${messageOf(error)}`)
     }
   }
+}
+
+/**
+ * The approval round trip shared by commands, patches and hook-requested approvals:
+ * PermissionRequest hooks may decide first; otherwise the request goes out (with the call's
+ * next approval id) and the matching op answers it.
+ */
+export async function askUser(
+  turn: TurnScope,
+  call: CallScope,
+  msg: Extract<EventMsg, { type: 'exec_approval_request' | 'apply_patch_approval_request' }>,
+  pending: PendingApprovals,
+): Promise<ApprovalAnswer> {
+  const subject = { callId: call.callId, toolName: call.toolName, toolInput: call.toolInput }
+  let answer = await turn.beforeApproval?.(subject)
+  if (!answer) {
+    call.requests++
+    const id = call.requests === 1 ? call.callId : `${call.callId}#${call.requests}`
+    msg.call_id = id
+    const waiting = pending.wait(id, turn.signal)
+    turn.emit(msg)
+    turn.approvalRequested?.(subject)
+    answer = await waiting
+  }
+  if (answer.decision === 'abort') turn.abortTurn()
+  return answer
 }
 
 function isApproval(answer: ApprovalAnswer): boolean {

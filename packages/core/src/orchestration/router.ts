@@ -7,7 +7,7 @@ import type { HookInput, HookOutcome, HookRunner } from '../ports/hooks.js'
 import type { ProvidedTool, ToolProvider } from '../ports/tool-provider.js'
 import type { ToolContext, ToolDefinition, ToolOutput } from '../tools/contract.js'
 import type { ApprovalAnswer, PendingApprovals } from './approvals.js'
-import { type CallScope, messageOf, type Orchestrator, type TurnScope } from './orchestrator.js'
+import { askUser, type CallScope, messageOf, type Orchestrator, type TurnScope } from './orchestrator.js'
 
 export interface ToolCallRequest {
   call_id: string
@@ -133,7 +133,13 @@ export class ToolRouter {
   async execute(prepared: Prepared, env: CallEnvironment): Promise<FunctionCallOutputItem> {
     const { call } = prepared
     if (prepared.kind === 'error') return output(call.call_id, prepared.message, true)
-    const scope: CallScope = { callId: call.call_id, preApproved: false, requests: 0 }
+    const scope: CallScope = {
+      callId: call.call_id,
+      toolName: call.name,
+      toolInput: prepared.kind === 'builtin' ? prepared.rawArgs : prepared.args,
+      preApproved: false,
+      requests: 0,
+    }
     let args = prepared.args
     const extra: string[] = []
 
@@ -165,6 +171,7 @@ export class ToolRouter {
       } else {
         args = pre.updatedInput
       }
+      scope.toolInput = pre.updatedInput
     }
     if (pre.permissionDecision === 'allow') scope.preApproved = true
     if (pre.permissionDecision === 'ask') {
@@ -287,13 +294,14 @@ export class ToolRouter {
       command = []
     }
     if (command.length === 0) command = [prepared.call.name, JSON.stringify(args)]
-    scope.requests++
-    const waiting = this.deps.pending.wait(scope.callId, env.signal)
-    const msg: EventMsg = { type: 'exec_approval_request', call_id: scope.callId, command, cwd: env.cwd }
+    const msg: Extract<EventMsg, { type: 'exec_approval_request' }> = {
+      type: 'exec_approval_request',
+      call_id: scope.callId,
+      command,
+      cwd: env.cwd,
+    }
     if (reason) msg.reason = reason
-    env.emit(msg)
-    const answer: ApprovalAnswer = await waiting
-    if (answer.decision === 'abort') env.abortTurn()
+    const answer: ApprovalAnswer = await askUser(env, scope, msg, this.deps.pending)
     if (answer.decision === 'approved' || answer.decision === 'approved_for_session') return undefined
     return `the user denied ${prepared.call.name}${answer.feedback ? `: ${answer.feedback}` : ''}`
   }
