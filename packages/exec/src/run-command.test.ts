@@ -19,7 +19,7 @@ async function run(options: Omit<RunCommandOptions, 'cwd'> & { cwd?: string }, t
 describe('runCommand: basics', () => {
   it('captures stdout and stderr separately and interleaved in arrival order', async () => {
     const result = await run({
-      argv: ['bash', '-c', 'echo one; sleep 0.05; echo two >&2; sleep 0.05; echo three'],
+      argv: ['bash', '-c', 'echo one; sleep 0.4; echo two >&2; sleep 0.4; echo three'],
     })
     expect(result).toMatchObject({
       exitCode: 0,
@@ -67,6 +67,11 @@ describe('runCommand: basics', () => {
     expect(closed).toMatchObject({ exitCode: 0, stdout: '', timedOut: false })
     const fed = await run({ argv: ['cat'], stdin: 'hello\nworld' })
     expect(fed.stdout).toBe('hello\nworld')
+  })
+
+  it('gives stdin as a file, never a socket (bash would source ~/.bashrc for a socket)', async () => {
+    const result = await run({ argv: ['bash', '-c', 'stat -L -c %F /dev/stdin; cat'], stdin: 'data' })
+    expect(result.stdout).toBe('regular file\ndata')
   })
 
   it('survives a command that does not read its stdin', async () => {
@@ -262,7 +267,7 @@ describe('runCommand: output', () => {
   it('caps the number of streamed deltas but keeps capturing', async () => {
     let calls = 0
     const result = await run({
-      argv: ['bash', '-c', 'for i in $(seq 1 40); do echo line$i; sleep 0.005; done'],
+      argv: ['bash', '-c', 'for i in $(seq 1 40); do echo line$i; sleep 0.02; done'],
       maxOutputDeltas: 3,
       onOutput: () => {
         calls++

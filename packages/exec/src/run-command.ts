@@ -17,6 +17,7 @@ import {
   validateRequest,
   waitForSpawn,
 } from './spawn-support.js'
+import { closeQuietly, stdinFromText } from './stdin.js'
 import type { RunCommandOptions, RunCommandResult, RunErrorKind } from './types.js'
 
 export const DEFAULT_KILL_GRACE_MS = 1000
@@ -61,7 +62,13 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
 
   const program = options.argv[0]!
   const extraFds = options.extraFds ?? []
-  const stdio = stdioFor(options.stdin === undefined ? 'ignore' : 'pipe', extraFds)
+  let stdinFd: number | undefined
+  try {
+    stdinFd = options.stdin === undefined ? undefined : stdinFromText(options.stdin)
+  } catch (error) {
+    return failed('spawn_failed', `could not prepare stdin: ${(error as Error).message}`, startedAt)
+  }
+  const stdio = stdioFor(stdinFd ?? 'ignore', extraFds)
 
   let child: ChildProcess
   try {
@@ -76,6 +83,9 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   } catch (error) {
     // Synchronous failures are bad arguments (e.g. a NUL byte in argv or env).
     return failed('invalid_request', `invalid command: ${(error as Error).message}`, startedAt)
+  } finally {
+    // The child has its own copy of the descriptor now (or never will).
+    if (stdinFd !== undefined) closeQuietly(stdinFd)
   }
   const spawnError = await waitForSpawn(child)
   if (spawnError || child.pid === undefined) {
@@ -119,12 +129,6 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   attach(child.stdout, 'stdout', stdoutCapture)
   attach(child.stderr, 'stderr', stderrCapture)
 
-  if (options.stdin !== undefined && child.stdin) {
-    child.stdin.on('error', () => {
-      // EPIPE: the command exited without reading all of its input, which is its right.
-    })
-    child.stdin.end(options.stdin)
-  }
   for (const extra of extraFds) {
     const stream = child.stdio[extra.fd] as Writable | null
     stream?.on('error', () => {

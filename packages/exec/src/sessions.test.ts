@@ -28,11 +28,14 @@ async function readUntil(
   timeoutMs = 20_000,
 ) {
   let text = ''
+  let truncated = false
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const result = await sessions.read(id, { yieldTimeMs: 100 })
     text += result.output
-    if (predicate(text) || result.exited || Date.now() > deadline) return { ...result, output: text }
+    truncated ||= result.truncated
+    if (predicate(text) || result.exited || Date.now() > deadline)
+      return { ...result, output: text, truncated }
   }
 }
 
@@ -59,6 +62,12 @@ describe('ProcessSessionManager over pipes', () => {
     await expect(sessions.read(sessionId, { yieldTimeMs: 0 })).rejects.toMatchObject({
       kind: 'unknown_session',
     })
+  })
+
+  it('gives stdin as a FIFO, never a socket (bash would source ~/.bashrc for a socket)', async () => {
+    const sessions = manager()
+    const { sessionId } = await sessions.start({ argv: ['stat', '-L', '-c', '%F', '/dev/stdin'], cwd: dir })
+    expect(await readUntil(sessions, sessionId, () => false)).toMatchObject({ output: 'fifo\n', exitCode: 0 })
   })
 
   it('drives an interactive bash and reports its exit code', async () => {
@@ -96,7 +105,9 @@ describe('ProcessSessionManager over pipes', () => {
       argv: ['bash', '-c', "printf 'HEAD'; head -c 100000 /dev/zero | tr '\\0' x; printf 'TAIL'"],
       cwd: dir,
     })
-    const result = await readUntil(sessions, sessionId, () => false)
+    // Read once, after the process is done, so that everything waited in the bounded buffer.
+    await exitedUnread(sessions, sessionId)
+    const result = await sessions.read(sessionId, { yieldTimeMs: 0 })
     expect(result.truncated).toBe(true)
     expect(result.output.startsWith('HEADxxx')).toBe(true)
     expect(result.output.endsWith('xxxTAIL')).toBe(true)

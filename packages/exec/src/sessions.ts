@@ -21,6 +21,7 @@ import {
   validateRequest,
   waitForSpawn,
 } from './spawn-support.js'
+import { closeQuietly, openStdinPipe, type StdinPipe } from './stdin.js'
 import type { ExtraFd } from './types.js'
 
 export const DEFAULT_MAX_SESSIONS = 64
@@ -104,6 +105,8 @@ interface Session {
   tty: boolean
   pid: number | undefined
   lastUsedAt: number
+  /** Monotonic use stamp for LRU order (wall-clock milliseconds tie too easily). */
+  useStamp: number
   pending: HeadTailCapture
   decoder: StringDecoder
   /** True once the process exited and its output was drained. */
@@ -120,6 +123,7 @@ interface Session {
 export class ProcessSessionManager {
   private readonly sessions = new Map<string, Session>()
   private nextId = 1
+  private nextStamp = 1
   private readonly maxSessions: number
   private readonly maxBufferedBytes: number
   private readonly killGraceMs: number
@@ -150,6 +154,7 @@ export class ProcessSessionManager {
       tty: request.tty ?? false,
       pid: undefined,
       lastUsedAt: Date.now(),
+      useStamp: this.nextStamp++,
       pending: new HeadTailCapture(this.maxBufferedBytes),
       decoder: new StringDecoder('utf8'),
       done: false,
@@ -200,7 +205,6 @@ export class ProcessSessionManager {
   async read(sessionId: string, options: ReadSessionOptions): Promise<ReadSessionResult> {
     const session = this.get(sessionId)
     if (!session.done) await Promise.race([session.finished, delay(Math.max(0, options.yieldTimeMs))])
-    session.lastUsedAt = Date.now()
     const pending = session.pending
     session.pending = new HeadTailCapture(this.maxBufferedBytes)
     let output = pending.text()
@@ -250,6 +254,7 @@ export class ProcessSessionManager {
       )
     }
     session.lastUsedAt = Date.now()
+    session.useStamp = this.nextStamp++
     return session
   }
 
@@ -263,7 +268,7 @@ export class ProcessSessionManager {
   /** Make room for one more: drop exited sessions first, then the least recently used live one. */
   private async pruneForNewSession(): Promise<void> {
     while (this.sessions.size >= this.maxSessions) {
-      const byAge = [...this.sessions.values()].sort((a, b) => a.lastUsedAt - b.lastUsedAt)
+      const byAge = [...this.sessions.values()].sort((a, b) => a.useStamp - b.useStamp)
       const victim = byAge.find((s) => s.done) ?? byAge[0]!
       this.sessions.delete(victim.id)
       await this.terminate(victim)
@@ -288,21 +293,35 @@ export class ProcessSessionManager {
     env: Record<string, string>,
   ): Promise<void> {
     const extraFds = request.extraFds ?? []
+    let stdin: StdinPipe
+    try {
+      stdin = openStdinPipe()
+    } catch (error) {
+      this.failStart(session, 'spawn_failed', `could not create the stdin pipe: ${(error as Error).message}`)
+      return
+    }
+    stdin.writer.on('error', () => {
+      // EPIPE once the child stops reading; the exit status tells the rest.
+    })
     let child: ChildProcess
     try {
       child = spawn(request.argv[0]!, request.argv.slice(1), {
         cwd,
         env,
-        stdio: stdioFor('pipe', extraFds),
+        stdio: stdioFor(stdin.childFd, extraFds),
         detached: true,
         windowsHide: true,
       })
     } catch (error) {
+      stdin.writer.destroy()
       this.failStart(session, 'invalid_request', `invalid command: ${(error as Error).message}`)
       return
+    } finally {
+      closeQuietly(stdin.childFd)
     }
     const spawnError = await waitForSpawn(child)
     if (spawnError || child.pid === undefined) {
+      stdin.writer.destroy()
       const described = describeSpawnError(spawnError ?? new Error('no pid'), request.argv[0]!)
       this.failStart(session, described.kind, described.message)
       return
@@ -310,10 +329,7 @@ export class ProcessSessionManager {
     const pid = child.pid
     session.pid = pid
     trackLeader(pid)
-    session.stdin = child.stdin!
-    child.stdin!.on('error', () => {
-      // EPIPE once the child stops reading; the exit status tells the rest.
-    })
+    session.stdin = stdin.writer
     for (const stream of [child.stdout, child.stderr]) {
       stream?.on('data', (chunk: Buffer) => this.append(session, chunk))
       stream?.on('error', () => {
@@ -340,6 +356,7 @@ export class ProcessSessionManager {
           if (!pipesAreClosed) await Promise.race([pipesClosed, delay(Math.min(this.drainTimeoutMs, 100))])
         }
         for (const stream of child.stdio) stream?.destroy()
+        stdin.writer.destroy()
         untrackLeader(pid)
         this.append(session, session.decoder.end())
         session.exitCode = code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0)

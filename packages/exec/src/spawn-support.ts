@@ -83,8 +83,8 @@ export function delay(ms: number): Promise<'timeout'> {
   return new Promise((resolve) => setTimeout(() => resolve('timeout'), ms).unref())
 }
 
-/** stdio for `spawn`: stdin as given, piped stdout/stderr, and a pipe at each extra fd. */
-export function stdioFor(stdin: 'ignore' | 'pipe', extraFds: readonly ExtraFd[]): StdioOptions {
+/** stdio for `spawn`: stdin as given (/dev/null or a descriptor), piped stdout/stderr, and a pipe at each extra fd. */
+export function stdioFor(stdin: 'ignore' | number, extraFds: readonly ExtraFd[]): StdioOptions {
   const stdio: StdioOptions = [stdin, 'pipe', 'pipe']
   // Gaps between extra descriptors are filled with /dev/null.
   for (const extra of extraFds) {
