@@ -23,4 +23,14 @@ export { contentBlockToParts, toolResultToParts } from './content.js'
 export { AgentMcpError, type McpErrorKind } from './errors.js'
 export { type Environment, expandEnvVars, expandServerConfig } from './expand.js'
 export { parseMcpJson } from './mcp-json.js'
+export type { AgentSessionHandle, AgentSessionPort, StartSessionOptions } from './server/agent-port.js'
+export {
+  AGENT_EVENT_NOTIFICATION,
+  AgentMcpServer,
+  type AgentMcpServerOptions,
+  createAgentMcpServer,
+} from './server/agent-server.js'
+export { approvalElicitation, approvalOp } from './server/approvals.js'
+export { rejectNonLoopback } from './server/host-check.js'
+export { type AgentMcpServing, type ServeAgentMcpOptions, serveAgentMcp } from './server/serve.js'
 export { MAX_TOOL_NAME_LENGTH, qualifiedToolName, ToolNamer } from './tool-names.js'
