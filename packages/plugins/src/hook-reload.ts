@@ -1,6 +1,7 @@
 // Reloading hooks when their files change, without a restart. Before each run the files are
 // stat'ed (a few syscalls, cheaper than a hook process) and, when any changed, appeared or
 // disappeared, the hooks are loaded again. Polling on use means no watcher to leak or miss.
+import { statSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { EventMsg } from '@agent/protocol'
 import { formatDiagnostic, type PluginDiagnostic } from './diagnostics.js'
@@ -13,12 +14,28 @@ export interface HookReloadSource {
   load(): Promise<{ hooks: HookRegistration[]; hookFiles?: string[]; diagnostics?: PluginDiagnostic[] }>
 }
 
+function describe(s: { mtimeMs: number; size: number; ino: number }): string {
+  return `${s.mtimeMs}:${s.size}:${s.ino}`
+}
+
+/** Taken synchronously when the runner is built, so a change right after is never missed. */
+function fingerprintNow(files: string[]): string {
+  return files
+    .map((file) => {
+      try {
+        return describe(statSync(file))
+      } catch {
+        return '-'
+      }
+    })
+    .join('|')
+}
+
 async function fingerprint(files: string[]): Promise<string> {
   const parts = await Promise.all(
     files.map(async (file) => {
       try {
-        const s = await stat(file)
-        return `${s.mtimeMs}:${s.size}:${s.ino}`
+        return describe(await stat(file))
       } catch {
         return '-'
       }
@@ -34,7 +51,7 @@ export class HookReloader {
 
   constructor(private readonly source: HookReloadSource) {
     this.files = [...source.files]
-    this.last = fingerprint(this.files)
+    this.last = Promise.resolve(fingerprintNow(this.files))
   }
 
   /** New registrations when something changed since the last check, else undefined. */
@@ -50,18 +67,25 @@ export class HookReloader {
     const before = await this.last
     const now = await fingerprint(this.files)
     if (now === before) return undefined
-    // Recorded before loading: a load that fails is not retried until the files change again.
+    // Recorded before loading: a load that fails is not retried until the files change again,
+    // and a change made while loading is seen by the next check.
     this.last = Promise.resolve(now)
     const loaded = await this.source.load()
-    if (loaded.hookFiles) this.files = [...loaded.hookFiles]
-    this.last = fingerprint(this.files)
-    await this.last
+    const files = loaded.hookFiles ?? this.files
+    if (files.join('\n') !== this.files.join('\n')) {
+      this.files = [...files]
+      this.last = Promise.resolve(fingerprintNow(this.files))
+    }
     const errors = (loaded.diagnostics ?? []).filter((d) => d.severity === 'error')
-    onEvent?.({
-      type: 'background_event',
-      message: `hooks reloaded: ${loaded.hooks.length} hook(s) configured`,
-    })
-    for (const diagnostic of errors) onEvent?.({ type: 'warning', message: formatDiagnostic(diagnostic) })
+    const emit = (msg: EventMsg) => {
+      try {
+        onEvent?.(msg)
+      } catch {
+        // The new hooks are in force whatever a listener does.
+      }
+    }
+    emit({ type: 'background_event', message: `hooks reloaded: ${loaded.hooks.length} hook(s) configured` })
+    for (const diagnostic of errors) emit({ type: 'warning', message: formatDiagnostic(diagnostic) })
     return loaded.hooks
   }
 }

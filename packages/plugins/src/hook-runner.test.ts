@@ -412,8 +412,18 @@ describe('hook runner', () => {
     expect((await runner.run(pre('Bash'), { onEvent: (e) => events.push(e) })).blocked?.reason).toBe('second')
     expect(events[0]).toEqual({ type: 'background_event', message: 'hooks reloaded: 1 hook(s) configured' })
 
-    // A file that did not exist yet counts too.
-    tree.write({ 'p/.agent/settings.local.json': settings('echo third >&2; exit 2') })
-    expect((await runner.run(pre('Bash'), {})).blocked?.reason).toBe('second\nthird')
+    // A file that did not exist yet counts too; a broken one is reported as a warning event.
+    tree.write({
+      'p/.agent/settings.local.json': settings('echo third >&2; exit 2'),
+      'p/.agent/settings.json': '{ "hooks": ',
+    })
+    const more: EventMsg[] = []
+    expect((await runner.run(pre('Bash'), { onEvent: (e) => more.push(e) })).blocked?.reason).toBe(
+      'second\nthird',
+    )
+    expect(more[1]).toMatchObject({
+      type: 'warning',
+      message: expect.stringMatching(/\.agent\/settings\.json:1: error: invalid JSON/),
+    })
   })
 })
