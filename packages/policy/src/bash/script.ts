@@ -282,7 +282,10 @@ class Walker {
     }
     if (node.type === 'herestring_redirect') return
     this.redirects.push({ operator, target })
-    const duplicatesDescriptor = (operator === '>&' || operator === '<&') && /^(\d+|-)$/.test(target)
+    const duplicatesDescriptor =
+      operator === '>&-' ||
+      operator === '<&-' ||
+      ((operator === '>&' || operator === '<&') && /^(\d+|-)$/.test(target))
     if (!(literalTarget && (duplicatesDescriptor || HARMLESS_TARGETS.has(target)))) {
       this.complexity.add(operator.includes('<') ? 'an input redirection' : 'an output redirection')
     }

@@ -115,7 +115,11 @@ function tokenize(text: string, source: string): Token[] {
       i += quote.length
       let value = ''
       for (;;) {
-        if (i >= text.length) fail(`unterminated string starting at line ${startLine}`)
+        if (i >= text.length)
+          throw new PolicyError(
+            'rules_syntax',
+            `${source}:${startLine}:${column}: this string is never closed`,
+          )
         if (text.startsWith(quote, i)) {
           i += quote.length
           break
