@@ -24,7 +24,6 @@ export type { TodoItem } from './claude/todo-write.js'
 export { currentTodos } from './claude/todo-write.js'
 export type { CodexToolsetOptions } from './codex/index.js'
 export { codexToolset } from './codex/index.js'
-export { eraseArgs } from './shared/tool-kit.js'
 export type { ToolsetName } from './toolset.js'
 export {
   createToolset,
