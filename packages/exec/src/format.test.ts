@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { countLines, formatForModel, truncateMiddle } from './format.js'
 
@@ -37,6 +38,26 @@ describe('truncateMiddle', () => {
     const cut = truncateMiddle(`${emoji}\nsecond line with text\n`, 20).text
     expect(cut).toBe('😀😀…21 chars truncated…with text\n')
     expect(cut).not.toContain('\uFFFD')
+  })
+
+  it('keeps whole characters within the budget and counts what it removed', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.nat(80), (text, budget) => {
+        const { text: cut, removedChars } = truncateMiddle(text, budget)
+        if (Buffer.byteLength(text) <= budget) {
+          expect(cut).toBe(text)
+          return
+        }
+        const match = /^([\s\S]*)…(\d+) chars truncated…([\s\S]*)$/.exec(cut)!
+        const [, head, removed, tail] = match
+        expect(Number(removed)).toBe(removedChars)
+        expect(text.startsWith(head!)).toBe(true)
+        expect(text.endsWith(tail!)).toBe(true)
+        expect(Buffer.byteLength(head!)).toBeLessThanOrEqual(Math.floor(budget / 2))
+        expect(Buffer.byteLength(tail!)).toBeLessThanOrEqual(budget - Math.floor(budget / 2))
+        expect([...head!].length + removedChars + [...tail!].length).toBe([...text].length)
+      }),
+    )
   })
 
   it('keeps only the marker for a zero budget', () => {
