@@ -167,6 +167,26 @@ describe('queue pair', () => {
     expect(find(events, 'turn_aborted')[0]?.reason).toBe('error')
   })
 
+  it('calls streamed before a model error get a result, so the next request is valid', async () => {
+    const made = await makeAgent([
+      [reply.toolCall('echo', { text: 'x' }, 'early'), reply.error('connection reset')],
+      [reply.text('recovered')],
+    ])
+    agent = made.agent
+    await agent.submit(input('go'))
+    await collectUntil(agent, isTurnEnd)
+    await agent.submit(input('again'))
+    const events = await collectUntil(agent, isTurnEnd)
+    expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('recovered')
+    const out = made.model.requests[1]?.input.find(
+      (i) => i.type === 'function_call_output' && i.call_id === 'early',
+    )
+    expect(out).toMatchObject({
+      is_error: true,
+      output: 'not run: the model request failed before the call could run',
+    })
+  })
+
   it('a model stream that throws or ends early is an error, not a crash', async () => {
     const model = {
       provider: 'broken',

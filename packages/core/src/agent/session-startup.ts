@@ -39,11 +39,6 @@ export async function startSession(session: Session): Promise<void> {
     )
   }
   session.rolloutPath = session.writer?.path
-  const startHook = await runHook(session.options.hooks, session.hookEnv('', new AbortController().signal), {
-    hook_event_name: 'SessionStart',
-    source: start.type === 'new' ? 'startup' : start.type,
-  })
-  session.startContext = startHook.additionalContext ?? []
   const configured: EventMsg = {
     type: 'session_configured',
     session_id: session.id,
@@ -57,6 +52,12 @@ export async function startSession(session: Session): Promise<void> {
   if (session.rolloutPath) configured.rollout_path = session.rolloutPath
   if (initial) configured.initial_messages = initial
   session.emit('', configured)
+  // After session_configured, so clients see the session before any hook activity.
+  const startHook = await runHook(session.options.hooks, session.hookEnv('', new AbortController().signal), {
+    hook_event_name: 'SessionStart',
+    source: start.type === 'new' ? 'startup' : start.type,
+  })
+  session.startContext = startHook.additionalContext ?? []
   session.toolsReady = startProviders(session)
 }
 

@@ -194,8 +194,8 @@ export async function runTurn(
   }
 
   await finishTurn(session, env, snapshot)
+  if (signal.aborted || failure) closeDanglingCalls(session, signal.aborted ? ABORTED_TEXT : FAILED_TEXT)
   if (signal.aborted) {
-    closeDanglingCalls(session)
     emit({ type: 'turn_aborted', turn_id: turnId, reason: active.abortReason ?? 'interrupted' })
     return
   }
@@ -249,11 +249,12 @@ async function finishTurn(session: Session, env: CallEnvironment, snapshot: Work
 }
 
 /** Every function call in the history gets an output, so the next request is well formed. */
-function closeDanglingCalls(session: Session): void {
-  session.record(danglingCallOutputs(session.history, ABORTED_TEXT))
+function closeDanglingCalls(session: Session, text: string): void {
+  session.record(danglingCallOutputs(session.history, text))
 }
 
 const ABORTED_TEXT = 'aborted: the user interrupted the turn'
+const FAILED_TEXT = 'not run: the model request failed before the call could run'
 
 function abortedOutput(callId: string): FunctionCallOutputItem {
   return {
