@@ -127,6 +127,12 @@ describe('createWorkspaceTracker', () => {
     const diff = await tracker.diff(snapshot)
     expect(diff).toContain('b/inside.txt')
     expect(diff).not.toContain('outside.txt')
+    await writeFile(join(dir, 'sub', 'kept.txt'), 'v1\n')
+    const second = await tracker.snapshot(join(dir, 'sub'))
+    await writeFile(join(dir, 'sub', 'kept.txt'), 'v2\n')
+    expect(await tracker.restore(second)).toEqual({ restored: ['kept.txt'] })
+    expect(await readFile(join(dir, 'sub', 'kept.txt'), 'utf8')).toBe('v1\n')
+    expect(existsSync(join(dir, 'outside.txt'))).toBe(true)
   })
 
   it('refuses unknown snapshots and git mode outside a repository', async () => {
