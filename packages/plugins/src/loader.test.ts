@@ -129,6 +129,7 @@ describe('loadPlugins: sources and merge order', () => {
       'home/.claude.json': json({
         numStartups: 3,
         mcpServers: { github: { type: 'http', url: 'https://x' } },
+        projects: { [tree.path('project')]: { mcpServers: { local: { command: 'local-db' } } } },
       }),
       'agenthome/commands/deploy.md': command('agent-home deploy'),
       'agenthome/settings.json': json({
@@ -165,9 +166,10 @@ describe('loadPlugins: sources and merge order', () => {
       ['project-claude', { deny: ['Read(./.env)'] }],
       ['project', { ask: ['Bash(git push:*)'] }],
     ])
-    expect(loaded.mcpServers.map((m) => [m.name, m.config])).toEqual([
-      ['dev-kit:issue-db', expect.any(Object)],
-      ['github', { command: 'gh-mcp' }],
+    expect(loaded.mcpServers.map((m) => [m.name, m.config, m.origin.scope])).toEqual([
+      ['dev-kit:issue-db', expect.any(Object), 'plugin'],
+      ['github', { command: 'gh-mcp' }, 'project-claude'],
+      ['local', { command: 'local-db' }, 'project-claude'],
     ])
     // Shadowing is reported, so a user can see why their command is not the one that runs.
     const shadowed = loaded.diagnostics.filter((d) => d.reason.includes('"deploy" replaces'))

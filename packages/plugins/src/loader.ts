@@ -55,7 +55,7 @@ interface Source {
   /** Directory with `commands/`, `agents/`, `skills/`, `settings.json`... */
   root: string
   settings: string[]
-  mcp: { file: string; optional?: boolean }[]
+  mcp: { file: string; optional?: boolean; at?: string[] }[]
 }
 
 /** The non-plugin sources, lowest precedence first. */
@@ -86,7 +86,11 @@ function sources(options: LoadPluginsOptions): Source[] {
     scope: 'project-claude',
     root: projectClaude,
     settings: [join(projectClaude, 'settings.json'), join(projectClaude, 'settings.local.json')],
-    mcp: [{ file: join(cwd, '.mcp.json') }],
+    mcp: [
+      { file: join(cwd, '.mcp.json') },
+      // Claude Code's "local" scope: servers added for this project only, kept in ~/.claude.json.
+      ...(home !== null ? [{ file: join(home, '.claude.json'), optional: true, at: ['projects', cwd] }] : []),
+    ],
   })
   const project = join(cwd, '.agent')
   out.push({
@@ -162,7 +166,8 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
     for (const mcp of source.mcp) {
       set.mcpServers.push(
         ...(await readMcpFile(mcp.file, { scope: source.scope, file: mcp.file }, sink, {
-          optional: mcp.optional,
+          ...(mcp.optional !== undefined ? { optional: mcp.optional } : {}),
+          ...(mcp.at !== undefined ? { at: mcp.at } : {}),
         })),
       )
     }

@@ -105,15 +105,27 @@ export async function readMcpFile(
   file: string,
   origin: ComponentOrigin,
   sink: DiagnosticSink,
-  /** For files that hold much else (`~/.claude.json`): no `mcpServers` is not an error. */
-  options: { optional?: boolean } = {},
+  options: {
+    /** For files that hold much else (`~/.claude.json`): no `mcpServers` is not an error. */
+    optional?: boolean
+    /** Where the `{"mcpServers": ...}` object sits in the file (`["projects", "/repo"]`). */
+    at?: string[]
+  } = {},
 ): Promise<McpServerEntry[]> {
   const json = await readJson(file, origin, sink)
   if (!json) return []
-  const value = json.value as { mcpServers?: unknown } | null
-  if (options.optional && (typeof value !== 'object' || value === null || value.mcpServers === undefined))
+  let value: unknown = json.value
+  for (const key of options.at ?? []) {
+    value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+  }
+  const holder = value as { mcpServers?: unknown } | null | undefined
+  if (
+    options.optional &&
+    (typeof holder !== 'object' || holder === null || holder.mcpServers === undefined)
+  ) {
     return []
-  return mcpEntriesFrom(json.value, { ...origin, file }, sink, json.text)
+  }
+  return mcpEntriesFrom(value, { ...origin, file }, sink, json.text, options.at ?? [])
 }
 
 /** Entries from an `{"mcpServers": {...}}` value (also used for inline plugin.json config). */
