@@ -46,7 +46,6 @@ function runSuite(args: string[]): Promise<SuiteRun> {
     })
     child.on('error', reject)
     child.on('close', () => {
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the suite's ANSI colours
       const plain = output.replace(/\u001b\[[0-9;]*m/g, '')
       const match = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(plain)
       resolve({ passed: Number(match?.[1] ?? 0), total: Number(match?.[2] ?? -1), output: plain })
