@@ -2,7 +2,8 @@
 // queued input, model errors and retries as events, shutdown.
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Agent } from '../src/index.js'
+import { z } from 'zod'
+import { type Agent, defineTool } from '../src/index.js'
 import { collectUntil, reply } from '../src/testing/index.js'
 import { find, isTurnEnd, makeAgent, types } from './helpers.js'
 
@@ -129,6 +130,35 @@ describe('queue pair', () => {
     const history = made.model.requests[1]?.input ?? []
     const out = history.find((i) => i.type === 'function_call_output' && i.call_id === 'long')
     expect(out).toBeDefined()
+  })
+
+  it('a tool that ignores the abort signal cannot hold up an interrupt', async () => {
+    const stubborn = defineTool<{ x: number }>({
+      name: 'stubborn',
+      description: 'Never finishes',
+      parameters: z.object({ x: z.number() }),
+      readOnly: true,
+      handle: () => new Promise(() => undefined),
+    })
+    const made = await makeAgent([[reply.toolCall('stubborn', { x: 1 }, 'st')], [reply.text('next')]], {
+      tools: [stubborn],
+    })
+    agent = made.agent
+    await agent.submit(input('go'))
+    await collectUntil(agent, (e) => e.msg.type === 'agent_reasoning' || e.msg.type === 'turn_started')
+    await new Promise((r) => setTimeout(r, 100))
+    await agent.submit({ type: 'interrupt' })
+    const events = await collectUntil(agent, isTurnEnd)
+    expect(find(events, 'turn_aborted')).toHaveLength(1)
+    await agent.submit(input('again'))
+    await collectUntil(agent, isTurnEnd)
+    const out = made.model.requests[1]?.input.find(
+      (i) => i.type === 'function_call_output' && i.call_id === 'st',
+    )
+    expect(out).toMatchObject({
+      is_error: true,
+      output: 'stubborn was interrupted by the user (it did not stop within 2000 ms)',
+    })
   })
 
   it('interrupt while an approval is pending resolves it as abort', async () => {

@@ -228,7 +228,10 @@ export class ToolRouter {
       sessionState: env.sessionState,
     }
     try {
-      return await def.handle(args, context)
+      return await settleAfterAbort(def.handle(args, context), env.signal, () => ({
+        output: `${call.name} was interrupted by the user (it did not stop within ${ABORT_GRACE_MS} ms)`,
+        isError: true,
+      }))
     } catch (error) {
       if (env.signal.aborted) return { output: `${call.name} was interrupted by the user`, isError: true }
       return { output: `${call.name} failed: ${messageOf(error)}`, isError: true }
@@ -249,7 +252,13 @@ export class ToolRouter {
     let result: ToolOutput
     let response: unknown
     try {
-      const r = await provider.callTool(tool.name, args, { signal: env.signal })
+      const r = await settleAfterAbort(
+        provider.callTool(tool.name, args, { signal: env.signal }),
+        env.signal,
+        () => {
+          throw new Error('interrupted by the user')
+        },
+      )
       response = r.raw ?? { content: r.content, isError: r.isError, structuredContent: r.structuredContent }
       result = { output: contentForModel(r.content, r.structuredContent), isError: r.isError }
       end = {
@@ -340,6 +349,42 @@ export async function runHook(
   for (const message of outcome.systemMessages ?? []) env.emit({ type: 'background_event', message })
   if (outcome.stop) env.requestStop?.(outcome.stop.reason)
   return outcome
+}
+
+/** How long an interrupted tool may take to wind down before the turn stops waiting for it. */
+export const ABORT_GRACE_MS = 2000
+
+/**
+ * Resolves with `work`, unless `signal` aborts and `work` has not settled `ABORT_GRACE_MS`
+ * later: then with `fallback()`. A tool that ignores the signal cannot hold up an interrupt.
+ */
+export function settleAfterAbort<T>(work: Promise<T>, signal: AbortSignal, fallback: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined
+    const onAbort = () => {
+      timer = setTimeout(() => {
+        try {
+          resolve(fallback())
+        } catch (error) {
+          reject(error)
+        }
+      }, ABORT_GRACE_MS)
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (value) => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error) => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
 }
 
 function schemaOf(def: ToolDefinition): Record<string, unknown> {
