@@ -50,16 +50,16 @@ describe('runCommand: basics', () => {
   })
 
   it('runs in the given directory with exactly the given environment', async () => {
-    const result = await runCommand({
-      argv: ['bash', '-c', 'pwd; echo "$ONLY"; env | wc -l'],
-      cwd: dir,
-      env: { ONLY: 'x' },
-    })
+    const tag = tagged()
+    const result = await run(
+      { argv: ['bash', '-c', 'pwd; echo "$ONLY"; env | wc -l'], env: { ONLY: 'x', ...tag.marker } },
+      tag,
+    )
     const [pwd, only, count] = result.stdout.trim().split('\n')
     expect(pwd).toBe(dir)
     expect(only).toBe('x')
-    // bash adds PWD, SHLVL and _ itself; nothing of the parent's environment leaks in.
-    expect(Number(count)).toBeLessThanOrEqual(4)
+    // ONLY and the test marker, plus PWD, SHLVL and _ from bash; nothing of the parent's leaks in.
+    expect(Number(count)).toBeLessThanOrEqual(5)
   })
 
   it('closes stdin when none is given, and writes it when given', async () => {

@@ -8,6 +8,8 @@ const MARKER = 'AGENT_EXEC_TEST_MARKER'
 export interface Tagged {
   /** The child environment: the current one plus the marker. */
   env: Record<string, string>
+  /** The marker alone, for tests that build a minimal environment. */
+  marker: Record<string, string>
   /** Pids of live processes that carry this marker. */
   survivors(): number[]
   /** SIGKILL every survivor (for the one test that shows a deliberate escape). */
@@ -36,6 +38,7 @@ export function tagged(extra: Record<string, string> = {}): Tagged {
   Object.assign(env, extra, { [MARKER]: id })
   return {
     env,
+    marker: { [MARKER]: id },
     survivors,
     killSurvivors() {
       for (const pid of survivors()) {
