@@ -88,7 +88,7 @@ describe('loadPlugins: plugins in Claude Code format', () => {
     tree.write({
       'p/.claude-plugin/plugin.json': json({
         name: 'inline',
-        commands: ['./extra/deploy.md'],
+        commands: ['./extra/deploy.md', './commands/hello.md', './missing'],
         agents: './team',
         hooks: {
           PostToolUse: [
@@ -102,7 +102,13 @@ describe('loadPlugins: plugins in Claude Code format', () => {
       'p/commands/hello.md': command('Say hello'),
     })
     const loaded = await loadPlugins({ cwd: tree.path('cwd'), home: null, pluginDirs: [tree.path('p')] })
-    expect(loaded.diagnostics).toEqual([])
+    expect(loaded.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        line: 3,
+        reason: `commands: ${tree.path('p/missing')} does not exist`,
+      }),
+    ])
     expect(loaded.commands.map((c) => c.name).sort()).toEqual(['inline:deploy', 'inline:hello'])
     expect(loaded.agents.map((a) => a.name)).toEqual(['inline:planner'])
     expect(loaded.hooks).toEqual([

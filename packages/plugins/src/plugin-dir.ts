@@ -67,7 +67,8 @@ export async function loadMarkdownLayout(
     list: (dir: string) => Promise<string[]>,
     load: (file: string) => Promise<T | undefined>,
   ) => {
-    const files = (await Promise.all(dirs.map(list))).flat()
+    // A manifest path inside a default directory must not load its files twice.
+    const files = [...new Set((await Promise.all(dirs.map(list))).flat())]
     // Loaded concurrently, kept in file order so the merge order stays deterministic.
     const loaded: (T | undefined)[] = await Promise.all(files.map(load))
     return loaded.filter((x): x is T => x !== undefined)
@@ -132,10 +133,22 @@ export async function loadPluginDir(
   const paths = (value: string | string[] | undefined) =>
     value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((p) => resolve(root, p))
 
+  const existing = async (field: 'commands' | 'agents' | 'skills') => {
+    const out: string[] = []
+    for (const path of paths(manifest[field])) {
+      if ((await isFile(path)) || (await isDirectory(path))) out.push(path)
+      else
+        sink.error(file, `${field}: ${path} does not exist`, {
+          line: lineOf(text, `"${field}"`),
+          plugin: manifest.name,
+        })
+    }
+    return out
+  }
   await loadMarkdownLayout(root, origin, sink, components, {
-    commands: paths(manifest.commands),
-    agents: paths(manifest.agents),
-    skills: paths(manifest.skills),
+    commands: await existing('commands'),
+    agents: await existing('agents'),
+    skills: await existing('skills'),
   })
 
   // Hooks: the default file, then manifest paths or inline config.
