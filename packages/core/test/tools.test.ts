@@ -85,6 +85,30 @@ describe('parallel tool calls', () => {
   })
 })
 
+describe('parallel-safe tools', () => {
+  it('run together like read-only calls, but a mutating call still runs alone', async () => {
+    const log: { name: string; start: number; end: number }[] = []
+    const task: ToolDefinition = { ...sleepTool('task', false, log), parallelSafe: true }
+    const made = await makeAgent(
+      [
+        [
+          reply.toolCall('task', { ms: 300, tag: 't1' }),
+          reply.toolCall('task', { ms: 300, tag: 't2' }),
+          reply.toolCall('write', { ms: 50, tag: 'w' }),
+        ],
+        [reply.text('done')],
+      ],
+      { tools: [task, sleepTool('write', false, log)] },
+    )
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    await collectUntil(agent, isTurnEnd)
+    const at = (name: string) => log.find((l) => l.name === name) ?? { start: Number.NaN, end: Number.NaN }
+    expect(at('t2').start).toBeLessThan(at('t1').end)
+    expect(at('w').start).toBeGreaterThanOrEqual(Math.max(at('t1').end, at('t2').end))
+  })
+})
+
 describe('bad calls become error results for the model', () => {
   it('unknown tools, invalid JSON and schema failures are answered, not thrown', async () => {
     const made = await makeAgent([

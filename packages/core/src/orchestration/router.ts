@@ -115,7 +115,9 @@ export class ToolRouter {
     if (def) {
       const parsed = def.parameters.safeParse(rawArgs)
       if (!parsed.success) return errorCall(call, invalidArgsMessage(call.name, parsed.error))
-      const readOnly = typeof def.readOnly === 'function' ? safeReadOnly(def, parsed.data) : def.readOnly
+      const readOnly =
+        def.parallelSafe === true ||
+        (typeof def.readOnly === 'function' ? safeReadOnly(def, parsed.data) : def.readOnly)
       return { kind: 'builtin', call, def, args: parsed.data, rawArgs, readOnly }
     }
     const provided = this.provided.get(call.name)

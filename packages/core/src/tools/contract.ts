@@ -80,6 +80,12 @@ export interface ToolDefinition<Args = unknown> {
   jsonSchema?: Record<string, unknown>
   /** Read-only calls of one model response may run in parallel; others run alone. */
   readOnly: boolean | ((args: Args) => boolean)
+  /**
+   * The tool is not read-only, but its calls are independent of each other and may run in
+   * parallel with other parallel-safe or read-only calls (e.g. subagents, whose own mutating
+   * calls are serialised inside them). Mutating calls still run alone.
+   */
+  parallelSafe?: boolean
   handle(args: Args, context: ToolContext): Promise<ToolOutput>
   /**
    * How the call is shown when a PreToolUse hook answers `ask` before the tool runs (e.g. the
