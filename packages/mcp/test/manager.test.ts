@@ -169,6 +169,7 @@ describe('McpConnectionManager with a stdio server', () => {
       good: faultServer(),
       broken: faultServer(['--exit-on-start']),
       slow: faultServer(['--slow-start=20000'], { startup_timeout_sec: 0.5 }),
+      missing: { command: 'agent-mcp-no-such-command' },
     })
     const began = Date.now()
     await start()
@@ -178,8 +179,11 @@ describe('McpConnectionManager with a stdio server', () => {
     const failed = Object.fromEntries(
       (complete as { failed: { server: string; error: string }[] }).failed.map((f) => [f.server, f.error]),
     )
-    expect(failed.broken).toMatch(/^MCP server 'broken' .*fatal: missing configuration/)
+    expect(failed.broken).toMatch(/^MCP server 'broken' failed to start: .*fatal: missing configuration/)
     expect(failed.slow).toContain('did not start within 0.5s (startup_timeout_sec)')
+    expect(failed.missing).toMatch(
+      /^MCP server 'missing' failed to start: command not found .*check command and PATH/,
+    )
     const tools = await manager.listTools()
     expect(tools.every((t) => t.server === 'good' || t.server === 'mcp')).toBe(true)
     const status = Object.fromEntries(manager.status().map((s) => [s.name, s]))

@@ -29,9 +29,9 @@ async function freePort(): Promise<number> {
   })
 }
 
-/** Starts server-everything's streamable HTTP transport and waits until it listens. */
-async function startEverythingHttp(port: number): Promise<ChildProcess> {
-  const child = spawn(NODE, [EVERYTHING_SERVER, 'streamableHttp'], {
+/** Starts server-everything's streamable HTTP (or legacy SSE) transport and waits until it listens. */
+async function startEverythingHttp(port: number, mode = 'streamableHttp'): Promise<ChildProcess> {
+  const child = spawn(NODE, [EVERYTHING_SERVER, mode], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -39,7 +39,7 @@ async function startEverythingHttp(port: number): Promise<ChildProcess> {
     let log = ''
     child.stderr?.on('data', (chunk: Buffer) => {
       log += chunk.toString()
-      if (log.includes('listening on port')) resolve()
+      if (/listening on port|running on port/.test(log)) resolve()
     })
     child.on('exit', (code) => reject(new Error(`server-everything exited with ${code}: ${log}`)))
   })
@@ -177,6 +177,21 @@ describe('server-everything over streamable HTTP', () => {
     const back = await manager.callTool('mcp__web__echo', { message: 'back' }, {})
     expect(text(back)).toBe('Echo: back')
     expect(manager.status()[0]?.restarts).toBe(1)
+  })
+})
+
+describe('server-everything over the legacy HTTP+SSE transport', () => {
+  it('connects with type "sse" and calls tools', async () => {
+    const port = await freePort()
+    const server = await startEverythingHttp(port, 'sse')
+    try {
+      const { manager, start, text } = make({ legacy: { type: 'sse', url: `http://127.0.0.1:${port}/sse` } })
+      await start()
+      expect(manager.status()[0]).toMatchObject({ error: undefined, state: 'ready', transport: 'sse' })
+      expect(text(await manager.callTool('mcp__legacy__get_sum', { a: 20, b: 22 }, {}))).toContain('42')
+    } finally {
+      await stop(server)
+    }
   })
 })
 

@@ -102,10 +102,7 @@ export class ServerConnection {
     const attempt = this.open()
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`did not start within ${timeoutMs / 1000}s (startup_timeout_sec)`)),
-        timeoutMs,
-      )
+      timer = setTimeout(() => reject(new StartupTimeout(timeoutMs)), timeoutMs)
     })
     try {
       this.live = await Promise.race([attempt, timeout])
@@ -115,7 +112,7 @@ export class ServerConnection {
       attempt.then((live) => live.client.close().catch(() => {})).catch(() => {})
       await this.disconnect()
       const tail = this.stderr.lastLines(3)
-      throw new Error(`${describeError(error)}${tail ? ` (stderr: ${tail})` : ''}`)
+      throw new Error(`${startupFailure(error)}${tail ? ` (stderr: ${tail})` : ''}`)
     } finally {
       clearTimeout(timer)
     }
@@ -329,4 +326,23 @@ export class ServerConnection {
     this.live = undefined
     await live.client.close().catch(() => {})
   }
+}
+
+class StartupTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`did not start within ${timeoutMs / 1000}s (startup_timeout_sec)`)
+  }
+}
+
+/** The predicate of "MCP server 'x' ...": what went wrong at start-up, with a hint where one helps. */
+function startupFailure(error: unknown): string {
+  if (error instanceof StartupTimeout) return error.message
+  const code = (error as { code?: unknown }).code
+  if (code === 401 || code === 403) {
+    return `refused the credentials (HTTP ${code}): check bearer_token_env_var and http_headers (${describeError(error)})`
+  }
+  if (code === 'ENOENT') {
+    return `failed to start: command not found (${describeError(error)}); check command and PATH`
+  }
+  return `failed to start: ${describeError(error)}`
 }
