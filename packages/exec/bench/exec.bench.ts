@@ -59,16 +59,26 @@ async function overhead(rounds: number) {
   return { bare: median(bare), ours: median(ours) }
 }
 
-async function throughput() {
+async function throughput(reps: number) {
   const argv = ['head', '-c', String(GiB), '/dev/zero']
-  const bare = await withPeakRss(() => bareSpawn(argv))
-  let bytes = 0
-  const ours = await withPeakRss(async () => {
-    const result = await runCommand({ argv, cwd, timeoutMs: 600_000 })
-    bytes = result.stdoutBytes
+  const bare: { ms: number; growth: number }[] = []
+  const ours: { ms: number; growth: number }[] = []
+  // Alternate so that load changes during the run hit both alike; report medians.
+  for (let i = 0; i < reps; i++) {
+    bare.push(await withPeakRss(() => bareSpawn(argv)))
+    ours.push(
+      await withPeakRss(async () => {
+        const result = await runCommand({ argv, cwd, timeoutMs: 600_000 })
+        if (result.stdoutBytes !== GiB)
+          throw new Error(`captured ${result.stdoutBytes} bytes, expected ${GiB}`)
+      }),
+    )
+  }
+  const summarize = (runs: { ms: number; growth: number }[]) => ({
+    ms: median(runs.map((r) => r.ms)),
+    growth: Math.max(...runs.map((r) => r.growth)),
   })
-  if (bytes !== GiB) throw new Error(`captured ${bytes} bytes, expected ${GiB}`)
-  return { bare, ours }
+  return { bare: summarize(bare), ours: summarize(ours) }
 }
 
 async function killTree(reps: number, ignoringTerm: number, graceMs: number) {
@@ -116,7 +126,7 @@ async function main() {
   console.log(`@agent/exec benchmark — node ${process.version}, load average ${load}\n`)
 
   const o = await overhead(200)
-  const t = await throughput()
+  const t = await throughput(5)
   const k = await killTree(5, 0, 1000)
   const kStubborn = await killTree(3, 10, 100)
 
@@ -133,7 +143,7 @@ async function main() {
       o.ours / o.bare <= 1.5 ? 'yes' : 'no',
     ],
     [
-      '1 GiB through capture',
+      '1 GiB through capture (median of 5)',
       `${fmt(oursMBs, 0)} MiB/s`,
       `${fmt(bareMBs, 0)} MiB/s bare read`,
       `${fmt(oursMBs / bareMBs, 2)}x`,
@@ -141,7 +151,7 @@ async function main() {
       oursMBs * 1.048576 >= 500 ? 'yes' : 'no',
     ],
     [
-      '1 GiB peak RSS growth',
+      '1 GiB peak RSS growth (max of 5)',
       `${fmt(mb(t.ours.growth))} MiB`,
       `${fmt(mb(t.bare.growth))} MiB bare read`,
       '-',
