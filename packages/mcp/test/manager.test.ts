@@ -24,7 +24,7 @@ describe('McpConnectionManager with a stdio server', () => {
     expect(events).toContainEqual({
       type: 'mcp_startup_update',
       server: 'fault',
-      status: { state: 'ready', tools: 11 },
+      status: { state: 'ready', tools: 12 },
     })
     expect(events.at(-1)).toEqual({
       type: 'mcp_startup_complete',
@@ -190,7 +190,7 @@ describe('McpConnectionManager with a stdio server', () => {
     expect(status.broken).toMatchObject({ state: 'failed', transport: 'stdio' })
     expect(status.good).toMatchObject({
       state: 'ready',
-      tools: 11,
+      tools: 12,
       serverInfo: { name: 'fault-server', version: '1.0.0' },
     })
   })
@@ -253,6 +253,20 @@ describe('McpConnectionManager with a stdio server', () => {
     const status = Object.fromEntries(manager.status().map((s) => [s.name, s]))
     expect(status.expanded?.state).toBe('ready')
     expect(status.http?.error).toContain('bearer_token_env_var AGENT_TEST_TOKEN is not set')
+  })
+
+  it('follows notifications/tools/list_changed', async () => {
+    const { manager, start, events, text } = make({ fault: faultServer() })
+    await start()
+    expect(text(await manager.callTool('mcp__fault__grow', {}, {}))).toBe('grown')
+    await expect
+      .poll(async () => (await manager.listTools()).map((t) => t.name))
+      .toContain('mcp__fault__grown_12')
+    expect(events).toContainEqual({
+      type: 'background_event',
+      message: "MCP server 'fault' changed its tools (13 now)",
+    })
+    expect(text(await manager.callTool('mcp__fault__grown_12', {}, {}))).toBe('called grown_12')
   })
 
   it('returns error results after close()', async () => {

@@ -53,6 +53,8 @@ export interface ConnectionOptions extends ServerRequestHandlers {
   cwd?: string
   /** Receives each chunk a stdio server writes to stderr. */
   onStderr: (server: string, chunk: string) => void
+  /** The server announced a new tool list, which has been read. */
+  onToolsChanged: (server: string) => void
   /** The connection was lost without `close()` being called. */
   onDisconnect: (server: string, reason: string) => void
 }
@@ -139,6 +141,15 @@ export class ServerConnection {
         onSampling(this.name, request.params, { signal: extra.signal }),
       )
     }
+    client.setNotificationHandler(types.ToolListChangedNotificationSchema, async () => {
+      if (this.live?.client !== client) return
+      try {
+        await this.refreshTools()
+        this.options.onToolsChanged(this.name)
+      } catch (error) {
+        this.options.onStderr(this.name, `[tools/list after list_changed] ${describeError(error)}\n`)
+      }
+    })
     const transport = await this.createTransport(config)
     client.onclose = () => {
       if (this.live?.client !== client) return

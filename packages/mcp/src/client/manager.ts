@@ -100,6 +100,7 @@ export class McpConnectionManager {
         onProgress: options.onProgress,
         onStderr: options.onStderr ?? (() => {}),
         onDisconnect: (server, reason) => this.lost(server, reason),
+        onToolsChanged: (server) => this.toolsChanged(server),
       })
       const status: ServerState = config.enabled === false ? { state: 'disabled' } : { state: 'starting' }
       this.servers.set(name, { connection, status, restarts: 0, names: new Map() })
@@ -301,6 +302,16 @@ export class McpConnectionManager {
     this.onEvent({
       type: 'background_event',
       message: `MCP server '${server}' restarted (${entry.restarts} of at most ${this.maxRestarts} restarts)`,
+    })
+  }
+
+  private toolsChanged(server: string): void {
+    const entry = this.servers.get(server)
+    if (!entry || entry.status.state !== 'ready') return
+    this.assignNames(server, entry)
+    this.onEvent({
+      type: 'background_event',
+      message: `MCP server '${server}' changed its tools (${this.filteredTools(server, entry).length} now)`,
     })
   }
 
