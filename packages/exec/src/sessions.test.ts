@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -5,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { tagged } from '../test/processes.js'
 import { END_OF_INPUT, ProcessSessionError, ProcessSessionManager } from './sessions.js'
 
+const hasPython = spawnSync('python3', ['--version']).status === 0
 const dir = mkdtempSync(join(tmpdir(), 'agent-exec-sessions-'))
 const tag = tagged()
 const managers: ProcessSessionManager[] = []
@@ -80,7 +82,7 @@ describe('ProcessSessionManager over pipes', () => {
     expect(await readUntil(sessions, sessionId, () => false)).toMatchObject({ exited: true, exitCode: 7 })
   })
 
-  it('drives python3 -i', async () => {
+  it.skipIf(!hasPython)('drives python3 -i', async () => {
     const sessions = manager()
     const { sessionId } = await sessions.start({ argv: ['python3', '-i', '-u', '-q'], cwd: dir })
     await sessions.write(sessionId, 'x = 6\nprint(x * 7)\n')
