@@ -1,7 +1,13 @@
 // Hooks around every tool call and around turns and sessions, with their decisions honoured.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Agent, HookInput, HookOutcome } from '../src/index.js'
-import { collectUntil, RecordingHookRunner, reply, StaticToolProvider } from '../src/testing/index.js'
+import {
+  collectUntil,
+  RecordingHookRunner,
+  reply,
+  ScriptedModel,
+  StaticToolProvider,
+} from '../src/testing/index.js'
 import { find, isTurnEnd, makeAgent } from './helpers.js'
 
 let agent: Agent | undefined
@@ -255,6 +261,30 @@ describe('turn and session hooks', () => {
     expect(stops).toBe(2)
     expect(JSON.stringify(model.requests[1]?.input)).toContain('run the tests first')
     expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('tests pass')
+  })
+
+  it('a Stop hook that always blocks is capped at 8 continuations', async () => {
+    const { model, hooks } = await withHooks(
+      (i) => (i.hook_event_name === 'Stop' ? { blocked: { reason: 'again' } } : {}),
+      [],
+      { model: new ScriptedModel([], { fallback: [reply.text('answer')] }) },
+    )
+    await agent?.submit(input('go'))
+    const events = await collectUntil(agent as Agent, isTurnEnd)
+    expect(find(events, 'turn_complete')).toHaveLength(1)
+    expect(model.requests).toHaveLength(9)
+    const stops = hooks.inputs.filter((i) => i.hook_event_name === 'Stop')
+    expect(stops.map((s) => s.stop_hook_active)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ])
   })
 
   it('continue: false from a hook ends the turn after the current step', async () => {

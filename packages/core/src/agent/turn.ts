@@ -144,7 +144,7 @@ export async function runTurn(
 
   await session.toolsReady
   let lastMessage: string | null = null
-  let stopHookActive = false
+  let stopContinuations = 0
   let failure: SampleResult['error']
   for (;;) {
     if (signal.aborted || stopRequested) break
@@ -179,10 +179,14 @@ export async function runTurn(
     }
     if (signal.aborted) break
     if (result.calls.length === 0) {
-      const stop = await runHook(hooks, env, { hook_event_name: 'Stop', stop_hook_active: stopHookActive })
-      if (stop.blocked && !stopHookActive && !signal.aborted) {
-        // Claude Code's contract: a blocking Stop hook makes the agent continue with its reason.
-        stopHookActive = true
+      const stop = await runHook(hooks, env, {
+        hook_event_name: 'Stop',
+        stop_hook_active: stopContinuations > 0,
+      })
+      if (stop.blocked && stopContinuations < MAX_STOP_CONTINUATIONS && !signal.aborted) {
+        // Claude Code's contract: a blocking Stop hook makes the agent continue with its reason;
+        // `stop_hook_active` tells the hook it already did, and a cap ends a hook that never yields.
+        stopContinuations++
         session.record([
           { type: 'message', role: 'user', content: [{ type: 'input_text', text: stop.blocked.reason }] },
         ])
@@ -252,6 +256,9 @@ async function finishTurn(session: Session, env: CallEnvironment, snapshot: Work
 function closeDanglingCalls(session: Session, text: string): void {
   session.record(danglingCallOutputs(session.history, text))
 }
+
+/** Continuations a blocking Stop hook may force in one turn (as for SubagentStop in plugins). */
+const MAX_STOP_CONTINUATIONS = 8
 
 const ABORTED_TEXT = 'aborted: the user interrupted the turn'
 const FAILED_TEXT = 'not run: the model request failed before the call could run'
