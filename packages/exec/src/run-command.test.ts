@@ -264,6 +264,17 @@ describe('runCommand: output', () => {
     expect(result.stdout.length).toBeLessThan(64 * 1024 + 100)
   })
 
+  it('reports truncation of the interleaved output even when each stream fits', async () => {
+    const result = await run({
+      argv: ['bash', '-c', 'head -c 700 /dev/zero | tr "\\0" o; head -c 700 /dev/zero | tr "\\0" e >&2'],
+      maxCaptureBytes: 1000,
+    })
+    expect(result.stdout).toBe('o'.repeat(700))
+    expect(result.stderr).toBe('e'.repeat(700))
+    expect(result.truncated).toBe(true)
+    expect(result.aggregatedOutput).toMatch(/^o{500}…400 bytes truncated…e{500}$/)
+  })
+
   it('caps the number of streamed deltas but keeps capturing', async () => {
     let calls = 0
     const result = await run({

@@ -201,7 +201,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     durationMs: Math.round(performance.now() - startedAt),
     timedOut,
     aborted,
-    truncated: stdoutCapture.truncated || stderrCapture.truncated,
+    truncated: stdoutCapture.truncated || stderrCapture.truncated || aggregated.truncated,
     pid,
     stdoutBytes: stdoutCapture.totalBytes,
     stderrBytes: stderrCapture.totalBytes,
