@@ -307,7 +307,7 @@ export class McpConnectionManager {
 
   private toolsChanged(server: string): void {
     const entry = this.servers.get(server)
-    if (!entry || entry.status.state !== 'ready') return
+    if (entry?.status.state !== 'ready') return
     this.assignNames(server, entry)
     this.onEvent({
       type: 'background_event',
