@@ -122,6 +122,15 @@ describe('ProcessSessionManager over pipes', () => {
     expect(Buffer.byteLength(cut.output.replace(/…\d+ chars truncated…/, ''))).toBeLessThanOrEqual(40)
   })
 
+  it('does not block a write on a child that never reads', async () => {
+    const sessions = manager()
+    const { sessionId } = await sessions.start({ argv: ['sleep', '100'], cwd: dir })
+    const started = performance.now()
+    await sessions.write(sessionId, 'x'.repeat(1024 * 1024))
+    expect(performance.now() - started).toBeLessThan(10_000)
+    await sessions.kill(sessionId)
+  })
+
   it('feeds extra descriptors', async () => {
     const sessions = manager()
     const { sessionId } = await sessions.start({

@@ -196,10 +196,9 @@ export class ProcessSessionManager {
       stdin.end()
       return
     }
-    await new Promise<void>((resolve) => {
-      // Errors (EPIPE when the child stopped reading) surface as the session's exit on read.
-      stdin.write(chars, () => resolve())
-    })
+    // Handed to the stream, not awaited until flushed: a child that stops reading must not
+    // block the caller (our end of the FIFO never sees EPIPE, so a flush might never come).
+    stdin.write(chars)
   }
 
   async read(sessionId: string, options: ReadSessionOptions): Promise<ReadSessionResult> {
