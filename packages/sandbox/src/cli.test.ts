@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { packageDir, scratchDir } from '../test/helpers.js'
@@ -74,6 +75,37 @@ describe('runSandboxCli', () => {
     expect(existsSync(join(ws, 'f'))).toBe(false)
     const full = await cli(['--mode', 'danger-full-access', '--print', '--', 'echo', 'hi'])
     expect(full.stdout).toBe('["echo","hi"]\n')
+  })
+
+  it('lets --allow-domain hosts through a proxy while the network stays off', async () => {
+    const server = createServer((_req, res) => res.end('hi'))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as { port: number }).port
+    const script = (host: string) =>
+      `const p = new URL(process.env.HTTP_PROXY); require('node:http').get({ host: p.hostname, port: p.port, path: 'http://${host}:${port}/' }, (r) => console.log(r.statusCode))`
+    try {
+      const ok = await cli(['--allow-domain', '127.0.0.1', '--', process.execPath, '-e', script('127.0.0.1')])
+      expect(ok).toMatchObject({ code: 0, stdout: '200\n' })
+      const refused = await cli([
+        '--allow-domain',
+        '127.0.0.1',
+        '--',
+        process.execPath,
+        '-e',
+        script('localhost'),
+      ])
+      expect(refused.stdout).toBe('403\n')
+    } finally {
+      server.close()
+    }
+    expect(await cli(['--allow-domain', 'x.com', '--network', '--', 'true'])).toMatchObject({
+      code: 2,
+      stderr: /drop --network/,
+    })
+    expect(await cli(['--allow-domain', 'http://x', '--', 'true'])).toMatchObject({
+      code: 2,
+      stderr: /invalid allowed domain/,
+    })
   })
 
   it('reports what the machine supports with --detect', async () => {

@@ -6,8 +6,9 @@ import { parseArgs } from 'node:util'
 import type { SandboxPolicy } from '@agent/protocol'
 import { detectSandbox, type SandboxSupport } from './detect.js'
 import { SandboxError } from './errors.js'
-import { wrapCommand } from './sandbox.js'
+import { createSandbox, type ManagedSandbox } from './sandbox.js'
 import { spawnWrapped } from './spawn.js'
+import type { WrappedCommand } from './types.js'
 
 export interface SandboxCliIo {
   stdout: { write(chunk: string | Uint8Array): unknown }
@@ -29,6 +30,8 @@ options:
   --writable DIR     extra writable root (repeatable; workspace-write only)
   --deny-read PATH   path that must not be readable inside (repeatable)
   --network          allow network access (workspace-write only)
+  --allow-domain H   with the network off, allow HTTP(S) to host H through a proxy
+                     ("example.com", "*.example.com"; repeatable; Linux)
   --exclude-tmp      keep /tmp and $TMPDIR read-only
   -C, --cwd DIR      run in DIR (default: current directory); DIR is the workspace
   --print            print the wrapped command instead of running it
@@ -78,23 +81,33 @@ export async function runSandboxCli(argv: string[], io: SandboxCliIo): Promise<n
   const env = Object.fromEntries(
     Object.entries(io.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined),
   )
-  let wrapped: Awaited<ReturnType<typeof wrapCommand>>
+  const allowedDomains = values['allow-domain']
+  if (allowedDomains?.length && (policy.type === 'danger-full-access' || values.network)) {
+    io.stderr.write(
+      'agent-sandbox: --allow-domain restricts a sandbox whose network is off; drop --network or --mode danger-full-access\n',
+    )
+    return EXIT_USAGE
+  }
+  let sandbox: ManagedSandbox | undefined
   try {
-    wrapped = await wrapCommand(policy, { argv: positionals, cwd, env })
+    sandbox = createSandbox(allowedDomains?.length ? { allowedDomains } : {})
+    const wrapped = await sandbox.wrapCommand(policy, { argv: positionals, cwd, env })
+    if (values.print) {
+      io.stdout.write(`${JSON.stringify(wrapped.argv)}\n`)
+      for (const { fd, data } of wrapped.fds)
+        io.stdout.write(`fd ${fd}: ${data.byteLength} bytes (seccomp filter)\n`)
+      return 0
+    }
+    return await runWrapped(wrapped, cwd, io)
   } catch (error) {
     const message = error instanceof SandboxError ? error.message : String(error)
     io.stderr.write(`agent-sandbox: ${message}\n`)
     return error instanceof SandboxError && error.kind === 'invalid_request'
       ? EXIT_USAGE
       : EXIT_SANDBOX_FAILED
+  } finally {
+    await sandbox?.close()
   }
-  if (values.print) {
-    io.stdout.write(`${JSON.stringify(wrapped.argv)}\n`)
-    for (const { fd, data } of wrapped.fds)
-      io.stdout.write(`fd ${fd}: ${data.byteLength} bytes (seccomp filter)\n`)
-    return 0
-  }
-  return runWrapped(wrapped, cwd, io)
 }
 
 function parse(argv: string[]) {
@@ -107,6 +120,7 @@ function parse(argv: string[]) {
       writable: { type: 'string', multiple: true },
       'deny-read': { type: 'string', multiple: true },
       network: { type: 'boolean' },
+      'allow-domain': { type: 'string', multiple: true },
       'exclude-tmp': { type: 'boolean' },
       cwd: { type: 'string', short: 'C' },
       print: { type: 'boolean' },
@@ -149,11 +163,7 @@ function policyFromFlags(values: Flags, baseCwd: string): SandboxPolicy {
   }
 }
 
-function runWrapped(
-  wrapped: Awaited<ReturnType<typeof wrapCommand>>,
-  cwd: string,
-  io: SandboxCliIo,
-): Promise<number> {
+function runWrapped(wrapped: WrappedCommand, cwd: string, io: SandboxCliIo): Promise<number> {
   return new Promise((done) => {
     // Hand over the real terminal when the host gave us the process's own streams.
     const stdout = io.stdout === process.stdout ? 'inherit' : 'pipe'

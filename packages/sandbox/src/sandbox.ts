@@ -1,11 +1,15 @@
 // The package's front door: a policy plus a command in, a confined command out. Fails closed:
 // if the machine cannot provide the sandbox the policy asks for, wrapping rejects.
+import { dirname } from 'node:path'
 import { SandboxPolicy } from '@agent/protocol'
 import { bwrapArgv, networkAllowed } from './bwrap.js'
 import { isLikelySandboxDenial } from './denial.js'
 import { detectSandbox, SANDBOX_EXEC_PATH } from './detect.js'
 import { SandboxError } from './errors.js'
 import { DEFAULT_PROTECTED_NAMES, planMounts } from './mounts.js'
+import { compileAllowlist } from './proxy/allowlist.js'
+import { bridgeArgv } from './proxy/bridge.js'
+import { type NetworkProxy, startNetworkProxy } from './proxy/server.js'
 import { seatbeltArgv, seatbeltProfile } from './seatbelt.js'
 import { buildSeccompFilter } from './seccomp/filter.js'
 import type { CommandToWrap, Sandbox, WrappedCommand } from './types.js'
@@ -18,16 +22,60 @@ export interface SandboxOptions {
   protectedPaths?: readonly string[]
   /** Use this bwrap binary instead of the one on PATH. */
   bwrapPath?: string
+  /**
+   * Network allowlist (Linux): when a policy has the network off, commands may still reach these
+   * hosts through an HTTP proxy ("example.com", "*.example.com", IP addresses). `createSandbox`
+   * starts the proxy on first use; `close()` stops it.
+   */
+  allowedDomains?: readonly string[]
+  /**
+   * For `wrapCommand` without `createSandbox`: the Unix socket of a proxy you started with
+   * `startNetworkProxy`. Ignored when the policy allows the network.
+   */
+  proxySocketPath?: string
+}
+
+/** A `Sandbox` that may own a network proxy. */
+export interface ManagedSandbox extends Sandbox {
+  /** The running proxy, if `allowedDomains` was given and a command needed it. */
+  readonly proxy: NetworkProxy | null
+  /** Stops the proxy, if any. The sandbox can still wrap commands afterwards (it restarts it). */
+  close(): Promise<void>
 }
 
 /** The fd on which bwrap reads the seccomp program. */
 export const SECCOMP_FD = 3
 
 /** A sandbox that satisfies core's `Sandbox` port. */
-export function createSandbox(options: SandboxOptions = {}): Sandbox {
+export function createSandbox(options: SandboxOptions = {}): ManagedSandbox {
+  if (options.allowedDomains) compileAllowlist(options.allowedDomains) // reject bad entries now
+  let proxy: Promise<NetworkProxy> | null = null
+  let running: NetworkProxy | null = null
+  const ensureProxy = async () => {
+    proxy ??= startNetworkProxy({ allowedDomains: options.allowedDomains ?? [] }).then((p) => {
+      running = p
+      return p
+    })
+    return proxy
+  }
   return {
-    wrapCommand: (policy, command) => wrapCommand(policy, command, options),
+    get proxy() {
+      return running
+    },
+    async wrapCommand(policy, command) {
+      if (!options.allowedDomains || networkAllowed(policy) || policy.type === 'danger-full-access') {
+        return wrapCommand(policy, command, options)
+      }
+      const { socketPath } = await ensureProxy()
+      return wrapCommand(policy, command, { ...options, proxySocketPath: socketPath })
+    },
     isLikelySandboxDenial,
+    async close() {
+      const current = proxy
+      proxy = null
+      running = null
+      if (current) await (await current).close()
+    },
   }
 }
 
@@ -59,21 +107,37 @@ export async function wrapCommand(
   if (!support.available) {
     throw new SandboxError('unavailable', `cannot run in a ${checked.type} sandbox: ${support.message}`)
   }
-  const plan = planMounts(checked, command, {
-    protectedPaths: [...DEFAULT_PROTECTED_NAMES, ...(options.protectedPaths ?? [])],
-  })
   const network = networkAllowed(checked)
+  const proxied = !network && options.proxySocketPath !== undefined
+  const plan = planMounts(checked, command, {
+    protectedPaths: [
+      ...DEFAULT_PROTECTED_NAMES,
+      ...(options.protectedPaths ?? []),
+      // A writable /tmp must not let the command remove or replace the proxy's socket.
+      ...(proxied ? [dirname(options.proxySocketPath as string)] : []),
+    ],
+  })
   const env: Record<string, string> = { ...command.env, AGENT_SANDBOX: support.backend ?? 'unknown' }
-  if (!network) env.AGENT_SANDBOX_NETWORK_DISABLED = '1'
+  if (proxied) env.AGENT_SANDBOX_NETWORK = 'proxy'
+  else if (!network) env.AGENT_SANDBOX_NETWORK_DISABLED = '1'
 
   if (support.backend === 'seatbelt') {
+    if (proxied) {
+      throw new SandboxError(
+        'unsupported',
+        'the network allowlist (allowedDomains) is only implemented with bubblewrap on Linux',
+      )
+    }
     const profile = seatbeltProfile(plan, { network })
     return { argv: seatbeltArgv(command.argv, profile, SANDBOX_EXEC_PATH), env, fds: [] }
   }
   if (support.backend !== 'bwrap' || !support.bwrapPath || !support.seccompArch) {
     throw new SandboxError('unavailable', `cannot run in a ${checked.type} sandbox: ${support.message}`)
   }
-  const argv = bwrapArgv(command.argv, {
+  // With the allowlist, the command keeps its own network namespace (only loopback exists) and
+  // reaches the host proxy through the bridge; inet sockets are then harmless and needed.
+  const inner = proxied ? bridgeArgv(command.argv, options.proxySocketPath as string) : command.argv
+  const argv = bwrapArgv(inner, {
     bwrapPath: support.bwrapPath,
     plan,
     cwd: command.cwd,
@@ -81,7 +145,7 @@ export async function wrapCommand(
     disableUserns: support.disableUserns,
     seccompFd: SECCOMP_FD,
   })
-  const filter = buildSeccompFilter({ arch: support.seccompArch, allowNetwork: network })
+  const filter = buildSeccompFilter({ arch: support.seccompArch, allowNetwork: network || proxied })
   return { argv, env, fds: [{ fd: SECCOMP_FD, data: filter }] }
 }
 
