@@ -5,7 +5,13 @@ export { EXIT_SANDBOX_FAILED, EXIT_USAGE, runSandboxCli, type SandboxCliIo } fro
 export { isLikelySandboxDenial } from './denial.js'
 export { type DetectOptions, detectSandbox, type SandboxBackend, type SandboxSupport } from './detect.js'
 export { SandboxError, type SandboxErrorKind } from './errors.js'
-export { DEFAULT_PROTECTED_NAMES, type MountPlan, planMounts } from './mounts.js'
+export {
+  DEFAULT_PROTECTED_NAMES,
+  defaultHiddenPaths,
+  type MountPlan,
+  type MountPlanOptions,
+  planMounts,
+} from './mounts.js'
 export { type NetworkProxy, type NetworkProxyOptions, startNetworkProxy } from './proxy/server.js'
 export type { ManagedSandbox } from './sandbox.js'
 export { createSandbox, type SandboxOptions, SECCOMP_FD, wrapCommand } from './sandbox.js'

@@ -3,7 +3,7 @@ import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { scratchDir } from '../test/helpers.js'
-import { isWithin, planMounts } from './mounts.js'
+import { defaultHiddenPaths, isWithin, planMounts } from './mounts.js'
 
 let scratch: ReturnType<typeof scratchDir>
 let base: string
@@ -102,6 +102,7 @@ describe('planMounts', () => {
     const plan = planMounts(
       { type: 'read-only', deny_read: [join(base, 'secrets'), join(base, 'key.pem'), join(base, 'gone')] },
       { cwd: base, env: {} },
+      { hiddenPaths: [] },
     )
     expect(plan).toEqual({
       writable: [],
@@ -111,6 +112,32 @@ describe('planMounts', () => {
         { path: join(base, 'key.pem'), directory: false },
       ],
     })
+  })
+})
+
+describe('defaultHiddenPaths', () => {
+  it('names the daemon sockets, including the per-user runtime dir', () => {
+    const paths = defaultHiddenPaths({ XDG_RUNTIME_DIR: '/run/user/1000' })
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/var/run/docker.sock',
+        '/run/systemd/private',
+        '/tmp/.X11-unix',
+        '/run/user/1000/bus',
+        '/run/user/1000/docker.sock',
+      ]),
+    )
+    expect(defaultHiddenPaths({}).some((p) => p.startsWith('/run/user'))).toBe(false)
+  })
+
+  it('masks the hidden paths that exist, like deny_read', () => {
+    writeFileSync(join(base, 'daemon.sock'), '')
+    const plan = planMounts(
+      { type: 'read-only' },
+      { cwd: base, env: {} },
+      { hiddenPaths: [join(base, 'daemon.sock'), join(base, 'absent.sock')] },
+    )
+    expect(plan.denyRead).toEqual([{ path: join(base, 'daemon.sock'), directory: false }])
   })
 })
 

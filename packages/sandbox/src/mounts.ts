@@ -20,6 +20,35 @@ export interface MountPlan {
 export interface MountPlanOptions {
   /** Names (relative) checked at the top of every writable root, or absolute paths. */
   protectedPaths?: readonly string[]
+  /** Absolute paths masked like `deny_read` in every sandbox (default: `defaultHiddenPaths`). */
+  hiddenPaths?: readonly string[]
+}
+
+/**
+ * Sockets of daemons that run as root or as the user and accept commands: reaching one from a
+ * read-only filesystem is enough to escape (start a privileged container, a systemd unit, type
+ * into the desktop). Unix sockets are allowed inside, so these are masked by default.
+ */
+export function defaultHiddenPaths(env: Record<string, string | undefined> = {}): string[] {
+  const runtime = env.XDG_RUNTIME_DIR
+  return [
+    '/run/docker.sock',
+    '/var/run/docker.sock',
+    '/run/containerd/containerd.sock',
+    '/run/podman/podman.sock',
+    '/run/crio/crio.sock',
+    '/run/buildkit/buildkitd.sock',
+    '/run/systemd/private',
+    '/run/dbus/system_bus_socket',
+    '/run/snapd.socket',
+    '/run/snapd-snap.socket',
+    '/tmp/.X11-unix',
+    ...(runtime && isAbsolute(runtime)
+      ? ['docker.sock', 'podman/podman.sock', 'bus', 'systemd/private', 'wayland-0', 'wayland-1'].map((n) =>
+          join(runtime, n),
+        )
+      : []),
+  ]
 }
 
 export function planMounts(
@@ -66,7 +95,8 @@ export function planMounts(
   }
 
   const denyRead: MountPlan['denyRead'] = []
-  for (const entry of policy.deny_read ?? []) {
+  const hidden = options.hiddenPaths ?? defaultHiddenPaths(command.env)
+  for (const entry of [...(policy.deny_read ?? []), ...hidden]) {
     const resolved = resolveExisting(entry, 'deny_read entry')
     if (resolved && !denyRead.some((d) => d.path === resolved)) {
       denyRead.push({ path: resolved, directory: statSync(resolved).isDirectory() })

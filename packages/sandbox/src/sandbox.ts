@@ -23,6 +23,12 @@ export interface SandboxOptions {
   /** Use this bwrap binary instead of the one on PATH. */
   bwrapPath?: string
   /**
+   * Absolute paths masked in every sandbox besides the policy's `deny_read`. Default:
+   * `defaultHiddenPaths(env)` (Docker, containerd, Podman, systemd, D-Bus, snapd and X11 sockets).
+   * Pass `[]` to expose them.
+   */
+  hiddenPaths?: readonly string[]
+  /**
    * Network allowlist (Linux): when a policy has the network off, commands may still reach these
    * hosts through an HTTP proxy ("example.com", "*.example.com", IP addresses). `createSandbox`
    * starts the proxy on first use; `close()` stops it.
@@ -116,6 +122,7 @@ export async function wrapCommand(
       // A writable /tmp must not let the command remove or replace the proxy's socket.
       ...(proxied ? [dirname(options.proxySocketPath as string)] : []),
     ],
+    ...(options.hiddenPaths ? { hiddenPaths: options.hiddenPaths } : {}),
   })
   const env: Record<string, string> = { ...command.env, AGENT_SANDBOX: support.backend ?? 'unknown' }
   if (proxied) env.AGENT_SANDBOX_NETWORK = 'proxy'

@@ -166,6 +166,33 @@ describe('escape battery (workspace-write, network off)', () => {
     }
   })
 
+  it('cannot connect to a daemon socket outside (hidden paths)', async () => {
+    const socketPath = join(scratch.dir, 'daemon.sock')
+    let accepted = 0
+    const daemon = createServer((socket) => {
+      accepted++
+      socket.end()
+    })
+    await new Promise<void>((resolve) => daemon.listen(socketPath, resolve))
+    try {
+      const script = `require('node:net').connect(${JSON.stringify(socketPath)}).on('connect', () => console.log('connected')).on('error', (e) => console.log(e.code))`
+      const hidden = await runSandboxed(workspaceWrite(), [process.execPath, '-e', script], {
+        cwd: ws,
+        sandbox: { hiddenPaths: [socketPath] },
+      })
+      expect(hidden.stdout).toBe('ECONNREFUSED\n')
+      expect(accepted).toBe(0)
+      // Control: exposed on purpose, the same client reaches it (Unix sockets stay usable).
+      const exposed = await runSandboxed(workspaceWrite(), [process.execPath, '-e', script], {
+        cwd: ws,
+        sandbox: { hiddenPaths: [] },
+      })
+      expect(exposed.stdout).toBe('connected\n')
+    } finally {
+      await new Promise((resolve) => daemon.close(resolve))
+    }
+  })
+
   it('cannot ptrace', async () => {
     const r = await attempt(`
       strace -o /dev/null true && echo strace-worked
