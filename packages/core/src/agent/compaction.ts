@@ -61,7 +61,7 @@ export async function compactHistory(
   let summary = ''
   let failure: string | undefined
   try {
-    for await (const event of abortable(session.options.model.stream(request, { signal }), signal)) {
+    for await (const event of abortable(() => session.options.model.stream(request, { signal }), signal)) {
       if (event.type === 'output_item' && event.item.type === 'message' && event.item.role === 'assistant') {
         summary += event.item.content.map((c) => (c.type === 'input_image' ? '' : c.text)).join('')
       } else if (event.type === 'error') {

@@ -34,7 +34,7 @@ export async function sampleModel(
   const emit = session.emit.bind(session, subId)
   let finished = false
   for await (const event of abortable(
-    session.options.model.stream(buildRequest(session, settings), { signal }),
+    () => session.options.model.stream(buildRequest(session, settings), { signal }),
     signal,
   )) {
     switch (event.type) {
@@ -125,10 +125,21 @@ export function accountUsage(session: Session, usage: TokenUsage): void {
  * waiting on the network and ignores the signal; the iterator is then told to return.
  */
 export async function* abortable(
-  stream: AsyncIterable<ModelEvent>,
+  open: () => AsyncIterable<ModelEvent>,
   signal: AbortSignal,
 ): AsyncGenerator<ModelEvent> {
-  const iterator = stream[Symbol.asyncIterator]()
+  let iterator: AsyncIterator<ModelEvent>
+  try {
+    iterator = open()[Symbol.asyncIterator]()
+  } catch (error) {
+    yield {
+      type: 'error',
+      kind: 'other',
+      message: `model stream failed: ${errorText(error)}`,
+      retryable: false,
+    }
+    return
+  }
   let onAbort: (() => void) | undefined
   const aborted = new Promise<'aborted'>((resolve) => {
     onAbort = () => resolve('aborted')

@@ -222,11 +222,14 @@ export class Session {
         : compactHistory(this, next.subId, this.settings, controller.signal, 'manual').then(() => undefined)
     active.done = work
       .catch((error) => {
+        // A bug, not a model or tool failure (those are handled in the turn); the client must
+        // still see the turn end.
         this.emit(next.subId, {
           type: 'error',
           kind: 'internal',
           message: `internal error: ${errorText(error)}`,
         })
+        if (next.op.type === 'user_input') this.emit(next.subId, { type: 'turn_aborted', reason: 'error' })
       })
       .finally(() => {
         if (this.active === active) this.active = undefined

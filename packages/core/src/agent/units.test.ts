@@ -77,11 +77,22 @@ describe('abortable', () => {
     const c = new AbortController()
     const seen: string[] = []
     const done = (async () => {
-      for await (const e of abortable(stuck(), c.signal)) seen.push(e.type)
+      for await (const e of abortable(stuck, c.signal)) seen.push(e.type)
     })()
     await new Promise((r) => setTimeout(r, 20))
     c.abort()
     await done
     expect(seen).toEqual(['created'])
+  })
+
+  it('turns a client that throws on open into an error event', async () => {
+    const events = []
+    for await (const e of abortable(() => {
+      throw new Error('no api key')
+    }, new AbortController().signal))
+      events.push(e)
+    expect(events).toEqual([
+      { type: 'error', kind: 'other', message: 'model stream failed: no api key', retryable: false },
+    ])
   })
 })
