@@ -57,8 +57,13 @@ export class JsonlSessionStore implements SessionStore {
     const path = await this.find(id)
     const fd = openSync(path, 'a')
     // A crash may have left a torn last line; start on a fresh line so the next one parses.
-    const text = await readFile(path, 'utf8')
-    if (text.length > 0 && !text.endsWith('\n')) writeSync(fd, '\n')
+    const { size } = await stat(path)
+    if (size > 0) {
+      const handle = await open(path, 'r')
+      const last = Buffer.alloc(1)
+      await handle.read(last, 0, 1, size - 1).finally(() => handle.close())
+      if (last[0] !== 0x0a) writeSync(fd, '\n')
+    }
     return new FileWriter(path, fd)
   }
 
