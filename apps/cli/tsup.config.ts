@@ -3,6 +3,14 @@ import { defineConfig } from 'tsup'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'))
 
+const EXTERNAL = [
+  'web-tree-sitter',
+  '@vscode/tree-sitter-wasm',
+  'openai',
+  '@anthropic-ai/sdk',
+  '@modelcontextprotocol/sdk',
+]
+
 // The CLI is bundled (workspace packages and small dependencies inlined) so that start-up
 // reads one file; heavy modules are imported lazily and land in separate chunks.
 export default defineConfig({
@@ -14,7 +22,11 @@ export default defineConfig({
   sourcemap: true,
   splitting: true,
   dts: false,
-  noExternal: [/.*/],
+  // Everything is inlined except these packages (direct dependencies of the CLI): tree-sitter
+  // loads wasm files it finds next to its own modules, and the provider and MCP SDKs are large,
+  // only ever imported lazily, and are best loaded exactly as their authors ship them.
+  noExternal: [new RegExp(`^(?!(${EXTERNAL.map((name) => name.replace('/', '\\/')).join('|')})(/|$))`)],
+  external: EXTERNAL,
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __agentCreateRequire } from 'node:module';\nconst require = __agentCreateRequire(import.meta.url);",
   },

@@ -1,0 +1,87 @@
+// `agent mcp list|add|remove`: the MCP servers of config.toml (and plugins), and editing them.
+import { join } from 'node:path'
+import { addMcpServer, removeMcpServer } from '../config/edit.js'
+import { ConfigError, UsageError } from '../config/errors.js'
+import { loadConfig } from '../config/load.js'
+
+interface Io {
+  stdout: { write(text: string): unknown }
+  stderr: { write(text: string): unknown }
+  env: NodeJS.ProcessEnv
+  cwd: string
+}
+
+function targetFile(project: boolean | undefined, io: Io): string {
+  const loaded = loadConfig({ cwd: io.cwd, env: io.env })
+  if (!project) return join(loaded.agentHome, 'config.toml')
+  return join(loaded.projectAgentDir ?? join(io.cwd, '.agent'), 'config.toml')
+}
+
+export async function runMcpList(flags: { check?: boolean; config?: string[] }, io: Io): Promise<number> {
+  const { config } = loadConfig({ cwd: io.cwd, env: io.env, overrides: flags.config ?? [] })
+  const mcp = await import('@agent/mcp')
+  if (!flags.check) {
+    io.stdout.write(`${mcp.formatStatusTable(mcp.describeServers(config.mcp_servers))}\n`)
+    return 0
+  }
+  const manager = mcp.createMcpManager(config.mcp_servers, { cwd: io.cwd, env: { ...io.env } })
+  try {
+    await manager.start().catch(() => undefined) // failures show in the table
+    io.stdout.write(`${mcp.formatStatusTable(manager.status())}\n`)
+    return manager.status().some((s) => s.state === 'failed') ? 1 : 0
+  } finally {
+    await manager.close()
+  }
+}
+
+export async function runMcpAdd(
+  name: string,
+  command: string[],
+  flags: { url?: string; env?: string[]; bearerTokenEnvVar?: string; project?: boolean },
+  io: Io,
+): Promise<number> {
+  if (flags.url && command.length > 0) throw new UsageError('give either --url or a command, not both')
+  if (!flags.url && command.length === 0) {
+    throw new UsageError(
+      'give the server: agent mcp add NAME -- COMMAND [ARGS...]  or  agent mcp add NAME --url URL',
+    )
+  }
+  const entry: Record<string, unknown> = {}
+  if (flags.url) {
+    entry.url = flags.url
+    if (flags.bearerTokenEnvVar) entry.bearer_token_env_var = flags.bearerTokenEnvVar
+  } else {
+    const [program, ...args] = command
+    entry.command = program
+    if (args.length > 0) entry.args = args
+  }
+  if (flags.env?.length) {
+    const env: Record<string, string> = {}
+    for (const pair of flags.env) {
+      const eq = pair.indexOf('=')
+      if (eq <= 0) throw new UsageError(`--env ${pair}: expected KEY=VALUE`)
+      env[pair.slice(0, eq)] = pair.slice(eq + 1)
+    }
+    entry.env = env
+  }
+  const { parseMcpServerConfig } = await import('@agent/mcp')
+  try {
+    parseMcpServerConfig(entry, `mcp_servers.${name}`)
+  } catch (error) {
+    throw new ConfigError((error as Error).message)
+  }
+  const file = targetFile(flags.project, io)
+  addMcpServer(file, name, entry)
+  io.stdout.write(`Added MCP server ${name} to ${file}\n`)
+  return 0
+}
+
+export async function runMcpRemove(name: string, flags: { project?: boolean }, io: Io): Promise<number> {
+  const file = targetFile(flags.project, io)
+  if (!removeMcpServer(file, name)) {
+    io.stderr.write(`agent: no MCP server named ${name} in ${file}\n`)
+    return 1
+  }
+  io.stdout.write(`Removed MCP server ${name} from ${file}\n`)
+  return 0
+}

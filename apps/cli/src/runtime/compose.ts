@@ -1,0 +1,335 @@
+// The composition root: configuration in, a running agent out. Every concrete part of the
+// runtime is built here, in one readable sequence, and handed to `createAgent` by plain
+// constructor injection — nothing else in the CLI constructs leaves.
+//
+//   config ─┬─ env policy ──────────── runner (@agent/exec), processes
+//           ├─ sandbox_mode ────────── sandbox (@agent/sandbox; fails closed when unavailable)
+//           ├─ rules, permissions ─── policy (@agent/policy)
+//           ├─ model flags ─────────── model client (@agent/models)
+//           ├─ plugins, hooks ──────── hook runner, Skill/Task tools (@agent/plugins)
+//           ├─ mcp_servers ─────────── MCP manager (@agent/mcp)
+//           ├─ toolset ─────────────── built-in tools, workspace tracker (@agent/tools)
+//           └─ sessions ────────────── JsonlSessionStore (@agent/core)
+//                                        ↓
+//                                   createAgent (@agent/core)
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import type { Agent, AgentOptions, SessionStart, ToolDefinition, ToolProvider } from '@agent/core'
+import type { ApprovalPolicy, SandboxMode, SandboxPolicy } from '@agent/protocol'
+import { ConfigError } from '../config/errors.js'
+import type { LoadedConfig } from '../config/load.js'
+import { VERSION } from '../version.js'
+import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
+
+export interface RuntimeSettings {
+  cwd: string
+  loaded: LoadedConfig
+  env: NodeJS.ProcessEnv
+  model: ModelFlags
+  sandboxMode: SandboxMode
+  approvalPolicy: ApprovalPolicy
+  /** `--plugin-dir` directories, added to `plugin_dirs` from the config. */
+  pluginDirs: string[]
+  /** No rollout: the session cannot be resumed. */
+  ephemeral: boolean
+  session?: SessionStart
+  originator?: string
+}
+
+export interface Runtime {
+  agent: Agent
+  model: SelectedModel
+  sandboxPolicy: SandboxPolicy
+  approvalPolicy: ApprovalPolicy
+  /** Plugin and configuration problems that did not stop the run, one line each. */
+  warnings: string[]
+  /** MCP servers whose failure must stop the session. */
+  requiredMcpServers: Set<string>
+  /** Shuts the agent down (rollout flushed), then closes MCP servers and interactive processes. */
+  close(): Promise<void>
+}
+
+/** The sandbox was asked for and this machine cannot provide it: nothing runs unconfined by accident. */
+export class SandboxUnavailableError extends Error {
+  override readonly name = 'SandboxUnavailableError'
+}
+
+export function sandboxPolicyFor(
+  mode: SandboxMode,
+  config: LoadedConfig['config'],
+  cwd: string,
+): SandboxPolicy {
+  if (mode === 'workspace-write') {
+    const ws = config.sandbox_workspace_write
+    return {
+      type: 'workspace-write',
+      writable_roots: (ws?.writable_roots ?? []).map((root) => resolve(cwd, root)),
+      network_access: ws?.network_access ?? false,
+      ...(ws?.exclude_tmp === undefined ? {} : { exclude_tmp: ws.exclude_tmp }),
+    }
+  }
+  return { type: mode }
+}
+
+export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime> {
+  const { cwd, env } = settings
+  const { config, agentHome, projectAgentDir } = settings.loaded
+  const warnings: string[] = []
+
+  // Leaves that need nothing else first; loaded in parallel because each has its own start-up cost.
+  const [core, exec, sandboxPkg, policyPkg, tools, plugins, model] = await Promise.all([
+    import('@agent/core'),
+    import('@agent/exec'),
+    import('@agent/sandbox'),
+    import('@agent/policy'),
+    import('@agent/tools'),
+    import('@agent/plugins'),
+    selectModel(settings.model, config, env),
+  ])
+
+  // Sandbox: fail closed. A mode that confines commands on a machine that cannot confine them
+  // is an error here, before the model is ever asked anything.
+  const sandboxPolicy = sandboxPolicyFor(settings.sandboxMode, config, cwd)
+  if (sandboxPolicy.type !== 'danger-full-access') {
+    const support = await sandboxPkg.detectSandbox()
+    if (!support.available) {
+      const problems = support.problems.map((p) => `  - ${p}`).join('\n')
+      throw new SandboxUnavailableError(
+        `the ${sandboxPolicy.type} sandbox is not available on this machine: ${support.message}` +
+          (problems ? `\n${problems}` : '') +
+          '\nFix the above, or run without confinement on purpose with `-s danger-full-access`.',
+      )
+    }
+  }
+
+  // Commands' environment: the configured policy applied once, used by every process.
+  let childEnv: Record<string, string>
+  try {
+    childEnv = exec.buildChildEnv(config.shell_environment_policy, env)
+  } catch (error) {
+    throw new ConfigError(
+      `shell_environment_policy: ${(error as Error).message}`,
+      undefined,
+      'shell_environment_policy',
+    )
+  }
+
+  // Plugins first: they contribute hooks, permissions, MCP servers, skills and subagents.
+  const pluginOptions = {
+    cwd,
+    agentHome,
+    pluginDirs: [...config.plugin_dirs, ...settings.pluginDirs].map((dir) => resolve(cwd, dir)),
+  }
+  const loadedPlugins = await plugins.loadPlugins(pluginOptions)
+  for (const diagnostic of loadedPlugins.diagnostics) warnings.push(plugins.formatDiagnostic(diagnostic))
+  const hooks = plugins.createHookRunner({
+    hooks: loadedPlugins.hooks,
+    projectDir: cwd,
+    env: childEnv,
+    reload: { files: loadedPlugins.hookFiles, load: () => plugins.loadPlugins(pluginOptions) },
+  })
+
+  // Policy: Codex rules (configured files and `rules/` beside each config.toml) and Claude Code
+  // permission settings (the plugin loader found `.claude/settings.json` and friends).
+  const ruleFiles = [
+    ...config.rules.map((file) => resolve(cwd, file)),
+    ...[agentHome, projectAgentDir].flatMap((dir) =>
+      dir && isDir(join(dir, 'rules')) ? [join(dir, 'rules')] : [],
+    ),
+  ]
+  const policy = await createPolicy(
+    policyPkg,
+    ruleFiles,
+    config.permission_settings,
+    loadedPlugins.permissions,
+    cwd,
+  )
+
+  // MCP: configured servers plus the plugins' ones; the SDK is loaded only when there are any.
+  const toolProviders: ToolProvider[] = []
+  const requiredMcpServers = new Set<string>()
+  const mcpConfigs: Record<string, unknown> = { ...config.mcp_servers }
+  for (const entry of loadedPlugins.mcpServers) mcpConfigs[entry.name] ??= entry.config
+  let closeMcp: (() => Promise<void>) | undefined
+  if (Object.keys(mcpConfigs).length > 0) {
+    const mcp = await import('@agent/mcp')
+    const servers: Record<string, import('@agent/mcp').McpServerConfig> = {}
+    for (const [name, raw] of Object.entries(mcpConfigs)) {
+      try {
+        servers[name] = mcp.parseMcpServerConfig(raw, `mcp_servers.${name}`)
+        if (servers[name].required && servers[name].enabled !== false) requiredMcpServers.add(name)
+      } catch (error) {
+        warnings.push(`MCP server ${name} skipped: ${(error as Error).message}`)
+      }
+    }
+    const manager = mcp.createMcpManager(servers, {
+      cwd,
+      env: { ...env },
+      clientInfo: { name: 'agent', version: VERSION },
+    })
+    toolProviders.push(manager)
+    closeMcp = () => manager.close()
+  }
+
+  // Tools: the toolset the provider's models are trained on, unless the config picks one.
+  const toolsetName = config.toolset ?? tools.toolsetForProvider(model.provider)
+  const builtinTools = tools.createToolset(toolsetName)
+  const extraTools: ToolDefinition[] = []
+  if (loadedPlugins.skills.length > 0)
+    extraTools.push(plugins.createSkillTool(loadedPlugins.skills) as ToolDefinition)
+
+  const processes = new exec.ProcessSessionManager({ env: childEnv })
+  const runner = exec.createCommandRunner()
+  const sandbox = sandboxPkg.createSandbox()
+  const store = settings.ephemeral ? undefined : new core.JsonlSessionStore({ home: agentHome })
+  const userInstructions = [
+    readOptional(join(agentHome, 'AGENTS.md')),
+    config.developer_instructions,
+    plugins.skillsContextText(loadedPlugins.skills, {
+      budgetChars: plugins.skillBudgetChars(config.model_context_window ?? 200_000),
+    }),
+  ]
+    .filter((part): part is string => Boolean(part?.trim()))
+    .join('\n\n')
+
+  const baseOptions: Omit<AgentOptions, 'tools' | 'session'> = {
+    model: model.client,
+    runner,
+    sandbox,
+    policy,
+    processes,
+    hooks,
+    workspace: tools.createWorkspaceTracker(),
+    formatExecOutput: exec.formatForModel,
+    cwd,
+    modelName: model.modelName,
+    modelProvider: model.provider,
+    approvalPolicy: settings.approvalPolicy,
+    sandboxPolicy,
+    env: childEnv,
+    cliVersion: VERSION,
+    originator: settings.originator ?? 'agent_exec',
+    ...(config.model_reasoning_effort ? { effort: config.model_reasoning_effort } : {}),
+    ...(config.instructions ? { instructions: config.instructions } : {}),
+    ...(userInstructions ? { userInstructions } : {}),
+    ...(config.model_context_window ? { contextWindow: config.model_context_window } : {}),
+    ...(config.model_auto_compact_ratio ? { compactionThreshold: config.model_auto_compact_ratio } : {}),
+    ...(config.project_doc_max_bytes === undefined
+      ? {}
+      : { projectDoc: { maxBytes: config.project_doc_max_bytes } }),
+  }
+
+  // Subagents (Task tool): a child agent on the same leaves, a fresh context, the definition's
+  // tool allowlist, never a wider sandbox or approval policy than the parent's, no rollout.
+  if (loadedPlugins.agents.length > 0 || toolsetName === 'claude') {
+    const task = plugins.createTaskTool({
+      agents: loadedPlugins.agents,
+      hooks,
+      runSubagent: async (request) => {
+        const allowed = request.agent.tools
+        const childTools = [...builtinTools, ...extraTools].filter(
+          (t) => !allowed || allowed.includes(t.name),
+        )
+        const child = await core.createAgent({
+          ...baseOptions,
+          tools: childTools,
+          toolProviders: [],
+          store: undefined,
+          cwd: request.parent.cwd,
+          ...(subagentModel(request.agent.model)
+            ? { modelName: subagentModel(request.agent.model) as string }
+            : {}),
+          ...(request.agent.systemPrompt ? { instructions: request.agent.systemPrompt } : {}),
+        })
+        try {
+          const finalMessage = await runChildTurn(child, request.prompt, request.signal)
+          return { finalMessage, sessionId: child.sessionId }
+        } finally {
+          await child.shutdown()
+        }
+      },
+    })
+    extraTools.push(task as unknown as ToolDefinition)
+  }
+
+  const agent = await core.createAgent({
+    ...baseOptions,
+    tools: [...builtinTools, ...extraTools],
+    toolProviders,
+    ...(store ? { store } : {}),
+    ...(settings.session ? { session: settings.session } : {}),
+  })
+
+  return {
+    agent,
+    model,
+    sandboxPolicy,
+    approvalPolicy: settings.approvalPolicy,
+    warnings,
+    requiredMcpServers,
+    async close() {
+      await agent.shutdown()
+      await Promise.allSettled([closeMcp?.(), processes.closeAll()])
+    },
+  }
+}
+
+async function createPolicy(
+  policyPkg: typeof import('@agent/policy'),
+  ruleFiles: string[],
+  settingsFiles: string[],
+  permissions: { origin: { file: string }; permissions: Record<string, unknown> }[],
+  cwd: string,
+) {
+  try {
+    const rules = ruleFiles.length > 0 ? await policyPkg.loadRulesFiles(ruleFiles) : undefined
+    const settings = [
+      ...permissions.map((entry) =>
+        policyPkg.parsePermissionSettings(
+          { permissions: entry.permissions },
+          { source: entry.origin.file, settingsDir: dirname(entry.origin.file) },
+        ),
+      ),
+      ...(settingsFiles.length > 0
+        ? [await policyPkg.loadSettingsFiles(settingsFiles.map((file) => resolve(cwd, file)))]
+        : []),
+    ]
+    return await policyPkg.createCommandPolicy({ ...(rules ? { rules } : {}), settings })
+  } catch (error) {
+    if (error instanceof policyPkg.PolicyError) throw new ConfigError(error.message)
+    throw error
+  }
+}
+
+/** Runs one turn of a subagent and returns its last message. */
+async function runChildTurn(child: Agent, prompt: string, signal: AbortSignal): Promise<string | null> {
+  const onAbort = () => void child.submit({ type: 'interrupt' })
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    await child.submit({ type: 'user_input', items: [{ type: 'text', text: prompt }] })
+    for (;;) {
+      const { msg } = await child.nextEvent()
+      if (msg.type === 'turn_complete') return msg.last_agent_message ?? null
+      if (msg.type === 'turn_aborted') return null
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/** A subagent's own model id; `inherit` and Claude's aliases (`sonnet`...) keep the parent's. */
+function subagentModel(model: string | undefined): string | undefined {
+  return model && !['inherit', 'sonnet', 'opus', 'haiku'].includes(model) ? model : undefined
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+function readOptional(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined
+}
