@@ -174,6 +174,16 @@ describe('runCommand: timeouts, abort and leftovers', () => {
     expect(result.stdout).toBe('ready\n')
   })
 
+  it('notices an abort that happens while the process starts', async () => {
+    const controller = new AbortController()
+    const pending = run({ argv: ['sleep', '100'], signal: controller.signal })
+    // Aborted synchronously after the call, before the spawn has been confirmed.
+    controller.abort()
+    const result = await pending
+    expect(result.aborted || result.errorKind === 'aborted_before_start').toBe(true)
+    expect(result.durationMs).toBeLessThan(20_000)
+  })
+
   it('does not start when already aborted', async () => {
     const result = await runCommand({ argv: ['true'], cwd: dir, signal: AbortSignal.abort() })
     expect(result).toMatchObject({ aborted: true, errorKind: 'aborted_before_start' })

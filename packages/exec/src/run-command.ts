@@ -120,7 +120,10 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     stream?.on('data', (chunk: Buffer) => {
       capture.push(chunk)
       aggregated.push(chunk)
-      if (options.onOutput) emit(name, decoders[name].write(chunk))
+      if (!options.onOutput) return
+      // Past the cap, skip even the decoding: nothing more will be delivered.
+      if (deltas >= maxDeltas) droppedDeltas++
+      else emit(name, decoders[name].write(chunk))
     })
     stream?.on('error', () => {
       // EIO/ECONNRESET on a pipe means the writer is gone; the close that follows ends the capture.
@@ -169,6 +172,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     void killTree()
   }
   options.signal?.addEventListener('abort', onAbort, { once: true })
+  // An abort while the process was starting fired no event.
+  if (options.signal?.aborted) onAbort()
 
   const exit = await exited
   if (timer) clearTimeout(timer)
