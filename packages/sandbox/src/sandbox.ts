@@ -58,10 +58,16 @@ export function createSandbox(options: SandboxOptions = {}): ManagedSandbox {
   let proxy: Promise<NetworkProxy> | null = null
   let running: NetworkProxy | null = null
   const ensureProxy = async () => {
-    proxy ??= startNetworkProxy({ allowedDomains: options.allowedDomains ?? [] }).then((p) => {
-      running = p
-      return p
-    })
+    proxy ??= startNetworkProxy({ allowedDomains: options.allowedDomains ?? [] }).then(
+      (p) => {
+        running = p
+        return p
+      },
+      (error: unknown) => {
+        proxy = null // let the next command try again
+        throw new SandboxError('unavailable', `cannot start the network allowlist proxy: ${String(error)}`)
+      },
+    )
     return proxy
   }
   return {

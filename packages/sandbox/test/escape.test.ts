@@ -22,8 +22,11 @@ beforeEach(() => {
   before = snapshot(outside)
 })
 afterEach(() => {
-  expect(snapshot(outside)).toEqual(before)
-  scratch.cleanup()
+  try {
+    expect(snapshot(outside)).toEqual(before)
+  } finally {
+    scratch.cleanup()
+  }
 })
 
 /** Runs a shell script in the sandbox; every line is an attempt that must fail. */
