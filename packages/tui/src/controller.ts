@@ -1,0 +1,348 @@
+// What the user's actions mean, apart from how they are drawn: prompts become `user_input` ops,
+// slash commands run, `!cmd` runs a shell command, approvals are answered, and events from the
+// current connection are folded into the store. Shared by the Ink UI and the plain-text mode.
+import { spawn } from 'node:child_process'
+import type { ApprovalPolicy, Op, ReviewDecision } from '@agent/protocol'
+import {
+  availableCommands,
+  type CommandInfo,
+  type HostActions,
+  KEY_HELP,
+  type PromptCommand,
+  parseSlash,
+  type SessionChoice,
+} from './commands.js'
+import type { AgentConnection } from './connection.js'
+import { formatCommand } from './render/cells.js'
+import type { ApprovalRequest } from './transcript/cells.js'
+import type { TranscriptStore } from './transcript/store.js'
+
+export interface ApprovalAnswer {
+  decision: ReviewDecision
+  /** With `approved_for_session`: remember this prefix instead of the exact command. */
+  prefix?: string[] | undefined
+  feedback?: string | undefined
+}
+
+export interface ControllerOptions {
+  connection: AgentConnection
+  store: TranscriptStore
+  actions?: HostActions | undefined
+  promptCommands?: readonly PromptCommand[] | undefined
+  /** Shell for `!cmd` (default `$SHELL`, else bash). */
+  shell?: string | undefined
+  env?: NodeJS.ProcessEnv | undefined
+  /** Called when the user asks to leave (or the agent's event stream ends). */
+  onExit(reason: 'user' | 'agent_ended'): void
+  /** Called with `/resume` and no argument, when the UI can show a picker. */
+  onPickSession?: ((sessions: SessionChoice[]) => void) | undefined
+}
+
+const APPROVAL_POLICIES: readonly ApprovalPolicy[] = ['untrusted', 'on-failure', 'on-request', 'never']
+
+export class SessionController {
+  private connection: AgentConnection
+  private generation = 0
+  private readonly store: TranscriptStore
+  private readonly actions: HostActions
+  private readonly promptCommands: readonly PromptCommand[]
+  private readonly shell: string
+  private readonly env: NodeJS.ProcessEnv
+  private readonly onExit: ControllerOptions['onExit']
+  private readonly onPickSession: ControllerOptions['onPickSession']
+  /** Output of `!cmd` runs, given to the model with the next prompt. */
+  private shellContext: string[] = []
+  private shellRuns = 0
+  readonly commands: CommandInfo[]
+
+  constructor(options: ControllerOptions) {
+    this.connection = options.connection
+    this.store = options.store
+    this.actions = options.actions ?? {}
+    this.promptCommands = options.promptCommands ?? []
+    this.env = options.env ?? process.env
+    this.shell = options.shell ?? this.env.SHELL ?? 'bash'
+    this.onExit = options.onExit
+    this.onPickSession = options.onPickSession
+    this.commands = availableCommands(this.actions, this.promptCommands)
+  }
+
+  /** Reads the current connection's events into the store until it ends or is replaced. */
+  start(): void {
+    const generation = ++this.generation
+    const connection = this.connection
+    void (async () => {
+      try {
+        for await (const event of connection.events()) {
+          if (generation !== this.generation) return
+          this.store.apply(event)
+        }
+      } catch (error) {
+        if (generation !== this.generation) return
+        this.store.push({
+          kind: 'notice',
+          level: 'error',
+          text: `The agent stopped: ${(error as Error).message}`,
+        })
+      }
+      if (generation === this.generation) {
+        this.store.flush()
+        this.onExit('agent_ended')
+      }
+    })()
+  }
+
+  /** Stops reading events (the UI is closing). */
+  stop(): void {
+    this.generation++
+  }
+
+  async submit(op: Op): Promise<void> {
+    try {
+      await this.connection.submit(op)
+    } catch (error) {
+      this.store.push({
+        kind: 'notice',
+        level: 'error',
+        text: `Could not send ${op.type}: ${(error as Error).message}`,
+      })
+    }
+  }
+
+  interrupt(): void {
+    void this.submit({ type: 'interrupt' })
+  }
+
+  /** Handles one line (or block) the user entered. */
+  async send(text: string): Promise<void> {
+    const trimmed = text.trim()
+    if (trimmed === '') return
+    if (trimmed.startsWith('!')) return this.runShell(trimmed.slice(1).trim())
+    const slash = parseSlash(trimmed)
+    if (slash && (this.commands.some((c) => c.name === slash.name) || trimmed.indexOf(' ') === -1)) {
+      return this.runCommand(slash.name, slash.args)
+    }
+    await this.sendPrompt(text)
+  }
+
+  private async sendPrompt(text: string): Promise<void> {
+    const context = this.shellContext.length ? `${this.shellContext.join('\n\n')}\n\n` : ''
+    this.shellContext = []
+    await this.submit({ type: 'user_input', items: [{ type: 'text', text: context + text }] })
+  }
+
+  answer(request: ApprovalRequest, answer: ApprovalAnswer): void {
+    const subject =
+      request.kind === 'exec'
+        ? `\`${formatCommand(request.command)}\``
+        : `edit of ${Object.keys(request.changes).join(', ')}`
+    const summary = {
+      approved: `✓ Approved ${subject}`,
+      approved_for_session: answer.prefix
+        ? `✓ Approved ${subject}; commands starting with \`${formatCommand(answer.prefix)}\` run without asking this session`
+        : request.kind === 'exec'
+          ? `✓ Approved ${subject} for the rest of this session`
+          : `✓ Approved ${subject}; edits run without asking this session`,
+      denied: `✗ Denied ${subject}${answer.feedback ? ` — told the agent: ${answer.feedback}` : ''}`,
+      abort: `✗ Denied ${subject} and stopped the turn`,
+    }[answer.decision]
+    this.store.resolveApproval(request.callId, summary)
+    if (request.kind === 'exec') {
+      void this.submit({
+        type: 'exec_approval',
+        id: request.callId,
+        decision: answer.decision,
+        ...(answer.prefix ? { prefix: answer.prefix } : {}),
+        ...(answer.feedback ? { feedback: answer.feedback } : {}),
+      })
+    } else {
+      void this.submit({
+        type: 'patch_approval',
+        id: request.callId,
+        decision: answer.decision,
+        ...(answer.feedback ? { feedback: answer.feedback } : {}),
+      })
+    }
+  }
+
+  /** Replaces the agent behind the UI (new or resumed session). */
+  private switchTo(connection: AgentConnection): void {
+    this.connection = connection
+    this.start()
+  }
+
+  async resume(id: string): Promise<void> {
+    if (!this.actions.resumeSession) return
+    try {
+      this.switchTo(await this.actions.resumeSession(id))
+    } catch (error) {
+      this.info(`Could not resume ${id}: ${(error as Error).message}`, 'error')
+    }
+  }
+
+  private info(text: string, level: 'info' | 'error' | 'warning' = 'info'): void {
+    this.store.push({ kind: 'notice', level, text })
+  }
+
+  async runCommand(name: string, args: string): Promise<void> {
+    const snapshot = this.store.getSnapshot()
+    switch (name) {
+      case 'help': {
+        const width = Math.max(...this.commands.map((c) => c.name.length)) + 2
+        const commands = this.commands.map((c) => `  /${c.name.padEnd(width)}${c.description}`)
+        const keys = KEY_HELP.map(([k, what]) => `  ${k}: ${what}`)
+        this.info(['Commands:', ...commands, '', 'Keys:', ...keys].join('\n'))
+        return
+      }
+      case 'quit':
+      case 'exit':
+        this.onExit('user')
+        return
+      case 'new':
+        if (!this.actions.newSession) break
+        if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
+        try {
+          this.switchTo(await this.actions.newSession())
+        } catch (error) {
+          this.info(`Could not start a new session: ${(error as Error).message}`, 'error')
+        }
+        return
+      case 'resume': {
+        if (!this.actions.resumeSession) break
+        if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
+        if (args) return this.resume(args)
+        const sessions = (await this.actions.listSessions?.()) ?? []
+        if (sessions.length === 0) return this.info('No past sessions to resume.')
+        if (this.onPickSession) return this.onPickSession(sessions)
+        this.info(
+          [
+            'Recent sessions (resume one with /resume ID):',
+            ...sessions.slice(0, 10).map((s) => `  ${s.id}  ${s.updatedAt}  ${s.title ?? ''}`),
+          ].join('\n'),
+        )
+        return
+      }
+      case 'model':
+        if (!args) return this.info(`Model: ${snapshot.status.model}. Change it with /model NAME.`)
+        await this.submit({ type: 'override_turn_context', model: args })
+        this.store.setStatus({ model: args })
+        return this.info(`Model set to ${args} for the next turns.`)
+      case 'approvals': {
+        if (!args) {
+          return this.info(
+            `Approvals: ${snapshot.status.approval}. Change with /approvals ${APPROVAL_POLICIES.join('|')}:\n` +
+              '  untrusted   ask before anything not known to be safe\n' +
+              '  on-failure  run in the sandbox; ask to rerun outside it when it fails\n' +
+              '  on-request  the agent asks when it needs to leave the sandbox\n' +
+              '  never       never ask; failures go back to the agent',
+          )
+        }
+        const policy = APPROVAL_POLICIES.find((p) => p === args)
+        if (!policy)
+          return this.info(
+            `Unknown approval mode "${args}": use one of ${APPROVAL_POLICIES.join(', ')}.`,
+            'error',
+          )
+        await this.submit({ type: 'override_turn_context', approval_policy: policy })
+        this.store.setStatus({ approval: policy })
+        return this.info(`Approvals set to ${policy}.`)
+      }
+      case 'diff':
+        if (!snapshot.lastDiff) return this.info('No file changes in this session yet.')
+        this.store.push({ kind: 'diff', title: 'Changes of the last turn', diff: snapshot.lastDiff })
+        return
+      case 'undo':
+        if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
+        return this.submit({ type: 'undo' })
+      case 'compact':
+        if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
+        this.info('Compacting the conversation…')
+        return this.submit({ type: 'compact' })
+      case 'status': {
+        const s = snapshot.status
+        const lines = [
+          `Model:     ${s.model}`,
+          `Directory: ${s.cwd}`,
+          `Sandbox:   ${s.sandbox}`,
+          `Approvals: ${s.approval}`,
+          ...(s.sessionId ? [`Session:   ${s.sessionId}`] : []),
+          `Tokens:    ${s.totalTokens ?? 0} used${s.contextWindow ? `, context window ${s.contextWindow}` : ''}`,
+        ]
+        return this.info(lines.join('\n'))
+      }
+      case 'mcp': {
+        const servers = (await this.actions.describeMcpServers?.()) ?? []
+        if (servers.length) this.info(['MCP servers:', ...servers.map((l) => `  ${l}`)].join('\n'))
+        return this.submit({ type: 'list_mcp_tools' })
+      }
+      case 'plugins': {
+        if (!this.actions.describePlugins) break
+        const lines = await this.actions.describePlugins()
+        return this.info(
+          lines.length ? ['Plugins:', ...lines.map((l) => `  ${l}`)].join('\n') : 'No plugins are loaded.',
+        )
+      }
+      default: {
+        const command = this.promptCommands.find((c) => c.name === name)
+        if (command) {
+          try {
+            await this.sendPrompt(await command.expand(args))
+          } catch (error) {
+            this.info(`/${name} failed: ${(error as Error).message}`, 'error')
+          }
+          return
+        }
+      }
+    }
+    this.info(`Unknown command /${name}. Type /help for the list.`, 'error')
+  }
+
+  /** `!cmd`: runs in the session's directory, shown like the agent's commands; the agent sees it with the next prompt. */
+  async runShell(command: string): Promise<void> {
+    if (command === '') return this.info('Type a command after !, e.g. !git status', 'warning')
+    const cwd = this.store.getSnapshot().status.cwd
+    const callId = `user-shell-${++this.shellRuns}`
+    const argv = [this.shell, '-c', command]
+    const started = Date.now()
+    this.store.apply({ id: callId, msg: { type: 'exec_command_begin', call_id: callId, command: argv, cwd } })
+    const result = await new Promise<{ code: number; output: string }>((resolve) => {
+      let output = ''
+      const child = spawn(this.shell, ['-c', command], {
+        cwd,
+        env: this.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+        const text = chunk.toString('utf8')
+        output += text
+        this.store.apply({
+          id: callId,
+          msg: { type: 'exec_command_output_delta', call_id: callId, stream, chunk: text },
+        })
+      }
+      child.stdout.on('data', onData('stdout'))
+      child.stderr.on('data', onData('stderr'))
+      child.on('error', (error) => resolve({ code: 127, output: `${output}${error.message}\n` }))
+      child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 + 15 : 1), output }))
+    })
+    this.store.apply({
+      id: callId,
+      msg: {
+        type: 'exec_command_end',
+        call_id: callId,
+        exit_code: result.code,
+        stdout: '',
+        stderr: '',
+        aggregated_output: result.output,
+        duration_ms: Date.now() - started,
+      },
+    })
+    const clipped =
+      result.output.length > 16_000
+        ? `${result.output.slice(0, 8000)}\n…\n${result.output.slice(-8000)}`
+        : result.output
+    this.shellContext.push(
+      `<user_shell_command>\n$ ${command}\nexit ${result.code}\n${clipped}</user_shell_command>`,
+    )
+  }
+}

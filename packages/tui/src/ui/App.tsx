@@ -1,0 +1,315 @@
+// The interactive UI: finished transcript cells written once through <Static>, and a small live
+// region (running commands, the streaming line, the prompt or approval, the status line) that
+// is all Ink redraws. The live region is kept shorter than the screen so Ink never repaints
+// the whole terminal.
+import { Box, Static, Text, useInput } from 'ink'
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import type { CommandInfo, SessionChoice } from '../commands.js'
+import type { SessionController } from '../controller.js'
+import { type Completion, matchCommands, matchFiles, tokenAt } from '../input/completion.js'
+import * as ed from '../input/editor.js'
+import { HistoryCursor, type PromptHistory } from '../input/history.js'
+import { renderCell } from '../render/cells.js'
+import type { Theme } from '../render/theme.js'
+import type { Cell } from '../transcript/cells.js'
+import type { TranscriptStore } from '../transcript/store.js'
+import { ApprovalPrompt } from './ApprovalPrompt.js'
+import { Composer } from './Composer.js'
+import { SessionPicker } from './SessionPicker.js'
+import { StatusLine } from './StatusLine.js'
+import { useTerminalSize } from './use-terminal-size.js'
+
+export interface AppProps {
+  store: TranscriptStore
+  controller: SessionController
+  theme: Theme
+  history: PromptHistory
+  commands: readonly CommandInfo[]
+  /** Project files for `@` completion (may fill in later). */
+  files: () => readonly string[]
+  /** Sessions to pick from right away (`/resume` sets this too). */
+  picker?: SessionChoice[] | undefined
+  registerPicker?: (open: (sessions: SessionChoice[]) => void) => void
+  onExit(): void
+  /** Time within which a second Ctrl+C exits (default 2 s). */
+  exitWindowMs?: number
+}
+
+const LIVE_OUTPUT_LINES = 4
+
+export function App(props: AppProps) {
+  const { store, controller, theme, history } = props
+  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot)
+  const { columns, rows } = useTerminalSize()
+  const [editor, setEditor] = useState<ed.EditorState>(ed.emptyEditor)
+  const [menuIndex, setMenuIndex] = useState(0)
+  const [menuClosed, setMenuClosed] = useState(false)
+  const [hint, setHint] = useState<string | undefined>(undefined)
+  const [picker, setPicker] = useState<SessionChoice[] | undefined>(props.picker)
+  const [now, setNow] = useState(Date.now())
+  const cursor = useMemo(() => new HistoryCursor(history), [history])
+  const exitArmed = useRef(0)
+  const pasting = useRef<string | undefined>(undefined)
+  const turnStarted = useRef(0)
+
+  useEffect(() => props.registerPicker?.((sessions) => setPicker(sessions)), [props.registerPicker])
+  useEffect(() => {
+    if (history.error) store.push({ kind: 'notice', level: 'warning', text: history.error })
+  }, [history, store])
+
+  // The elapsed-time counter ticks once a second while a turn runs, no faster.
+  useEffect(() => {
+    if (!snapshot.turnRunning) return
+    turnStarted.current = Date.now()
+    setNow(Date.now())
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [snapshot.turnRunning])
+
+  const token = tokenAt(editor.text, editor.cursor)
+  const tokenKind = token?.kind
+  const tokenQuery = token?.query
+  const menu: Completion[] = useMemo(() => {
+    if (tokenKind === undefined || tokenQuery === undefined || menuClosed) return []
+    if (tokenKind === 'command') return matchCommands(props.commands, tokenQuery)
+    return matchFiles(props.files(), tokenQuery)
+  }, [tokenKind, tokenQuery, menuClosed, props.commands, props.files])
+  const approval = snapshot.approvals[0]
+
+  const accept = (choice: Completion | undefined): boolean => {
+    if (!choice || !token) return false
+    const value = `${choice.value} `
+    setEditor({
+      ...editor,
+      text: editor.text.slice(0, token.start) + value + editor.text.slice(token.end),
+      cursor: token.start + value.length,
+    })
+    setMenuIndex(0)
+    return true
+  }
+
+  const submit = () => {
+    const text = ed.expandedText(editor)
+    if (text.trim() === '') return
+    history.add(text)
+    cursor.reset()
+    setEditor(ed.emptyEditor)
+    void controller.send(text)
+  }
+
+  const ctrlC = () => {
+    const windowMs = props.exitWindowMs ?? 2000
+    if (Date.now() - exitArmed.current < windowMs) return props.onExit()
+    exitArmed.current = Date.now()
+    if (snapshot.turnRunning) controller.interrupt()
+    else if (editor.text !== '') setEditor(ed.emptyEditor)
+    setHint('Ctrl+C again to exit')
+    setTimeout(() => setHint(undefined), windowMs)
+  }
+
+  const edit = (next: ed.EditorState) => {
+    setEditor(next)
+    setMenuClosed(false)
+    setMenuIndex(0)
+  }
+
+  useInput(
+    (input, key) => {
+      // Bracketed paste: everything between the markers is text, newlines included.
+      if (input === '[200~') {
+        pasting.current = ''
+        return
+      }
+      if (pasting.current !== undefined) {
+        if (input === '[201~') {
+          const text = pasting.current
+          pasting.current = undefined
+          edit(ed.paste(editor, text))
+        } else pasting.current += key.return ? '\n' : input
+        return
+      }
+      if (key.ctrl && input === 'c') return ctrlC()
+      if (key.ctrl && input === 'd') {
+        if (editor.text === '') return props.onExit()
+        return edit(ed.deleteForward(editor))
+      }
+      if (key.ctrl && input === 'o') {
+        const last = snapshot.lastCommand
+        if (last) store.push({ ...last, expanded: true })
+        return
+      }
+      if (key.escape) {
+        if (menu.length > 0) return setMenuClosed(true)
+        if (snapshot.turnRunning) controller.interrupt()
+        return
+      }
+      if (key.return) {
+        if (key.meta || key.shift) return edit(ed.insert(editor, '\n'))
+        if (menu.length > 0 && token) {
+          const choice = menu[menuIndex]
+          // Enter completes a partly typed name; on a complete one it sends.
+          if (choice && choice.value !== editor.text.slice(token.start, token.end)) {
+            if (token.kind === 'command') {
+              setEditor(ed.emptyEditor)
+              history.add(choice.value)
+              void controller.send(choice.value)
+              return
+            }
+            accept(choice)
+            return
+          }
+        }
+        if (editor.text.slice(editor.cursor - 1, editor.cursor) === '\\')
+          return edit(ed.insert(ed.backspace(editor), '\n'))
+        return submit()
+      }
+      if (input === '\n') return edit(ed.insert(editor, '\n'))
+      if (key.tab) {
+        if (menu.length > 0) accept(menu[menuIndex])
+        return
+      }
+      if (key.upArrow) {
+        if (menu.length > 0) return setMenuIndex((menuIndex + menu.length - 1) % menu.length)
+        const up = ed.moveUp(editor)
+        if (up) return setEditor(up)
+        const entry = cursor.up(editor.text)
+        if (entry !== undefined) setEditor(ed.editorFrom(entry))
+        setMenuClosed(true)
+        return
+      }
+      if (key.downArrow) {
+        if (menu.length > 0) return setMenuIndex((menuIndex + 1) % menu.length)
+        const down = ed.moveDown(editor)
+        if (down) return setEditor(down)
+        const entry = cursor.down()
+        if (entry !== undefined) setEditor(ed.editorFrom(entry))
+        setMenuClosed(true)
+        return
+      }
+      if (key.leftArrow)
+        return setEditor(key.ctrl || key.meta ? ed.moveWordLeft(editor) : ed.moveLeft(editor))
+      if (key.rightArrow)
+        return setEditor(key.ctrl || key.meta ? ed.moveWordRight(editor) : ed.moveRight(editor))
+      if (key.home || (key.ctrl && input === 'a')) return setEditor(ed.lineStart(editor))
+      if (key.end || (key.ctrl && input === 'e')) return setEditor(ed.lineEnd(editor))
+      if (key.ctrl && input === 'u') return edit(ed.killToLineStart(editor))
+      if (key.ctrl && input === 'k') return edit(ed.killToLineEnd(editor))
+      if (key.ctrl && input === 'w') return edit(ed.deleteWordBefore(editor))
+      // Ink reports the Backspace key (DEL) as `delete`.
+      if (key.backspace || key.delete)
+        return edit(key.meta ? ed.deleteWordBefore(editor) : ed.backspace(editor))
+      if (key.ctrl || input === '') return
+      if (input.length > 1 || /[\r\n]/.test(input)) {
+        // Text that arrived in one read without paste markers: a paste, unless it is typed-ahead
+        // text ending in one Enter, which is sent.
+        const typedAhead = /^[^\r\n]+\r$/.exec(input)
+        if (typedAhead) {
+          const text = ed.expandedText(ed.insert(editor, input.slice(0, -1)))
+          history.add(text)
+          cursor.reset()
+          setEditor(ed.emptyEditor)
+          void controller.send(text)
+          return
+        }
+        return edit(ed.paste(editor, input))
+      }
+      edit(ed.insert(editor, input))
+    },
+    { isActive: approval === undefined && picker === undefined },
+  )
+
+  // Ctrl+C still works while an approval or picker has the keyboard.
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') ctrlC()
+    },
+    { isActive: approval !== undefined },
+  )
+
+  const liveBudget = Math.max(6, rows - 2)
+  const composerRows = Math.max(1, Math.min(8, Math.floor(rows / 3)))
+  const elapsed = Math.max(0, Math.floor((now - turnStarted.current) / 1000))
+  const liveCells = snapshot.live.slice(-3)
+  const statusHint = hint ?? (snapshot.turnRunning ? undefined : editor.text === '' ? '? /help' : undefined)
+
+  return (
+    <>
+      <Static items={snapshot.committed as Cell[]}>
+        {(cell, index) => (
+          <Box key={index} marginTop={cell.kind === 'assistant' && cell.continued ? 0 : 1} width={columns}>
+            <Text wrap="wrap">{renderCell(cell, theme).join('\n')}</Text>
+          </Box>
+        )}
+      </Static>
+      <Box flexDirection="column" width={columns}>
+        {liveCells.map((cell) => (
+          <Box key={'callId' in cell ? cell.callId : cell.kind} marginTop={1}>
+            <Text wrap="truncate">
+              {renderCell(cell, theme, { outputLines: LIVE_OUTPUT_LINES, diffLines: 6 }).join('\n')}
+            </Text>
+          </Box>
+        ))}
+        {snapshot.reasoning !== '' && (
+          <Text wrap="truncate">{theme.dim(theme.italic(lastLine(snapshot.reasoning)))}</Text>
+        )}
+        {snapshot.partialLine !== '' && <Text wrap="wrap">{`  ${snapshot.partialLine}`}</Text>}
+        {snapshot.turnRunning && (
+          <Box marginTop={1}>
+            <Text>
+              {theme.accent('◌')} {theme.bold(snapshot.activity || 'Working')}{' '}
+              {theme.dim(`(${elapsed}s · esc to interrupt)`)}
+            </Text>
+          </Box>
+        )}
+        <Box marginTop={1} flexDirection="column">
+          {approval ? (
+            <ApprovalPrompt
+              key={approval.callId}
+              request={approval}
+              theme={theme}
+              columns={columns}
+              maxRows={liveBudget - 4}
+              onAnswer={(answer) => controller.answer(approval, answer)}
+            />
+          ) : picker ? (
+            <SessionPicker
+              sessions={picker}
+              theme={theme}
+              maxRows={Math.min(12, liveBudget - 2)}
+              onPick={(id) => {
+                setPicker(undefined)
+                if (id) void controller.resume(id)
+              }}
+            />
+          ) : (
+            <Composer
+              editor={editor}
+              theme={theme}
+              maxRows={composerRows}
+              placeholder={
+                snapshot.turnRunning ? 'Queue a message or steer the agent' : 'Ask the agent to do something'
+              }
+            />
+          )}
+          {!approval && !picker && menu.length > 0 && (
+            <Box flexDirection="column">
+              {menu.map((item, i) => (
+                <Text key={item.value} wrap="truncate">
+                  {i === menuIndex ? theme.accent('› ') : '  '}
+                  {i === menuIndex ? theme.bold(item.label) : item.label}
+                  {item.description ? theme.dim(`  ${item.description}`) : ''}
+                </Text>
+              ))}
+            </Box>
+          )}
+        </Box>
+        <StatusLine status={snapshot.status} theme={theme} columns={columns} hint={statusHint} />
+      </Box>
+    </>
+  )
+}
+
+function lastLine(text: string): string {
+  const lines = text.trimEnd().split('\n')
+  return lines[lines.length - 1] ?? ''
+}

@@ -1,0 +1,141 @@
+// The inline approval prompt: what the agent wants to run or change, why it asks, and the
+// choices. Keys: y, a, p, d, n (deny and say what to do instead), esc (deny and stop); or
+// ↑/↓ and Enter.
+import { Box, Text, useInput } from 'ink'
+import { useState } from 'react'
+import type { ApprovalAnswer } from '../controller.js'
+import { formatCommand } from '../render/cells.js'
+import { renderFileChange } from '../render/diff.js'
+import type { Theme } from '../render/theme.js'
+import type { ApprovalRequest } from '../transcript/cells.js'
+
+interface Choice {
+  key: string
+  label: string
+  answer?: ApprovalAnswer
+  /** Asks for feedback before answering. */
+  feedback?: true
+}
+
+export function approvalChoices(request: ApprovalRequest): Choice[] {
+  const choices: Choice[] = []
+  if (request.kind === 'exec') {
+    choices.push({
+      key: 'y',
+      label: request.retryWithoutSandbox ? 'Yes, run it without the sandbox' : 'Yes, run it',
+      answer: { decision: 'approved' },
+    })
+    choices.push({
+      key: 'a',
+      label: 'Yes, and don’t ask again for this command this session',
+      answer: { decision: 'approved_for_session' },
+    })
+    if (request.proposedPrefix?.length) {
+      choices.push({
+        key: 'p',
+        label: `Yes, and don’t ask again for commands starting with \`${formatCommand(request.proposedPrefix)}\``,
+        answer: { decision: 'approved_for_session', prefix: request.proposedPrefix },
+      })
+    }
+  } else {
+    choices.push({ key: 'y', label: 'Yes, apply it', answer: { decision: 'approved' } })
+    choices.push({
+      key: 'a',
+      label: request.grantRoot
+        ? `Yes, and allow edits under ${request.grantRoot} this session`
+        : 'Yes, and don’t ask again for edits this session',
+      answer: { decision: 'approved_for_session' },
+    })
+  }
+  choices.push({ key: 'n', label: 'No, and tell the agent what to do instead', feedback: true })
+  choices.push({ key: 'd', label: 'No', answer: { decision: 'denied' } })
+  choices.push({ key: 'esc', label: 'No, and stop the turn', answer: { decision: 'abort' } })
+  return choices
+}
+
+export interface ApprovalPromptProps {
+  request: ApprovalRequest
+  theme: Theme
+  columns: number
+  /** Rows the prompt may use; long diffs are cut to fit. */
+  maxRows: number
+  onAnswer(answer: ApprovalAnswer): void
+}
+
+export function ApprovalPrompt({ request, theme, maxRows, onAnswer }: ApprovalPromptProps) {
+  const choices = approvalChoices(request)
+  const [selected, setSelected] = useState(0)
+  const [feedback, setFeedback] = useState<string | undefined>(undefined)
+
+  useInput((input, key) => {
+    if (feedback !== undefined) {
+      if (key.return)
+        onAnswer({ decision: 'denied', ...(feedback.trim() ? { feedback: feedback.trim() } : {}) })
+      else if (key.escape) setFeedback(undefined)
+      else if (key.backspace || key.delete) setFeedback(feedback.slice(0, -1))
+      else if (input && !key.ctrl && !key.meta) setFeedback(feedback + input.replace(/[\r\n]+/g, ' '))
+      return
+    }
+    if (key.upArrow) return setSelected((selected + choices.length - 1) % choices.length)
+    if (key.downArrow || key.tab) return setSelected((selected + 1) % choices.length)
+    const choice = key.return
+      ? choices[selected]
+      : key.escape
+        ? choices.find((c) => c.key === 'esc')
+        : choices.find((c) => c.key === input.toLowerCase())
+    if (!choice) return
+    if (choice.feedback) setFeedback('')
+    else if (choice.answer) onAnswer(choice.answer)
+  })
+
+  const header: string[] = []
+  if (request.kind === 'exec') {
+    header.push(
+      theme.bold(request.retryWithoutSandbox ? 'Run this command without the sandbox?' : 'Run this command?'),
+    )
+    header.push(`  ${theme.bold('$')} ${formatCommand(request.command)}`)
+    header.push(theme.dim(`  in ${request.cwd}`))
+  } else {
+    const files = Object.keys(request.changes)
+    header.push(theme.bold(`Apply these changes to ${files.length} file${files.length === 1 ? '' : 's'}?`))
+  }
+  if (request.reason) header.push(`  ${theme.warn('Why:')} ${request.reason}`)
+  const fixed = header.length + choices.length + 3
+  const body =
+    request.kind === 'patch'
+      ? Object.entries(request.changes).flatMap(([path, change]) =>
+          renderFileChange(path, change, theme).map((l) => `  ${l}`),
+        )
+      : []
+  const room = Math.max(2, maxRows - fixed)
+  const shownBody =
+    body.length > room
+      ? [...body.slice(0, room - 1), theme.dim(`  … ${body.length - room + 1} more lines`)]
+      : body
+
+  return (
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={theme.color ? 'yellow' : undefined}
+      paddingX={1}
+    >
+      <Text>{[...header, ...shownBody].join('\n')}</Text>
+      {feedback === undefined ? (
+        choices.map((choice, i) => (
+          <Text key={choice.key}>
+            {i === selected ? theme.accent('› ') : '  '}
+            {theme.bold(`${choice.key}`)} {i === selected ? theme.bold(choice.label) : choice.label}
+          </Text>
+        ))
+      ) : (
+        <Text>
+          {theme.bold('Tell the agent what to do instead (Enter to send, Esc to go back):')}
+          {'\n'}
+          {theme.accent('›')} {feedback}
+          {theme.inverse(' ')}
+        </Text>
+      )}
+    </Box>
+  )
+}
