@@ -76,7 +76,8 @@ async function startAgent(options: {
 }): Promise<Agent> {
   const agent = await createAgent({
     model: options.model,
-    runner: new ProcessRunner(),
+    // Commands run through @agent/exec, as the CLI wires it.
+    runner: { run: (request) => runCommand(request) },
     sandbox: new FakeSandbox(),
     policy: new FakePolicy('allow'),
     tools: options.tools,
