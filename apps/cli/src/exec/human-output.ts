@@ -1,6 +1,7 @@
 // Human-readable progress of `agent exec` on stderr: commands with exit codes and durations,
 // patches, reasoning, retries and errors. The final message goes to stdout separately, so
 // `agent exec "..." > answer.md` captures just the answer.
+import { isAbsolute, relative } from 'node:path'
 import type { Event } from '@agent/protocol'
 import { quoteCommand } from './quote.js'
 
@@ -13,6 +14,7 @@ const OUTPUT_TAIL_LINES = 12
 export class HumanRenderer {
   private readonly commands = new Map<string, string>()
   private readonly color: boolean
+  private cwd: string | undefined
 
   constructor(
     private readonly out: Writer,
@@ -29,10 +31,18 @@ export class HumanRenderer {
     this.out.write(`${text}\n`)
   }
 
+  /** Paths inside the session's cwd are shown relative to it. */
+  private display(path: string): string {
+    if (!this.cwd || !isAbsolute(path)) return path
+    const rel = relative(this.cwd, path)
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
+  }
+
   render(event: Event): void {
     const msg = event.msg
     switch (msg.type) {
       case 'session_configured': {
+        this.cwd = msg.cwd
         const sandbox = msg.sandbox_policy.type
         this.line(
           this.paint(
@@ -68,9 +78,8 @@ export class HumanRenderer {
       }
       case 'patch_apply_begin':
         for (const [path, change] of Object.entries(msg.changes)) {
-          this.line(
-            `${this.paint('1;33', change.type === 'add' ? 'A' : change.type === 'delete' ? 'D' : 'M')} ${path}`,
-          )
+          const mark = change.type === 'add' ? 'A' : change.type === 'delete' ? 'D' : 'M'
+          this.line(`${this.paint('1;33', mark)} ${this.display(path)}`)
         }
         break
       case 'patch_apply_end':
