@@ -3,14 +3,7 @@
 // tools in the toolset, a slash command expanded into the user's message.
 import { realpathSync, writeFileSync } from 'node:fs'
 import { type Agent, createAgent, type HookRunner, type ToolDefinition } from '@agent/core'
-import {
-  collectUntil,
-  FakePolicy,
-  FakeSandbox,
-  ProcessRunner,
-  reply,
-  ScriptedModel,
-} from '@agent/core/testing'
+import { collectUntil, FakePolicy, FakeSandbox, reply, ScriptedModel } from '@agent/core/testing'
 import { runCommand } from '@agent/exec'
 import type { Event } from '@agent/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
