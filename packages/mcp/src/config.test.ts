@@ -57,6 +57,13 @@ describe('McpServerConfig', () => {
     expect(errorOf(() => parseMcpServerConfig({ type: 'http' }, 'w')).message).toBe(
       'w.url is required for type "http"',
     )
+    expect(errorOf(() => parseMcpServerConfig({ command: 'x', oauth: {} }, 'w')).message).toContain(
+      'w.oauth applies to HTTP servers only',
+    )
+    const badUrl = { url: 'http://h', oauth: { client_metadata_url: 'nope' } }
+    expect(errorOf(() => parseMcpServerConfig(badUrl, 'w')).message).toMatch(
+      /^w\.oauth\.client_metadata_url: /,
+    )
   })
 
   it('parses a whole mcp_servers table', () => {

@@ -28,6 +28,19 @@ export const McpServerConfig = z
     env_http_headers: stringMap.optional(),
     /** Environment variable holding a token sent as `Authorization: Bearer <token>`. */
     bearer_token_env_var: z.string().min(1).optional(),
+    /** OAuth client settings, for servers that require OAuth (the manager needs its `oauth` option). */
+    oauth: z
+      .strictObject({
+        /** A pre-registered client; without it the client registers itself (or uses `client_metadata_url`). */
+        client_id: z.string().min(1).optional(),
+        /** Environment variable holding the pre-registered client's secret. */
+        client_secret_env_var: z.string().min(1).optional(),
+        /** An https URL of a client ID metadata document, used as client_id where the server supports it. */
+        client_metadata_url: z.string().url().optional(),
+        /** Scopes to ask for when the server does not say which it needs. */
+        scopes: stringList.optional(),
+      })
+      .optional(),
     enabled: z.boolean().optional(),
     /** A required server that fails to start stops the session instead of being skipped. */
     required: z.boolean().optional(),
@@ -51,7 +64,13 @@ export const McpServerConfig = z
       if (!config.command) {
         ctx.addIssue({ code: 'custom', path: ['command'], message: 'is required for type "stdio"' })
       }
-      for (const key of ['url', 'http_headers', 'env_http_headers', 'bearer_token_env_var'] as const) {
+      for (const key of [
+        'url',
+        'http_headers',
+        'env_http_headers',
+        'bearer_token_env_var',
+        'oauth',
+      ] as const) {
         if (config[key] !== undefined) {
           ctx.addIssue({
             code: 'custom',

@@ -8,6 +8,12 @@ export {
   type McpProvidedTool,
   type McpToolResult,
 } from './client/manager.js'
+export {
+  type McpOAuthOptions,
+  memoryOAuthStore,
+  type OAuthState,
+  type OAuthStore,
+} from './client/oauth.js'
 export { RESOURCE_TOOL_NAMES } from './client/resources.js'
 export { describeServers, formatStatusTable, type ServerStatus } from './client/status.js'
 export {

@@ -15,6 +15,7 @@ import type {
 import { type McpServerConfig, transportOf } from '../config.js'
 import { describeError } from '../errors.js'
 import { type Environment, expandServerConfig } from '../expand.js'
+import { type McpOAuthOptions, type OAuthStore, ServerOAuthProvider } from './oauth.js'
 import { StderrTail } from './stderr.js'
 
 const SSE_MODULE = '@modelcontextprotocol/sdk/client/sse.js'
@@ -51,6 +52,8 @@ export interface ConnectionOptions extends ServerRequestHandlers {
   env: Environment
   /** Working directory of stdio servers without `cwd`. */
   cwd?: string
+  /** OAuth for HTTP servers that require it; absent: a 401 fails the server's start-up. */
+  oauth?: McpOAuthOptions & { store: OAuthStore }
   /** Receives each chunk a stdio server writes to stderr. */
   onStderr: (server: string, chunk: string) => void
   /** The server announced a new tool list, which has been read. */
@@ -68,6 +71,11 @@ interface Live {
   transport: Transport
 }
 
+/** The part of the HTTP transports that completes an OAuth authorization. */
+interface AuthorizableTransport extends Transport {
+  finishAuth(code: string): Promise<void>
+}
+
 export class ServerConnection {
   private live: Live | undefined
   private closing = false
@@ -77,6 +85,7 @@ export class ServerConnection {
   tools: Tool[] = []
   hasResources = false
   serverInfo: { name: string; version: string } | undefined
+  private authProvider: ServerOAuthProvider | undefined
 
   constructor(
     readonly name: string,
@@ -108,7 +117,7 @@ export class ServerConnection {
     })
     try {
       this.live = await Promise.race([attempt, timeout])
-      await Promise.race([this.refreshTools(), timeout])
+      await Promise.race([this.withAuthorization(() => this.refreshTools()), timeout])
     } catch (error) {
       // A late success of `open()` must not leak a process.
       attempt.then((live) => live.client.close().catch(() => {})).catch(() => {})
@@ -120,7 +129,7 @@ export class ServerConnection {
     }
   }
 
-  private async open(): Promise<Live> {
+  private async open(afterAuthorization = false): Promise<Live> {
     const config = expandServerConfig(this.config, this.options.env, `mcp_servers.${this.name}`)
     const [{ Client }, types] = await Promise.all([
       import('@modelcontextprotocol/sdk/client/index.js'),
@@ -163,7 +172,17 @@ export class ServerConnection {
     // Transport errors (a garbage line on stdout, a dropped SSE stream) are not fatal by
     // themselves: the SDK skips the bad message. They are logged with the server's stderr.
     client.onerror = (error) => this.options.onStderr(this.name, `[transport] ${describeError(error)}\n`)
-    await client.connect(transport)
+    try {
+      await client.connect(transport)
+    } catch (error) {
+      // An OAuth server answered 401 and the SDK prepared an authorization URL: let the user
+      // authorize, exchange the code, and connect again with the new tokens (once).
+      const url = this.authProvider?.takeAuthorizationUrl()
+      if (!url || afterAuthorization) throw error
+      await client.close().catch(() => {})
+      await this.authorize(transport as AuthorizableTransport, url)
+      return this.open(true)
+    }
     this.serverInfo = client.getServerVersion()
     this.hasResources = client.getServerCapabilities()?.resources !== undefined
     return { client, transport }
@@ -190,6 +209,17 @@ export class ServerConnection {
     }
     const url = new URL(config.url as string)
     const headers = this.httpHeaders(config)
+    const oauth = this.options.oauth
+    if (oauth) {
+      this.authProvider ??= new ServerOAuthProvider(
+        this.name,
+        config.oauth ?? {},
+        oauth,
+        oauth.store,
+        this.options.env,
+      )
+    }
+    const authProvider = this.authProvider
     if (kind === 'sse') {
       // Imported through a variable: the SDK's sse.d.ts pulls in `eventsource-parser`, whose
       // `source` export condition (the same name as ours) points tsc at uncompilable .ts files.
@@ -197,6 +227,7 @@ export class ServerConnection {
         SSEClientTransport: new (url: URL, options: Record<string, unknown>) => Transport
       }
       return new SSEClientTransport(url, {
+        authProvider,
         requestInit: { headers },
         eventSourceInit: {
           fetch: (input: string | URL, init?: RequestInit) =>
@@ -207,7 +238,7 @@ export class ServerConnection {
     const { StreamableHTTPClientTransport } = await import(
       '@modelcontextprotocol/sdk/client/streamableHttp.js'
     )
-    return new StreamableHTTPClientTransport(url, { requestInit: { headers } })
+    return new StreamableHTTPClientTransport(url, { authProvider, requestInit: { headers } })
   }
 
   private httpHeaders(config: McpServerConfig): Record<string, string> {
@@ -226,6 +257,17 @@ export class ServerConnection {
       headers.Authorization = `Bearer ${token}`
     }
     return headers
+  }
+
+  private async authorize(transport: AuthorizableTransport, url: URL): Promise<void> {
+    const oauth = this.options.oauth as McpOAuthOptions
+    let code: string
+    try {
+      code = await oauth.authorize(this.name, url)
+      await transport.finishAuth(code)
+    } catch (error) {
+      throw new AuthorizationFailed(`authorization was not completed: ${describeError(error)}`)
+    }
   }
 
   /** Re-reads the server's tool list (all pages). */
@@ -255,16 +297,35 @@ export class ServerConnection {
     if (!client) return { ok: false, kind: 'disconnected', error: this.lostReason ?? 'not connected' }
     try {
       const onProgress = this.options.onProgress
-      const result = (await client.callTool({ name: tool, arguments: args }, undefined, {
-        signal: options.signal,
-        timeout: options.timeoutMs,
-        // A tool that reports progress is alive: each notification restarts the timeout.
-        resetTimeoutOnProgress: true,
-        onprogress: (progress) => onProgress?.(this.name, tool, progress),
-      })) as CallToolResult
+      const call = () =>
+        client.callTool({ name: tool, arguments: args }, undefined, {
+          signal: options.signal,
+          timeout: options.timeoutMs,
+          // A tool that reports progress is alive: each notification restarts the timeout.
+          resetTimeoutOnProgress: true,
+          onprogress: (progress) => onProgress?.(this.name, tool, progress),
+        })
+      const result = (await this.withAuthorization(call, options.signal)) as CallToolResult
       return { ok: true, result }
     } catch (error) {
       return this.classify(error, options)
+    }
+  }
+
+  /**
+   * Runs a request; when it fails because the OAuth server wants the user to authorize (first
+   * use, expired refresh token, or more scopes: 403 insufficient_scope), authorizes and runs it
+   * again, at most twice.
+   */
+  private async withAuthorization<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request()
+      } catch (error) {
+        const url = this.authProvider?.takeAuthorizationUrl()
+        if (!url || !this.live || attempt >= 2 || signal?.aborted) throw error
+        await this.authorize(this.live.transport as AuthorizableTransport, url)
+      }
     }
   }
 
@@ -273,6 +334,7 @@ export class ServerConnection {
     options: { signal?: AbortSignal; timeoutMs: number },
   ): Promise<CallOutcome> {
     if (options.signal?.aborted) return { ok: false, kind: 'aborted', error: 'the call was cancelled' }
+    if (error instanceof AuthorizationFailed) return { ok: false, kind: 'protocol', error: error.message }
     const { ErrorCode, McpError } = await import('@modelcontextprotocol/sdk/types.js')
     if (error instanceof McpError) {
       if (error.code === ErrorCode.RequestTimeout) {
@@ -301,7 +363,7 @@ export class ServerConnection {
     const resources: unknown[] = []
     let cursor: string | undefined
     do {
-      const page = await client.listResources(cursor ? { cursor } : undefined)
+      const page = await this.withAuthorization(() => client.listResources(cursor ? { cursor } : undefined))
       resources.push(...page.resources)
       cursor = page.nextCursor
     } while (cursor)
@@ -313,7 +375,9 @@ export class ServerConnection {
     const templates: unknown[] = []
     let cursor: string | undefined
     do {
-      const page = await client.listResourceTemplates(cursor ? { cursor } : undefined)
+      const page = await this.withAuthorization(() =>
+        client.listResourceTemplates(cursor ? { cursor } : undefined),
+      )
       templates.push(...page.resourceTemplates)
       cursor = page.nextCursor
     } while (cursor)
@@ -321,7 +385,11 @@ export class ServerConnection {
   }
 
   async readResource(uri: string, options: { signal?: AbortSignal; timeoutMs: number }) {
-    return this.requireClient().readResource({ uri }, { signal: options.signal, timeout: options.timeoutMs })
+    const client = this.requireClient()
+    return this.withAuthorization(
+      () => client.readResource({ uri }, { signal: options.signal, timeout: options.timeoutMs }),
+      options.signal,
+    )
   }
 
   private requireClient(): Client {
@@ -338,6 +406,8 @@ export class ServerConnection {
     await live.client.close().catch(() => {})
   }
 }
+
+class AuthorizationFailed extends Error {}
 
 class StartupTimeout extends Error {
   constructor(timeoutMs: number) {

@@ -14,6 +14,7 @@ import { AgentMcpError, describeError } from '../errors.js'
 import type { Environment } from '../expand.js'
 import { ToolNamer } from '../tool-names.js'
 import { type ClientIdentity, ServerConnection, type ServerRequestHandlers } from './connection.js'
+import { type McpOAuthOptions, memoryOAuthStore } from './oauth.js'
 import { RESOURCE_TOOL_NAMES, ResourceTools } from './resources.js'
 import type { ServerStatus } from './status.js'
 
@@ -44,6 +45,8 @@ export interface McpManagerOptions extends ServerRequestHandlers {
   cwd?: string
   /** Where stdio servers' stderr and transport errors go. Default: dropped (kept only as a short tail for start-up errors). */
   onStderr?: (server: string, chunk: string) => void
+  /** OAuth for HTTP servers that answer 401 (see `McpOAuthOptions`). Absent: such servers fail to start. */
+  oauth?: McpOAuthOptions
   /** How many times a server that went away is reconnected over the manager's life (default 3). */
   maxRestarts?: number
 }
@@ -90,6 +93,7 @@ export class McpConnectionManager {
     this.maxRestarts = options.maxRestarts ?? 3
     for (const name of RESOURCE_TOOL_NAMES) this.namer.reserve(name)
     const env = options.env ?? process.env
+    const oauth = options.oauth && { ...options.oauth, store: options.oauth.store ?? memoryOAuthStore() }
     for (const [name, config] of Object.entries(configs)) {
       const connection = new ServerConnection(name, config, {
         client: options.clientInfo ?? DEFAULT_CLIENT,
@@ -98,6 +102,7 @@ export class McpConnectionManager {
         onElicitation: options.onElicitation,
         onSampling: options.onSampling,
         onProgress: options.onProgress,
+        oauth,
         onStderr: options.onStderr ?? (() => {}),
         onDisconnect: (server, reason) => this.lost(server, reason),
         onToolsChanged: (server) => this.toolsChanged(server),
