@@ -155,7 +155,7 @@ async function main() {
       oursMBs * 1.048576 >= 500 ? 'yes' : 'no',
     ],
     [
-      '  same, baseline in its own session',
+      'same, baseline in its own session',
       `${fmt(oursMBs, 0)} MiB/s`,
       `${fmt(sessionMBs, 0)} MiB/s bare setsid`,
       `${fmt(oursMBs / sessionMBs, 2)}x`,
@@ -178,7 +178,7 @@ async function main() {
       '<= 200 ms',
       k.median <= 200 ? 'yes' : 'no',
     ],
-    ['  survivors', String(k.survivors), '-', '-', '0', k.survivors === 0 ? 'yes' : 'no'],
+    ['survivors', String(k.survivors), '-', '-', '0', k.survivors === 0 ? 'yes' : 'no'],
     [
       `kill ${kStubborn.treeSize}-process tree, 10 ignore SIGTERM, grace 100 ms`,
       `${fmt(kStubborn.median)} / ${fmt(kStubborn.max)} ms`,
@@ -187,7 +187,7 @@ async function main() {
       'grace + ~100 ms',
       '-',
     ],
-    ['  survivors', String(kStubborn.survivors), '-', '-', '0', kStubborn.survivors === 0 ? 'yes' : 'no'],
+    ['survivors', String(kStubborn.survivors), '-', '-', '0', kStubborn.survivors === 0 ? 'yes' : 'no'],
   ]
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)))
   const line = (row: string[]) => `| ${row.map((cell, col) => cell.padEnd(widths[col]!)).join(' | ')} |`
