@@ -9,6 +9,8 @@ const EXTERNAL = [
   'openai',
   '@anthropic-ai/sdk',
   '@modelcontextprotocol/sdk',
+  // Ink imports it only under DEV=true (React DevTools); it is not installed otherwise.
+  'react-devtools-core',
 ]
 
 // The CLI is bundled (workspace packages and small dependencies inlined) so that start-up

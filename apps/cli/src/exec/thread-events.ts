@@ -101,7 +101,8 @@ export class ThreadEventMapper {
       case 'turn_complete':
         return this.turnEnded(this.turnError)
       case 'turn_aborted':
-        return this.turnEnded(`turn aborted: ${msg.reason}`)
+        // A turn that ended on an error reports that error, not just "aborted".
+        return this.turnEnded(this.turnError ?? `turn aborted: ${msg.reason}`)
       default:
         return []
     }
