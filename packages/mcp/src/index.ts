@@ -1,5 +1,6 @@
 // @agent/mcp: the MCP client connection manager (other people's MCP servers as the agent's tools)
 // and the agent as an MCP server. Implements core's `ToolProvider` port structurally.
+export { type AddServerInput, buildServerConfig, validateServerName } from './client/add-server.js'
 export type { ClientIdentity, ServerRequestHandlers } from './client/connection.js'
 export {
   createMcpManager,
@@ -13,6 +14,7 @@ export {
   memoryOAuthStore,
   type OAuthState,
   type OAuthStore,
+  ServerOAuthProvider,
 } from './client/oauth.js'
 export { RESOURCE_TOOL_NAMES } from './client/resources.js'
 export { describeServers, formatStatusTable, type ServerStatus } from './client/status.js'
