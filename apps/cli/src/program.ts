@@ -1,6 +1,7 @@
 // The command tree of `agent`. Each subcommand's implementation is imported lazily from its
 // action, so parsing the command line never loads a provider, the MCP SDK or the UI.
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { addInteractiveCommands } from './commands/interactive.js'
 import { VERSION } from './version.js'
 
 const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access']
@@ -87,6 +88,9 @@ export function buildProgram(): Command {
       if (err.code === 'commander.help') process.exit(0)
       process.exit(err.exitCode === 0 ? 0 : 2)
     })
+
+  // `agent [PROMPT]` and `agent resume`: the interactive UI (@agent/tui).
+  addInteractiveCommands(program, run)
 
   const exec = addRunOptions(
     program
