@@ -11,6 +11,7 @@ export {
   ShellEnvironmentPolicy,
   type ShellEnvironmentPolicyInput,
 } from './env-policy.js'
+export { ESCAPE_MARKER_VAR } from './escape-marker.js'
 export {
   countLines,
   DEFAULT_MODEL_OUTPUT_BYTES,

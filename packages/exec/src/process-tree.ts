@@ -56,12 +56,26 @@ function listProcesses(): ProcInfo[] {
   return out
 }
 
+function hasEnvMarker(pid: number, marker: string): boolean {
+  try {
+    return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(`\0${marker}\0`)
+  } catch {
+    return false
+  }
+}
+
 /**
  * Live (non-zombie) processes of the tree rooted at `leader`: everything in its process group or
  * session, and the descendants (by parent link) of any of them. `extra` pids found earlier stay
  * in the set while they live, so a process that escaped after the first scan is still covered.
+ * With `envMarker` (`NAME=value`), any process whose environment carries it is included too,
+ * which finds daemons that left the session and lost their parent.
  */
-export function collectProcessTree(leader: number, extra: Iterable<number> = []): number[] {
+export function collectProcessTree(
+  leader: number,
+  extra: Iterable<number> = [],
+  envMarker?: string,
+): number[] {
   if (!hasProc) return isAlive(leader) ? [leader] : []
   const all = listProcesses()
   const byParent = new Map<number, ProcInfo[]>()
@@ -74,7 +88,8 @@ export function collectProcessTree(leader: number, extra: Iterable<number> = [])
   const found = new Set<number>()
   const queue: number[] = []
   for (const p of all) {
-    if (p.pid === leader || p.pgid === leader || p.sid === leader || known.has(p.pid)) {
+    const member = p.pid === leader || p.pgid === leader || p.sid === leader || known.has(p.pid)
+    if (member || (envMarker !== undefined && !p.zombie && hasEnvMarker(p.pid, envMarker))) {
       found.add(p.pid)
       queue.push(p.pid)
     }
@@ -137,19 +152,20 @@ export interface KillTreeResult {
  */
 export async function killProcessTree(
   leader: number,
-  options: { graceMs?: number; signal?: NodeJS.Signals } = {},
+  options: { graceMs?: number; signal?: NodeJS.Signals; envMarker?: string } = {},
 ): Promise<KillTreeResult> {
   const graceMs = options.graceMs ?? 1000
-  const seen = new Set(collectProcessTree(leader))
+  const marker = options.envMarker
+  const seen = new Set(collectProcessTree(leader, [], marker))
   const targeted = seen.size
   signalAll(leader, seen, options.signal ?? 'SIGTERM')
   const deadline = Date.now() + graceMs
   let pause = 2
-  let alive = collectProcessTree(leader, seen)
+  let alive = collectProcessTree(leader, seen, marker)
   while (alive.length > 0 && Date.now() < deadline) {
     await sleep(Math.min(pause, Math.max(1, deadline - Date.now())))
     pause = Math.min(pause * 2, 25)
-    alive = collectProcessTree(leader, seen)
+    alive = collectProcessTree(leader, seen, marker)
     for (const pid of alive) {
       if (!seen.has(pid)) {
         seen.add(pid)
@@ -166,7 +182,7 @@ export async function killProcessTree(
     signalAll(leader, alive, 'SIGKILL')
     await sleep(pause)
     pause = Math.min(pause * 2, 20)
-    alive = collectProcessTree(leader, seen)
+    alive = collectProcessTree(leader, seen, marker)
   }
   return { targeted, survivors: alive, escalated: true }
 }
@@ -174,19 +190,21 @@ export async function killProcessTree(
 /**
  * True when a finished command left processes behind. The cheap check is its process group;
  * members that moved to another group still share the session, and are looked for with a /proc
- * scan only when `pipesClosed` is false (something still holds the output pipes).
+ * scan only when `pipesClosed` is false (something still holds the output pipes), or always
+ * when an `envMarker` is tracked.
  */
-export function hasLeftovers(leader: number, pipesClosed: boolean): boolean {
+export function hasLeftovers(leader: number, pipesClosed: boolean, envMarker?: string): boolean {
   try {
     process.kill(-leader, 0)
     return true
   } catch {
     // No process is left in the group.
   }
+  if (envMarker !== undefined) return collectProcessTree(leader, [], envMarker).length > 0
   return !pipesClosed && collectProcessTree(leader).length > 0
 }
 
-const liveLeaders = new Set<number>()
+const liveLeaders = new Map<number, string | undefined>()
 let exitHookInstalled = false
 
 /**
@@ -194,12 +212,13 @@ let exitHookInstalled = false
  * its process group is SIGKILLed rather than orphaned (children are detached into their own
  * group, so nothing else would stop them).
  */
-export function trackLeader(pid: number): void {
-  liveLeaders.add(pid)
+export function trackLeader(pid: number, envMarker?: string): void {
+  liveLeaders.set(pid, envMarker)
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.on('exit', () => {
-    for (const leader of liveLeaders) signalAll(leader, collectProcessTree(leader), 'SIGKILL')
+    for (const [leader, marker] of liveLeaders)
+      signalAll(leader, collectProcessTree(leader, [], marker), 'SIGKILL')
   })
 }
 

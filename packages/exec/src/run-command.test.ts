@@ -226,6 +226,35 @@ describe('runCommand: timeouts, abort and leftovers', () => {
   })
 })
 
+describe('runCommand: trackEscapes', () => {
+  it('kills daemons that double-forked into a new session, with or without the pipes', async () => {
+    const result = await run({
+      argv: ['bash', '-c', 'setsid sleep 100 & setsid nohup sleep 100 >/dev/null 2>&1 & echo out'],
+      drainTimeoutMs: 200,
+      trackEscapes: true,
+    })
+    expect(result.stdout).toBe('out\n')
+  })
+
+  it('adds its marker to the environment only when asked', async () => {
+    const script = 'printenv AGENT_EXEC_RUN_ID || echo none'
+    const tracked = await run({ argv: ['bash', '-c', script], trackEscapes: true })
+    expect(tracked.stdout).toMatch(/^[0-9a-f-]{36}\n$/)
+    const plain = await run({ argv: ['bash', '-c', script] })
+    expect(plain.stdout).toBe('none\n')
+  })
+
+  it('finds escaped daemons on timeout too', async () => {
+    const result = await run({
+      argv: ['bash', '-c', 'setsid bash -c "trap "" TERM; sleep 100" >/dev/null 2>&1 & sleep 100'],
+      timeoutMs: 500,
+      killGraceMs: 200,
+      trackEscapes: true,
+    })
+    expect(result.timedOut).toBe(true)
+  })
+})
+
 describe('runCommand: output', () => {
   it('keeps memory flat for 1 GiB of output', async () => {
     const before = process.memoryUsage().rss

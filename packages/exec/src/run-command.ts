@@ -6,6 +6,7 @@ import { resolve as resolvePath } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { DEFAULT_MAX_CAPTURE_BYTES, HeadTailCapture } from './capture.js'
+import { newEscapeMarker, withMarker } from './escape-marker.js'
 import { hasLeftovers, killProcessTree, trackLeader, untrackLeader } from './process-tree.js'
 import {
   checkCwd,
@@ -61,6 +62,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   if (badCwd) return failed(badCwd.kind, badCwd.message, startedAt)
 
   const program = options.argv[0]!
+  const envMarker = options.trackEscapes ? newEscapeMarker() : undefined
+  const env = envMarker ? withMarker(options.env ?? process.env, envMarker) : (options.env ?? process.env)
   const extraFds = options.extraFds ?? []
   let stdinFd: number | undefined
   try {
@@ -74,7 +77,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   try {
     child = spawn(program, options.argv.slice(1), {
       cwd,
-      env: options.env ?? process.env,
+      env,
       stdio,
       // A new session and process group per command: the tree can then be signalled as a whole.
       detached: true,
@@ -93,7 +96,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     return failed(described.kind, described.message, startedAt)
   }
   const pid = child.pid
-  trackLeader(pid)
+  trackLeader(pid, envMarker)
 
   const maxCapture = options.maxCaptureBytes ?? DEFAULT_MAX_CAPTURE_BYTES
   const stdoutCapture = new HeadTailCapture(maxCapture)
@@ -156,7 +159,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   let aborted = false
   let killing: Promise<unknown> | undefined
   const killTree = () => {
-    killing ??= killProcessTree(pid, { graceMs: killGraceMs })
+    killing ??= killProcessTree(pid, { graceMs: killGraceMs, envMarker })
     return killing
   }
   const timer =
@@ -184,8 +187,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   // write for a short while, then kill them and close the pipes, so nothing can hang the caller.
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
   if (!pipesAreClosed) await Promise.race([pipesClosed, delay(drainTimeoutMs)])
-  if (hasLeftovers(pid, pipesAreClosed)) {
-    await killProcessTree(pid, { graceMs: killGraceMs })
+  if (hasLeftovers(pid, pipesAreClosed, envMarker)) {
+    await killProcessTree(pid, { graceMs: killGraceMs, envMarker })
     // Their death closes the pipes unless a holder escaped the tree; do not wait on that long.
     if (!pipesAreClosed) await Promise.race([pipesClosed, delay(Math.min(drainTimeoutMs, 100))])
   }

@@ -166,6 +166,16 @@ describe('ProcessSessionManager over pipes', () => {
     expect(tag.survivors()).toEqual([])
   })
 
+  it('kills daemons that left the session when escapes are tracked', async () => {
+    const sessions = manager({ trackEscapes: true })
+    const { sessionId } = await sessions.start({
+      argv: ['bash', '-c', 'setsid sleep 100 & echo up'],
+      cwd: dir,
+    })
+    expect(await readUntil(sessions, sessionId, () => false)).toMatchObject({ exited: true, output: 'up\n' })
+    expect(tag.survivors()).toEqual([])
+  })
+
   it('prunes the least recently used session beyond the cap', async () => {
     const sessions = manager({ maxSessions: 2 })
     const a = await sessions.start({ argv: ['sleep', '100'], cwd: dir })

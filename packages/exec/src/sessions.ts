@@ -7,6 +7,7 @@ import { resolve as resolvePath } from 'node:path'
 import type { Writable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { HeadTailCapture } from './capture.js'
+import { newEscapeMarker, withMarker } from './escape-marker.js'
 import { truncateMiddle } from './format.js'
 import { hasLeftovers, killProcessTree, trackLeader, untrackLeader } from './process-tree.js'
 import { loadPty, type PtyModule, type PtyProcess } from './pty.js'
@@ -94,6 +95,8 @@ export interface ProcessSessionManagerOptions {
   drainTimeoutMs?: number
   /** Default environment of children when a request has none. */
   env?: Record<string, string>
+  /** Tag children's environments to find daemons that left the session (see `RunCommandOptions.trackEscapes`). */
+  trackEscapes?: boolean
   /** Terminal size for `tty` sessions (default 80x24). */
   columns?: number
   rows?: number
@@ -113,6 +116,8 @@ interface Session {
   done: boolean
   exitCode: number | null
   finished: Promise<void>
+  /** `NAME=value` in the children's environment when escapes are tracked. */
+  envMarker?: string
   stdin?: Writable
   pty?: PtyProcess
 }
@@ -162,7 +167,9 @@ export class ProcessSessionManager {
       finished: Promise.resolve(),
     }
     const cwd = resolvePath(request.cwd)
-    const env = request.env ?? this.options.env ?? (process.env as Record<string, string>)
+    const baseEnv = request.env ?? this.options.env ?? (process.env as Record<string, string>)
+    session.envMarker = this.options.trackEscapes ? newEscapeMarker() : undefined
+    const env = session.envMarker ? withMarker(baseEnv, session.envMarker) : baseEnv
     const startFailure =
       checkCwd(cwd) ?? (session.tty ? failureOf(locateProgram(request.argv[0]!, env.PATH, cwd)) : undefined)
     if (startFailure) {
@@ -259,7 +266,7 @@ export class ProcessSessionManager {
 
   private async terminate(session: Session): Promise<void> {
     if (session.pid !== undefined && !session.done) {
-      await killProcessTree(session.pid, { graceMs: this.killGraceMs })
+      await killProcessTree(session.pid, { graceMs: this.killGraceMs, envMarker: session.envMarker })
       await session.finished
     }
   }
@@ -327,7 +334,7 @@ export class ProcessSessionManager {
     }
     const pid = child.pid
     session.pid = pid
-    trackLeader(pid)
+    trackLeader(pid, session.envMarker)
     session.stdin = stdin.writer
     for (const stream of [child.stdout, child.stderr]) {
       stream?.on('data', (chunk: Buffer) => this.append(session, chunk))
@@ -350,8 +357,8 @@ export class ProcessSessionManager {
     session.finished = new Promise<void>((resolve) => {
       child.once('exit', async (code, signal) => {
         if (!pipesAreClosed) await Promise.race([pipesClosed, delay(this.drainTimeoutMs)])
-        if (hasLeftovers(pid, pipesAreClosed)) {
-          await killProcessTree(pid, { graceMs: this.killGraceMs })
+        if (hasLeftovers(pid, pipesAreClosed, session.envMarker)) {
+          await killProcessTree(pid, { graceMs: this.killGraceMs, envMarker: session.envMarker })
           if (!pipesAreClosed) await Promise.race([pipesClosed, delay(Math.min(this.drainTimeoutMs, 100))])
         }
         for (const stream of child.stdio) stream?.destroy()
@@ -382,13 +389,15 @@ export class ProcessSessionManager {
     }) as unknown as PtyProcess
     session.pid = child.pid
     session.pty = child
-    trackLeader(child.pid)
+    trackLeader(child.pid, session.envMarker)
     child.onData((data) => this.append(session, data))
     session.finished = new Promise<void>((resolve) => {
       child.onExit(async ({ exitCode, signal }) => {
         // The terminal's session leader is gone; its background children lose the terminal but
         // may live on in the same process group or session.
-        if (hasLeftovers(child.pid, false)) await killProcessTree(child.pid, { graceMs: this.killGraceMs })
+        if (hasLeftovers(child.pid, false, session.envMarker)) {
+          await killProcessTree(child.pid, { graceMs: this.killGraceMs, envMarker: session.envMarker })
+        }
         untrackLeader(child.pid)
         this.append(session, session.decoder.end())
         session.exitCode = signal ? 128 + signal : exitCode

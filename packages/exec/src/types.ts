@@ -40,6 +40,12 @@ export interface RunCommandOptions {
   drainTimeoutMs?: number
   /** Cap on `onOutput` calls for this run (default 10 000); later chunks are still captured. */
   maxOutputDeltas?: number
+  /**
+   * Also find the command's processes by a random `AGENT_EXEC_RUN_ID` added to their environment,
+   * so that daemons which double-forked into a new session are killed too (default false: the
+   * child's environment is then exactly `env`). Costs a /proc scan after every run.
+   */
+  trackEscapes?: boolean
 }
 
 export interface RunCommandResult {
