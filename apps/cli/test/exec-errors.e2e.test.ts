@@ -136,3 +136,19 @@ describe('agent exec: outcomes', () => {
     expect(run.stdout).toBe('from the base url\n')
   })
 })
+
+describe('agent exec: the sandbox fails closed', () => {
+  it('refuses to run when the sandbox is asked for and bubblewrap cannot be found', async () => {
+    const ws = workspace()
+    const run = await runAgent(['exec', '--full-auto', '--provider', 'openai', 'hi'], {
+      cwd: ws.repo,
+      env: {
+        ...ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }),
+        PATH: '/nonexistent',
+      },
+    })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('workspace-write sandbox is not available')
+    expect(run.stderr).toContain('-s danger-full-access')
+  })
+})
