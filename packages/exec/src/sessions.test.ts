@@ -237,6 +237,23 @@ describe('ProcessSessionManager with a PTY', () => {
     expect(await readUntil(sessions, sessionId, () => false)).toMatchObject({ exited: true, exitCode: 4 })
   })
 
+  it('resizes the terminal', async () => {
+    const sessions = manager({ columns: 100, rows: 30 })
+    const { sessionId } = await sessions.start({
+      argv: ['bash', '--norc', '--noprofile', '-i'],
+      cwd: dir,
+      tty: true,
+    })
+    await sessions.write(sessionId, 'stty size\r')
+    expect((await readUntil(sessions, sessionId, (t) => t.includes('30 100'))).output).toContain('30 100')
+    sessions.resize(sessionId, 120, 40)
+    await sessions.write(sessionId, 'stty size\r')
+    expect((await readUntil(sessions, sessionId, (t) => t.includes('40 120'))).output).toContain('40 120')
+    expect(() => sessions.resize(sessionId, 0, 10)).toThrow(ProcessSessionError)
+    const piped = await sessions.start({ argv: ['sleep', '100'], cwd: dir })
+    expect(() => sessions.resize(piped.sessionId, 80, 24)).toThrow(/tty: true/)
+  })
+
   it('delivers Ctrl-C as SIGINT', async () => {
     const sessions = manager()
     const { sessionId } = await sessions.start({ argv: ['sleep', '100'], cwd: dir, tty: true })

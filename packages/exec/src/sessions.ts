@@ -225,6 +225,24 @@ export class ProcessSessionManager {
     return { output, exited: session.done, exitCode: session.exitCode, truncated }
   }
 
+  /** Change a `tty` session's terminal size (the program gets SIGWINCH). */
+  resize(sessionId: string, columns: number, rows: number): void {
+    const session = this.get(sessionId)
+    if (!session.pty) {
+      throw new ProcessSessionError(
+        'invalid_request',
+        `session ${sessionId} has no terminal to resize; start it with tty: true`,
+      )
+    }
+    if (!Number.isInteger(columns) || !Number.isInteger(rows) || columns < 1 || rows < 1) {
+      throw new ProcessSessionError(
+        'invalid_request',
+        `terminal size must be positive integers, got ${columns}x${rows}`,
+      )
+    }
+    if (!session.done) session.pty.resize(columns, rows)
+  }
+
   /** Kill the session's whole process tree and forget it. */
   async kill(sessionId: string): Promise<void> {
     const session = this.get(sessionId)
