@@ -17,8 +17,7 @@ import { describeError } from '../errors.js'
 import { type Environment, expandServerConfig } from '../expand.js'
 import { type McpOAuthOptions, type OAuthStore, ServerOAuthProvider } from './oauth.js'
 import { StderrTail } from './stderr.js'
-
-const SSE_MODULE = '@modelcontextprotocol/sdk/client/sse.js'
+import { type AuthorizableTransport, createHttpTransport, createStdioTransport } from './transports.js'
 
 export interface ClientIdentity {
   name: string
@@ -69,11 +68,6 @@ export type CallOutcome =
 interface Live {
   client: Client
   transport: Transport
-}
-
-/** The part of the HTTP transports that completes an OAuth authorization. */
-interface AuthorizableTransport extends Transport {
-  finishAuth(code: string): Promise<void>
 }
 
 export class ServerConnection {
@@ -189,26 +183,12 @@ export class ServerConnection {
   }
 
   private async createTransport(config: McpServerConfig): Promise<Transport> {
-    const kind = transportOf(config)
-    if (kind === 'stdio') {
-      const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js')
-      const transport = new StdioClientTransport({
-        command: config.command as string,
-        args: config.args ?? [],
-        env: config.env ?? {},
-        cwd: config.cwd ?? this.options.cwd,
-        // Never `inherit`: a server's logging must not reach the user's terminal or the model.
-        stderr: 'pipe',
-      })
-      transport.stderr?.on('data', (chunk: Buffer) => {
-        const text = chunk.toString('utf8')
+    if (transportOf(config) === 'stdio') {
+      return createStdioTransport(config, this.options.cwd, (text) => {
         this.stderr.push(text)
         this.options.onStderr(this.name, text)
       })
-      return transport
     }
-    const url = new URL(config.url as string)
-    const headers = this.httpHeaders(config)
     const oauth = this.options.oauth
     if (oauth) {
       this.authProvider ??= new ServerOAuthProvider(
@@ -219,44 +199,7 @@ export class ServerConnection {
         this.options.env,
       )
     }
-    const authProvider = this.authProvider
-    if (kind === 'sse') {
-      // Imported through a variable: the SDK's sse.d.ts pulls in `eventsource-parser`, whose
-      // `source` export condition (the same name as ours) points tsc at uncompilable .ts files.
-      const { SSEClientTransport } = (await import(SSE_MODULE)) as {
-        SSEClientTransport: new (url: URL, options: Record<string, unknown>) => Transport
-      }
-      return new SSEClientTransport(url, {
-        authProvider,
-        requestInit: { headers },
-        eventSourceInit: {
-          fetch: (input: string | URL, init?: RequestInit) =>
-            fetch(input, { ...init, headers: { ...headers, ...(init?.headers as object) } }),
-        },
-      })
-    }
-    const { StreamableHTTPClientTransport } = await import(
-      '@modelcontextprotocol/sdk/client/streamableHttp.js'
-    )
-    return new StreamableHTTPClientTransport(url, { authProvider, requestInit: { headers } })
-  }
-
-  private httpHeaders(config: McpServerConfig): Record<string, string> {
-    const headers: Record<string, string> = { ...config.http_headers }
-    for (const [header, variable] of Object.entries(config.env_http_headers ?? {})) {
-      const value = this.options.env[variable]
-      if (value) headers[header] = value
-    }
-    if (config.bearer_token_env_var) {
-      const token = this.options.env[config.bearer_token_env_var]
-      if (!token) {
-        throw new Error(
-          `bearer_token_env_var ${config.bearer_token_env_var} is not set: export it with the server's token`,
-        )
-      }
-      headers.Authorization = `Bearer ${token}`
-    }
-    return headers
+    return createHttpTransport(config, this.options.env, this.authProvider)
   }
 
   private async authorize(transport: AuthorizableTransport, url: URL): Promise<void> {
