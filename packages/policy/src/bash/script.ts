@@ -1,8 +1,8 @@
 // Analyses one shell script's syntax tree: every command it would run (including those inside
 // $(...), subshells and control flow), whether the script is "plain" (only words, quotes and
 // && || ; |), and the text fragments (strings, comments, heredocs) that another program might run.
-import type { Node } from 'web-tree-sitter'
 import type { BashParser } from './parser.js'
+import { type SyntaxNode as Node, toSyntaxTree } from './syntax.js'
 import { CONSTRUCT_NAMES, readWord } from './words.js'
 
 export interface ParsedCommand {
@@ -67,15 +67,18 @@ interface Context {
 
 export function analyseScript(parser: BashParser, source: string): ScriptAnalysis {
   const tree = parser.parse(source)
+  let root: Node
+  let hasError: boolean
   try {
-    const walker = new Walker()
-    const root = tree.rootNode
-    if (root.hasError) walker.error = describeSyntaxError(root, source)
-    walker.visit(root, {})
-    return walker.result()
+    hasError = tree.rootNode.hasError
+    root = toSyntaxTree(tree, source)
   } finally {
     tree.delete()
   }
+  const walker = new Walker()
+  if (hasError) walker.error = describeSyntaxError(root, source)
+  walker.visit(root, {})
+  return walker.result()
 }
 
 class Walker {
@@ -131,7 +134,7 @@ class Walker {
         this.complexity.add('a syntax error')
         // Text the parser could not read at all is read again from its next character, so an
         // unbalanced quote cannot hide what follows it.
-        if (node.childCount === 0 && node.text.length > 1) this.embedded.push(node.text.slice(1))
+        if (node.children.length === 0 && node.text.length > 1) this.embedded.push(node.text.slice(1))
         this.visitChildren(node, ctx)
         break
       case 'string':
@@ -149,7 +152,7 @@ class Walker {
         break
       }
       default:
-        if (!node.isNamed) this.visitOperator(node, ctx)
+        if (!node.named) this.visitOperator(node, ctx)
         else {
           this.complexity.add(constructName(node.type))
           this.visitChildren(node, ctx)
@@ -158,7 +161,7 @@ class Walker {
   }
 
   private visitChildren(node: Node, ctx: Context): void {
-    for (let i = 0; i < node.childCount; i++) this.visit(node.child(i) as Node, ctx)
+    for (const child of node.children) this.visit(child, ctx)
   }
 
   private visitOperator(node: Node, ctx: Context): void {
@@ -186,9 +189,8 @@ class Walker {
     if (ctx.fn) ctx.fn.forks = true
     const id = this.pipelines++
     let stage = 0
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i) as Node
-      if (child.isNamed) this.visit(child, { ...ctx, pipeline: { id, stage: stage++ } })
+    for (const child of node.children) {
+      if (child.named) this.visit(child, { ...ctx, pipeline: { id, stage: stage++ } })
       else this.visitOperator(child, ctx)
     }
   }
@@ -202,11 +204,10 @@ class Walker {
     if (ctx.fn) inner.fn = ctx.fn
     const note = (construct: string) => this.complexity.add(construct)
     const nested = (sub: Node) => this.visitNested(sub, inner)
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i) as Node
-      const field = node.fieldNameForChild(i)
+    for (const child of node.children) {
+      const field = child.field
       if (field === 'name' || field === 'argument') {
-        const wordNode = field === 'name' ? (child.child(0) ?? child) : child
+        const wordNode = field === 'name' ? (child.children[0] ?? child) : child
         const word = readWord(wordNode, note, nested)
         command.argv.push(word.value)
         command.literal &&= word.literal
@@ -215,7 +216,7 @@ class Walker {
         this.complexity.add('an environment assignment (NAME=value cmd)')
         command.assignments.push(child.text)
         this.visitAssignmentValue(child, inner)
-      } else if (child.isNamed) {
+      } else if (child.named) {
         this.visit(child, inner)
       }
     }
@@ -229,14 +230,13 @@ class Walker {
       return
     }
     this.complexity.add(constructName(node.type))
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i) as Node
-      if (child.isNamed) this.visit(child, ctx)
+    for (const child of node.children) {
+      if (child.named) this.visit(child, ctx)
     }
   }
 
   private visitAssignmentValue(node: Node, ctx: Context): void {
-    const value = node.childForFieldName('value')
+    const value = node.childForField('value')
     if (!value) return
     const word = readWord(
       value,
@@ -249,12 +249,11 @@ class Walker {
   private visitRedirect(node: Node, ctx: Context): void {
     if (node.type === 'heredoc_redirect') {
       this.complexity.add('a heredoc (<<)')
-      for (let i = 0; i < node.childCount; i++) {
-        const child = node.child(i) as Node
+      for (const child of node.children) {
         if (child.type === 'heredoc_body') {
           this.embedded.push(child.text)
           this.visitHeredocBody(child, ctx)
-        } else if (child.isNamed && !child.type.startsWith('heredoc_')) this.visit(child, ctx)
+        } else if (child.named && !child.type.startsWith('heredoc_')) this.visit(child, ctx)
       }
       return
     }
@@ -264,13 +263,12 @@ class Walker {
     let operator = ''
     let target = ''
     let literalTarget = true
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i) as Node
-      if (!child.isNamed) {
+    for (const child of node.children) {
+      if (!child.named) {
         operator += child.text
         continue
       }
-      if (node.fieldNameForChild(i) === 'descriptor') continue
+      if (child.field === 'descriptor') continue
       const word = readWord(
         child,
         (construct) => this.complexity.add(construct),
@@ -292,33 +290,31 @@ class Walker {
   }
 
   private visitHeredocBody(node: Node, ctx: Context): void {
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i) as Node
-      if (child.isNamed) this.visitNested(child, ctx)
+    for (const child of node.children) {
+      if (child.named) this.visitNested(child, ctx)
     }
   }
 
   private visitFunction(node: Node, ctx: Context): void {
     this.complexity.add('a function definition')
     const fn: FunctionDef = {
-      name: node.childForFieldName('name')?.text ?? '',
+      name: node.childForField('name')?.text ?? '',
       recursive: false,
       forks: false,
     }
     this.functions.push(fn)
-    const body = node.childForFieldName('body')
+    const body = node.childForField('body')
     if (body) this.visit(body, { ...ctx, fn })
   }
 
   private visitDeclaration(node: Node, ctx: Context): void {
-    this.complexity.add(`a shell builtin that changes variables (${node.child(0)?.text ?? node.type})`)
+    this.complexity.add(`a shell builtin that changes variables (${node.children[0]?.text ?? node.type})`)
     const command: ParsedCommand = { argv: [], literal: true, text: node.text, assignments: [] }
     if (ctx.insideOf !== undefined) command.insideOf = ctx.insideOf
     const index = this.commands.push(command) - 1
     const inner: Context = { insideOf: index }
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i) as Node
-      if (!child.isNamed) {
+    for (const [i, child] of node.children.entries()) {
+      if (!child.named) {
         if (i === 0) command.argv.push(child.text)
         continue
       }
@@ -342,7 +338,7 @@ class Walker {
 function mayHoldCode(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i)
-    // space, tab, newline, ; & | ` $ ( >
+    // space, tab, newline, ; & | ` ( >
     if (
       c === 32 ||
       c === 9 ||
@@ -351,7 +347,6 @@ function mayHoldCode(value: string): boolean {
       c === 38 ||
       c === 124 ||
       c === 96 ||
-      c === 36 ||
       c === 40 ||
       c === 62
     )
@@ -377,20 +372,19 @@ function constructName(type: string): string {
 function describeSyntaxError(root: Node, source: string): string {
   const bad = firstBadNode(root)
   if (!bad) return 'the script does not parse as bash'
-  const { row, column } = bad.startPosition
-  const near = source.slice(bad.startIndex, Math.min(bad.endIndex, bad.startIndex + 30)) || 'end of input'
-  const what = bad.isMissing ? `missing ${JSON.stringify(bad.type)}` : `unexpected ${JSON.stringify(near)}`
-  return `the script does not parse as bash: ${what} at line ${row + 1}, column ${column + 1}`
+  const before = source.slice(0, bad.start)
+  const row = before.split('\n').length
+  const column = bad.start - before.lastIndexOf('\n')
+  const near = source.slice(bad.start, Math.min(bad.end, bad.start + 30)) || 'end of input'
+  const what = bad.missing ? `missing ${JSON.stringify(bad.type)}` : `unexpected ${JSON.stringify(near)}`
+  return `the script does not parse as bash: ${what} at line ${row}, column ${column}`
 }
 
 function firstBadNode(node: Node): Node | undefined {
-  if (node.isError || node.isMissing) return node
-  for (let i = 0; i < node.childCount; i++) {
-    const child = node.child(i) as Node
-    if (child.hasError || child.isMissing) {
-      const found = firstBadNode(child)
-      if (found) return found
-    }
+  if (node.type === 'ERROR' || node.missing) return node
+  for (const child of node.children) {
+    const found = firstBadNode(child)
+    if (found) return found
   }
   return undefined
 }

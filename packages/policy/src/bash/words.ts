@@ -1,7 +1,7 @@
 // Turns a tree-sitter-bash word node into the string the shell would pass to the program, when
 // that string is fixed (quotes removed, escapes applied). Anything decided at run time
 // (expansions, substitutions, globs of braces) is marked dynamic, with a note of what it is.
-import type { Node } from 'web-tree-sitter'
+import type { SyntaxNode as Node } from './syntax.js'
 
 export interface WordValue {
   /** The argument as the program receives it; for dynamic parts, their source text. */
@@ -31,7 +31,8 @@ export function readWord(
   note: (construct: string) => void,
   nested: (node: Node) => void,
 ): WordValue {
-  switch (node.type) {
+  const type = node.type
+  switch (type) {
     case 'word':
       // tree-sitter-bash leaves `{a,b}` / `{1..3}` inside a plain word; bash expands it to several words.
       if (hasBraceExpansion(node.text)) {
@@ -62,7 +63,7 @@ export function readWord(
         node.type === 'arithmetic_expansion'
       )
         nested(node)
-      else if (node.childCount > 0) visitNested(node, nested)
+      else if (node.children.length > 0) visitNested(node, nested)
       return { value: node.text, literal: false }
     }
   }
@@ -76,9 +77,8 @@ function readParts(
 ): WordValue {
   let value = ''
   let literal = true
-  for (let i = 0; i < node.childCount; i++) {
-    const child = node.child(i) as Node
-    if (!child.isNamed) {
+  for (const child of node.children) {
+    if (!child.named) {
       // Quote marks of a string, or `$` of $"..." — not part of the value. In a concatenation an
       // anonymous child is literal text (e.g. a lone `$`).
       if (!doubleQuoted) value += child.text
@@ -96,15 +96,14 @@ function readParts(
 }
 
 function visitNested(node: Node, nested: (node: Node) => void): void {
-  for (let i = 0; i < node.childCount; i++) {
-    const child = node.child(i) as Node
+  for (const child of node.children) {
     if (
       child.type === 'command_substitution' ||
       child.type === 'process_substitution' ||
       child.type === 'arithmetic_expansion'
     )
       nested(child)
-    else if (child.childCount > 0) visitNested(child, nested)
+    else if (child.children.length > 0) visitNested(child, nested)
   }
 }
 

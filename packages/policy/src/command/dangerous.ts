@@ -82,8 +82,25 @@ function resplit(words: readonly string[]): string[] {
   return out
 }
 
+/**
+ * False only when no check here could find danger in `text`: it names none of the programs they
+ * look for and has no quoting, escapes, substitutions, functions, redirections or non-ASCII.
+ * A fast filter before reading text as code.
+ */
+export function mayBeDangerous(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    // \ ' " $ ( > ` and anything beyond ASCII
+    if (c > 127 || c === 92 || c === 39 || c === 34 || c === 36 || c === 40 || c === 62 || c === 96)
+      return true
+  }
+  for (const word of TRIGGER_WORDS) if (text.includes(word)) return true
+  return false
+}
+
 /** Why some text reads as a dangerous command to the lexical net (see `resplit`), or undefined. */
 export function textDanger(text: string): string | undefined {
+  if (!mayBeDangerous(text)) return undefined
   const words = resplit([text]).map(asciiSkeleton)
   for (let i = 0; i < words.length; i++) {
     const program = programName(words[i] as string)
@@ -301,6 +318,23 @@ export const DOWNLOADERS = new Set([
   'lwp-request',
   'GET',
 ])
+
+/** Every program name a danger check keys on (see `mayBeDangerous`). */
+const TRIGGER_WORDS = [
+  ...DANGEROUS_PROGRAMS,
+  ...DISK_TOOLS,
+  ...POWER,
+  ...DOWNLOADERS,
+  'mkfs',
+  'systemctl',
+  'init',
+  'kill',
+  'crontab',
+  'find',
+  'mv',
+  'sudo',
+  'doas',
+]
 
 /** Letters from other scripts that render like ASCII ones, for lookalike detection. */
 const CONFUSABLES: Record<string, string> = {

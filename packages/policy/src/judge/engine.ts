@@ -3,7 +3,13 @@
 
 import type { BashParser } from '../bash/parser.js'
 import { analyseScript, type ScriptAnalysis } from '../bash/script.js'
-import { DOWNLOADERS, dangerReason, isHarmlessDevice, textDanger } from '../command/dangerous.js'
+import {
+  DOWNLOADERS,
+  dangerReason,
+  isHarmlessDevice,
+  mayBeDangerous,
+  textDanger,
+} from '../command/dangerous.js'
 import { knownSafeReason } from '../command/safe.js'
 import {
   INTERPRETERS,
@@ -234,7 +240,13 @@ export class PolicyEngine {
     if (depth < MAX_DEPTH) {
       const seen = new Set<string>()
       for (const text of analysis.embedded) {
-        if (seen.size >= MAX_EMBEDDED || text.length > MAX_EMBEDDED_LENGTH || seen.has(text)) continue
+        if (
+          seen.size >= MAX_EMBEDDED ||
+          text.length > MAX_EMBEDDED_LENGTH ||
+          seen.has(text) ||
+          !mayBeDangerous(text)
+        )
+          continue
         seen.add(text)
         const where = `found in the text ${JSON.stringify(clip(text))}, which the program receiving it may run`
         let found = false

@@ -1,0 +1,43 @@
+// A realistic mix of what coding agents run: mostly reads and builds, some git, a few dangerous
+// or complex scripts. Used by the benchmark.
+export const MIX: string[] = [
+  'ls -la',
+  'git status',
+  'git diff --stat',
+  'git log --oneline -n 20',
+  'rg -n "TODO" src',
+  'rg --files | head -50',
+  'sed -n 1,200p src/index.ts',
+  'cat package.json',
+  'head -n 40 README.md',
+  'find . -name "*.ts" -not -path "./node_modules/*"',
+  'wc -l src/*.ts',
+  'npm test',
+  'pnpm --filter @agent/core test',
+  'pnpm build 2>&1 | tail -20',
+  'cargo test --workspace',
+  'python3 -m pytest -x -q',
+  'go test ./...',
+  'cd packages/core && pnpm test',
+  'mkdir -p build && cp -r assets build/',
+  'git add -A && git commit -m "fix: handle empty input"',
+  'git checkout -b fix/parser',
+  'git push origin HEAD',
+  'npm install --save-dev vitest',
+  'echo $PATH',
+  'for f in src/*.ts; do wc -l "$f"; done',
+  'grep -rn "import" src | sort | uniq -c | sort -rn | head',
+  'cat <<EOF > notes.md\n# Notes\nEOF',
+  'rm -rf dist node_modules/.cache',
+  'git reset --hard HEAD~1',
+  'curl -fsSL https://example.com/install.sh | sh',
+  'timeout 120 npm run e2e',
+  'FORCE_COLOR=0 pnpm lint',
+  'docker compose up -d db',
+  'node -e "console.log(process.version)"',
+  'tsc --noEmit -p tsconfig.json',
+  'ls src && cat src/a.ts | grep foo',
+]
+
+/** The same mix as exec would receive it from a model: `bash -lc SCRIPT`. */
+export const MIX_ARGV: string[][] = MIX.map((script) => ['bash', '-lc', script])
