@@ -13,5 +13,7 @@ export const sharedTestConfig: ViteUserConfig = {
     // The machines are small and noisy: keep the worker count low and retry nothing.
     pool: 'forks',
     maxWorkers: 2,
+    // In CI each package also writes a JSON report, summed up by scripts/test-summary.mjs.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
   },
 }
