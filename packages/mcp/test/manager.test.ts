@@ -269,6 +269,35 @@ describe('McpConnectionManager with a stdio server', () => {
     expect(text(await manager.callTool('mcp__fault__grown_12', {}, {}))).toBe('called grown_12')
   })
 
+  it('starts on first use when start() was not called, and copes with no servers', async () => {
+    const { manager, text } = make({ fault: faultServer() })
+    expect(text(await manager.callTool('mcp__fault__echo', { text: 'lazy' }, {}))).toBe('lazy')
+    expect(manager.status()[0]).toMatchObject({ state: 'ready', restarts: 0 })
+    const empty = make({})
+    await empty.start()
+    expect(empty.events).toEqual([{ type: 'mcp_startup_complete', ready: [], failed: [], cancelled: [] }])
+    expect(await empty.manager.listTools()).toEqual([])
+  })
+
+  it('cancels servers still starting when the manager is closed', async () => {
+    const { manager, start, events } = make({ slow: faultServer(['--slow-start=1500']) })
+    const starting = start()
+    await expect.poll(() => events.length).toBe(1)
+    await manager.close()
+    await starting
+    expect(events.at(-1)).toEqual({
+      type: 'mcp_startup_complete',
+      ready: [],
+      failed: [],
+      cancelled: ['slow'],
+    })
+    expect(events).toContainEqual({
+      type: 'mcp_startup_update',
+      server: 'slow',
+      status: { state: 'cancelled' },
+    })
+  })
+
   it('returns error results after close()', async () => {
     const { manager, start, text } = make({ fault: faultServer() })
     await start()

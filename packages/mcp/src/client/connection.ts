@@ -80,6 +80,7 @@ export class ServerConnection {
   hasResources = false
   serverInfo: { name: string; version: string } | undefined
   private authProvider: ServerOAuthProvider | undefined
+  private cancelConnect: (() => void) | undefined
 
   constructor(
     readonly name: string,
@@ -108,7 +109,10 @@ export class ServerConnection {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StartupTimeout(timeoutMs)), timeoutMs)
+      // `disconnect()` during start-up (the manager closing) ends the wait at once.
+      this.cancelConnect = () => reject(new Error('was not started: the manager was closed during start-up'))
     })
+    timeout.catch(() => {})
     try {
       this.live = await Promise.race([attempt, timeout])
       await Promise.race([this.withAuthorization(() => this.refreshTools()), timeout])
@@ -120,6 +124,7 @@ export class ServerConnection {
       throw new Error(`${startupFailure(error)}${tail ? ` (stderr: ${tail})` : ''}`)
     } finally {
       clearTimeout(timer)
+      this.cancelConnect = undefined
     }
   }
 
@@ -342,6 +347,7 @@ export class ServerConnection {
 
   /** Shuts the connection down (stdio: closes stdin, then SIGTERM, then SIGKILL). */
   async disconnect(): Promise<void> {
+    this.cancelConnect?.()
     const live = this.live
     if (!live) return
     this.closing = true

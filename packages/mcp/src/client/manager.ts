@@ -131,14 +131,27 @@ export class McpConnectionManager {
     return this.started
   }
 
+  /**
+   * Start-up done, whoever started it: a caller that skipped `start()` still gets the servers
+   * (without events); a required server's failure was already reported by `start()`.
+   */
+  private async startedQuietly(): Promise<void> {
+    await this.start().catch(() => {})
+  }
+
   private async startAll(): Promise<void> {
+    if (this.closed) return
     const enabled = [...this.servers.entries()].filter(([, e]) => e.status.state !== 'disabled')
+    const cancelled: string[] = []
     await Promise.all(
       enabled.map(async ([name, entry]) => {
         this.onEvent({ type: 'mcp_startup_update', server: name, status: { state: 'starting' } })
         try {
           await entry.connection.connect(this.startupTimeoutMs(name))
-          if (this.closed) throw new Error('the manager was closed during start-up')
+          if (this.closed) {
+            await entry.connection.disconnect()
+            throw new Error('was not started: the manager was closed during start-up')
+          }
           entry.status = { state: 'ready' }
           this.assignNames(name, entry)
           this.onEvent({
@@ -148,6 +161,11 @@ export class McpConnectionManager {
           })
         } catch (error) {
           entry.status = { state: 'failed', error: `MCP server '${name}' ${describeError(error)}` }
+          if (this.closed) {
+            cancelled.push(name)
+            this.onEvent({ type: 'mcp_startup_update', server: name, status: { state: 'cancelled' } })
+            return
+          }
           this.onEvent({
             type: 'mcp_startup_update',
             server: name,
@@ -157,13 +175,13 @@ export class McpConnectionManager {
       }),
     )
     const failed = enabled
-      .filter(([, e]) => e.status.state === 'failed')
+      .filter(([name, e]) => e.status.state === 'failed' && !cancelled.includes(name))
       .map(([server, e]) => ({ server, error: (e.status as { error: string }).error }))
     this.onEvent({
       type: 'mcp_startup_complete',
       ready: enabled.filter(([, e]) => e.status.state === 'ready').map(([name]) => name),
       failed,
-      cancelled: [],
+      cancelled,
     })
     const required = failed.filter(({ server }) => this.configs[server]?.required)
     if (required.length > 0) {
@@ -193,7 +211,7 @@ export class McpConnectionManager {
 
   /** Tools of every ready server, plus the resource tools when a server offers resources. */
   async listTools(): Promise<McpProvidedTool[]> {
-    await this.started
+    await this.startedQuietly()
     const out: McpProvidedTool[] = []
     for (const [server, entry] of this.servers) {
       if (entry.status.state !== 'ready' && entry.status.state !== 'disconnected') continue
@@ -224,6 +242,7 @@ export class McpConnectionManager {
     args: unknown,
     options: { signal?: AbortSignal; timeoutMs?: number } = {},
   ): Promise<McpToolResult> {
+    await this.startedQuietly()
     if (RESOURCE_TOOL_NAMES.includes(name)) return this.resources.call(name, args, options)
     const route = this.routes.get(name)
     if (!route) return errorResult(`Unknown MCP tool '${name}'. Available tools are listed in the tool list.`)
@@ -269,7 +288,7 @@ export class McpConnectionManager {
   /** Reconnects a server that went away, within the restart budget. */
   private async ensureConnected(server: string): Promise<{ ok: true } | { ok: false; error: string }> {
     if (this.closed) return { ok: false, error: 'the MCP connection manager is closed' }
-    await this.started
+    await this.startedQuietly()
     const entry = this.servers.get(server)
     if (!entry) return { ok: false, error: `no MCP server named '${server}'` }
     const status = entry.status
