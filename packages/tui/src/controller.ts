@@ -135,7 +135,9 @@ export class SessionController {
     const subject =
       request.kind === 'exec'
         ? `\`${formatCommand(request.command)}\``
-        : `edit of ${Object.keys(request.changes).join(', ')}`
+        : Object.keys(request.changes).length
+          ? `edit of ${Object.keys(request.changes).join(', ')}`
+          : 'the patch'
     const summary = {
       approved: `✓ Approved ${subject}`,
       approved_for_session: answer.prefix

@@ -3,10 +3,16 @@
 // is all Ink redraws. The live region is kept shorter than the screen so Ink never repaints
 // the whole terminal.
 import { Box, Static, Text, useInput } from 'ink'
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react'
 import type { CommandInfo, SessionChoice } from '../commands.js'
 import type { SessionController } from '../controller.js'
-import { type Completion, matchCommands, matchFiles, tokenAt } from '../input/completion.js'
+import {
+  type Completion,
+  type CompletionToken,
+  matchCommands,
+  matchFiles,
+  tokenAt,
+} from '../input/completion.js'
 import * as ed from '../input/editor.js'
 import { HistoryCursor, type PromptHistory } from '../input/history.js'
 import { renderCell } from '../render/cells.js'
@@ -37,13 +43,41 @@ export interface AppProps {
 
 const LIVE_OUTPUT_LINES = 4
 
+interface InputState {
+  editor: ed.EditorState
+  menuIndex: number
+  menuClosed: boolean
+}
+
 export function App(props: AppProps) {
   const { store, controller, theme, history } = props
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot)
   const { columns, rows } = useTerminalSize()
-  const [editor, setEditor] = useState<ed.EditorState>(ed.emptyEditor)
-  const [menuIndex, setMenuIndex] = useState(0)
-  const [menuClosed, setMenuClosed] = useState(false)
+  // The composer's state lives in a ref so that keys arriving faster than React re-renders
+  // (typed-ahead text, terminal multiplexers) always edit the latest text.
+  const [, rerender] = useReducer((n: number) => n + 1, 0)
+  const inputRef = useRef<InputState>({ editor: ed.emptyEditor, menuIndex: 0, menuClosed: false })
+  const menuCache = useRef<{ key: string; items: Completion[] }>({ key: '', items: [] })
+  const update = (patch: Partial<InputState>) => {
+    inputRef.current = { ...inputRef.current, ...patch }
+    rerender()
+  }
+  const setEditor = (editor: ed.EditorState) => update({ editor })
+  const setMenuIndex = (menuIndex: number) => update({ menuIndex })
+  const setMenuClosed = (menuClosed: boolean) => update({ menuClosed })
+  const completions = (state: InputState): { token: CompletionToken | undefined; menu: Completion[] } => {
+    const token = tokenAt(state.editor.text, state.editor.cursor)
+    if (!token || state.menuClosed) return { token, menu: [] }
+    const key = `${token.kind}\u0000${token.query}`
+    if (menuCache.current.key !== key) {
+      const items =
+        token.kind === 'command'
+          ? matchCommands(props.commands, token.query)
+          : matchFiles(props.files(), token.query)
+      menuCache.current = { key, items }
+    }
+    return { token, menu: menuCache.current.items }
+  }
   const [hint, setHint] = useState<string | undefined>(undefined)
   const [picker, setPicker] = useState<SessionChoice[] | undefined>(props.picker)
   const [now, setNow] = useState(Date.now())
@@ -66,30 +100,28 @@ export function App(props: AppProps) {
     return () => clearInterval(timer)
   }, [snapshot.turnRunning])
 
-  const token = tokenAt(editor.text, editor.cursor)
-  const tokenKind = token?.kind
-  const tokenQuery = token?.query
-  const menu: Completion[] = useMemo(() => {
-    if (tokenKind === undefined || tokenQuery === undefined || menuClosed) return []
-    if (tokenKind === 'command') return matchCommands(props.commands, tokenQuery)
-    return matchFiles(props.files(), tokenQuery)
-  }, [tokenKind, tokenQuery, menuClosed, props.commands, props.files])
+  const { editor, menuIndex } = inputRef.current
+  const { menu } = completions(inputRef.current)
   const approval = snapshot.approvals[0]
 
   const accept = (choice: Completion | undefined): boolean => {
+    const { editor } = inputRef.current
+    const { token } = completions(inputRef.current)
     if (!choice || !token) return false
     const value = `${choice.value} `
-    setEditor({
-      ...editor,
-      text: editor.text.slice(0, token.start) + value + editor.text.slice(token.end),
-      cursor: token.start + value.length,
+    update({
+      editor: {
+        ...editor,
+        text: editor.text.slice(0, token.start) + value + editor.text.slice(token.end),
+        cursor: token.start + value.length,
+      },
+      menuIndex: 0,
     })
-    setMenuIndex(0)
     return true
   }
 
   const submit = () => {
-    const text = ed.expandedText(editor)
+    const text = ed.expandedText(inputRef.current.editor)
     if (text.trim() === '') return
     history.add(text)
     cursor.reset()
@@ -102,19 +134,17 @@ export function App(props: AppProps) {
     if (Date.now() - exitArmed.current < windowMs) return props.onExit()
     exitArmed.current = Date.now()
     if (snapshot.turnRunning) controller.interrupt()
-    else if (editor.text !== '') setEditor(ed.emptyEditor)
+    else if (inputRef.current.editor.text !== '') setEditor(ed.emptyEditor)
     setHint('Ctrl+C again to exit')
     setTimeout(() => setHint(undefined), windowMs)
   }
 
-  const edit = (next: ed.EditorState) => {
-    setEditor(next)
-    setMenuClosed(false)
-    setMenuIndex(0)
-  }
+  const edit = (next: ed.EditorState) => update({ editor: next, menuClosed: false, menuIndex: 0 })
 
   useInput(
     (input, key) => {
+      const { editor, menuIndex } = inputRef.current
+      const { token, menu } = completions(inputRef.current)
       // Bracketed paste: everything between the markers is text, newlines included.
       if (input === '[200~') {
         pasting.current = ''

@@ -2,7 +2,7 @@
 // choices. Keys: y, a, p, d, n (deny and say what to do instead), esc (deny and stop); or
 // ↑/↓ and Enter.
 import { Box, Text, useInput } from 'ink'
-import { useState } from 'react'
+import { useReducer, useRef } from 'react'
 import type { ApprovalAnswer } from '../controller.js'
 import { formatCommand } from '../render/cells.js'
 import { renderFileChange } from '../render/diff.js'
@@ -64,10 +64,24 @@ export interface ApprovalPromptProps {
 
 export function ApprovalPrompt({ request, theme, maxRows, onAnswer }: ApprovalPromptProps) {
   const choices = approvalChoices(request)
-  const [selected, setSelected] = useState(0)
-  const [feedback, setFeedback] = useState<string | undefined>(undefined)
+  // Kept in a ref: keys can arrive faster than React re-renders (typed-ahead feedback).
+  const state = useRef<{ selected: number; feedback: string | undefined }>({
+    selected: 0,
+    feedback: undefined,
+  })
+  const [, rerender] = useReducer((n: number) => n + 1, 0)
+  const setSelected = (selected: number) => {
+    state.current = { ...state.current, selected }
+    rerender()
+  }
+  const setFeedback = (feedback: string | undefined) => {
+    state.current = { ...state.current, feedback }
+    rerender()
+  }
+  const { selected, feedback } = state.current
 
   useInput((input, key) => {
+    const { selected, feedback } = state.current
     if (feedback !== undefined) {
       if (key.return)
         onAnswer({ decision: 'denied', ...(feedback.trim() ? { feedback: feedback.trim() } : {}) })

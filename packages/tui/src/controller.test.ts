@@ -1,0 +1,157 @@
+import { mkdtempSync, realpathSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FakeConnection, sessionConfigured } from '../test/fake-connection.js'
+import { SessionController } from './controller.js'
+import { createTheme } from './render/theme.js'
+import { TranscriptStore } from './transcript/store.js'
+
+let store: TranscriptStore
+afterEach(() => store?.dispose())
+
+function setup(options: Partial<ConstructorParameters<typeof SessionController>[0]> = {}, cwd = '/tmp') {
+  const connection = new FakeConnection()
+  store = new TranscriptStore({
+    theme: createTheme(false),
+    status: { model: 'm', cwd, sandbox: 'read-only', approval: 'on-request' },
+    frameMs: 0,
+  })
+  const onExit = vi.fn()
+  const controller = new SessionController({ connection, store, onExit, ...options })
+  return { connection, controller, onExit }
+}
+const notices = () => {
+  store.flush()
+  return store
+    .getSnapshot()
+    .committed.filter((c) => c.kind === 'notice')
+    .map((c) => (c.kind === 'notice' ? c.text : ''))
+}
+
+describe('SessionController', () => {
+  it('sends prompts as user_input and reads events into the store', async () => {
+    const { connection, controller } = setup()
+    controller.start()
+    connection.emit(sessionConfigured())
+    await controller.send('fix it')
+    expect(connection.ops).toEqual([{ type: 'user_input', items: [{ type: 'text', text: 'fix it' }] }])
+    await vi.waitFor(() => expect(store.getSnapshot().status.sessionId).toBe('sess-1'))
+  })
+
+  it('exits when the agent’s event stream ends', async () => {
+    const { connection, controller, onExit } = setup()
+    controller.start()
+    connection.close()
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith('agent_ended'))
+  })
+
+  it('answers approvals with the protocol ops', () => {
+    const { connection, controller } = setup()
+    controller.answer(
+      { kind: 'exec', callId: 'c1', command: ['npm', 'test'], cwd: '/' },
+      { decision: 'approved_for_session', prefix: ['npm'] },
+    )
+    controller.answer(
+      { kind: 'exec', callId: 'c2', command: ['rm', 'x'], cwd: '/' },
+      { decision: 'denied', feedback: 'use git rm' },
+    )
+    controller.answer({ kind: 'patch', callId: 'p1', changes: {} }, { decision: 'approved' })
+    expect(connection.ops).toEqual([
+      { type: 'exec_approval', id: 'c1', decision: 'approved_for_session', prefix: ['npm'] },
+      { type: 'exec_approval', id: 'c2', decision: 'denied', feedback: 'use git rm' },
+      { type: 'patch_approval', id: 'p1', decision: 'approved' },
+    ])
+    expect(notices()).toEqual([
+      '✓ Approved `npm test`; commands starting with `npm` run without asking this session',
+      '✗ Denied `rm x` — told the agent: use git rm',
+      '✓ Approved the patch',
+    ])
+  })
+
+  it('runs the built-in commands through ops', async () => {
+    const { connection, controller, onExit } = setup()
+    await controller.send('/model gpt-9')
+    await controller.send('/approvals never')
+    await controller.send('/approvals sometimes')
+    await controller.send('/undo')
+    await controller.send('/compact')
+    await controller.send('/mcp')
+    await controller.send('/nope')
+    await controller.send('/quit')
+    expect(connection.ops).toEqual([
+      { type: 'override_turn_context', model: 'gpt-9' },
+      { type: 'override_turn_context', approval_policy: 'never' },
+      { type: 'undo' },
+      { type: 'compact' },
+      { type: 'list_mcp_tools' },
+    ])
+    store.flush()
+    expect(store.getSnapshot().status).toMatchObject({ model: 'gpt-9', approval: 'never' })
+    expect(notices().join('\n')).toMatch(/Unknown approval mode "sometimes"[\s\S]*Unknown command \/nope/)
+    expect(onExit).toHaveBeenCalledWith('user')
+  })
+
+  it('shows help, status and the last turn’s diff', async () => {
+    const { connection, controller } = setup()
+    controller.start()
+    await controller.send('/diff')
+    connection.emit({ type: 'turn_diff', unified_diff: '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n' })
+    await vi.waitFor(() => expect(store.getSnapshot().lastDiff).toBeDefined())
+    await controller.send('/diff')
+    await controller.send('/help')
+    await controller.send('/status')
+    store.flush()
+    const committed = store.getSnapshot().committed
+    expect(committed.some((c) => c.kind === 'diff')).toBe(true)
+    const text = notices().join('\n')
+    expect(text).toContain('No file changes in this session yet.')
+    expect(text).toContain('/approvals')
+    expect(text).toContain('Sandbox:   read-only')
+    expect(text).not.toContain('/new')
+  })
+
+  it('offers host commands only when the host provides them', async () => {
+    const next = new FakeConnection()
+    const newSession = vi.fn(async () => next)
+    const { controller } = setup({ actions: { newSession, describePlugins: () => ['demo 1.0: 1 commands'] } })
+    expect(controller.commands.map((c) => c.name)).toContain('new')
+    expect(controller.commands.map((c) => c.name)).not.toContain('resume')
+    await controller.send('/new')
+    expect(newSession).toHaveBeenCalled()
+    await controller.send('/hello')
+    await controller.send('/plugins')
+    expect(notices().join('\n')).toContain('demo 1.0: 1 commands')
+    next.emit(sessionConfigured({ session_id: 'second' }))
+    await vi.waitFor(() => expect(store.getSnapshot().status.sessionId).toBe('second'))
+  })
+
+  it('expands plugin commands into prompts', async () => {
+    const { connection, controller } = setup({
+      promptCommands: [
+        { name: 'review', description: 'review code', expand: (args) => `Review ${args} carefully` },
+      ],
+    })
+    await controller.send('/review src/a.ts')
+    expect(connection.ops).toEqual([
+      { type: 'user_input', items: [{ type: 'text', text: 'Review src/a.ts carefully' }] },
+    ])
+  })
+
+  it('runs !cmd in the session directory and gives its output to the next prompt', async () => {
+    const cwd = realpathSync(mkdtempSync(join(tmpdir(), 'tui-shell-')))
+    const { connection, controller } = setup({ shell: 'bash' }, cwd)
+    await controller.send('!pwd; exit 3')
+    store.flush()
+    expect(store.getSnapshot().committed.at(-1)).toMatchObject({
+      kind: 'exec',
+      exitCode: 3,
+      output: `${cwd}\n`,
+    })
+    await controller.send('what now?')
+    const op = connection.ops[0]
+    expect(op?.type === 'user_input' && op.items[0]?.type === 'text' ? op.items[0].text : '').toBe(
+      `<user_shell_command>\n$ pwd; exit 3\nexit 3\n${cwd}\n</user_shell_command>\n\nwhat now?`,
+    )
+  })
+})
