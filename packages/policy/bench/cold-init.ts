@@ -1,5 +1,5 @@
 // Run in a fresh process by classify.ts: prints how long the first createCommandPolicy() takes,
-// and how long loading tree-sitter and the grammar alone takes (the baseline): wall and CPU ms.
+// and how long loading tree-sitter and the grammar and parsing `ls` takes (the baseline): wall and CPU ms.
 import { createRequire } from 'node:module'
 import { Language, Parser } from 'web-tree-sitter'
 import { createCommandPolicy } from '../src/index.js'
@@ -11,7 +11,9 @@ if (mode === 'baseline') {
   await Parser.init()
   const require = createRequire(import.meta.url)
   const language = await Language.load(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm'))
-  new Parser().setLanguage(language)
+  const parser = new Parser()
+  parser.setLanguage(language)
+  parser.parse('ls')?.delete()
 } else {
   const policy = await createCommandPolicy()
   policy.evaluateScript('ls', { approvalPolicy: 'on-request', sandboxPolicy: { type: 'danger-full-access' } })
