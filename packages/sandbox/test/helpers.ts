@@ -1,6 +1,16 @@
-// Test helpers: run a command under the real sandbox and capture what happened; scratch
-// directories live under the package (not /tmp, which the sandbox makes writable by default).
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+// Test helpers: run a command under the real sandbox and capture what happened. Scratch
+// directories must not lie under /tmp or $TMPDIR, which the sandbox makes writable by default
+// (CI may check the repository out under /tmp), so they go to /var/tmp when the package does.
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import type { SandboxPolicy } from '@agent/protocol'
 import { type SandboxOptions, wrapCommand } from '../src/sandbox.js'
@@ -53,8 +63,18 @@ export function baseEnv(): Record<string, string> {
 }
 
 /** A fresh directory outside /tmp, removed by the returned cleanup. */
+/** True when `path` is inside a root that `workspace-write` makes writable by default. */
+function underDefaultWritableTmp(path: string): boolean {
+  const roots = ['/tmp', process.env.TMPDIR].filter((r): r is string => Boolean(r))
+  return roots.some((root) => {
+    const real = realpathSync(root)
+    return path === real || path.startsWith(`${real}/`)
+  })
+}
+
 export function scratchDir(): { dir: string; cleanup: () => void } {
-  const base = join(packageDir, '.scratch')
+  const inPackage = join(realpathSync(packageDir), '.scratch')
+  const base = underDefaultWritableTmp(inPackage) ? '/var/tmp/agent-sandbox-tests' : inPackage
   mkdirSync(base, { recursive: true })
   const dir = mkdtempSync(join(base, 't-'))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
