@@ -358,6 +358,21 @@ const obfuscated: [string, string][] = [
   ['ls > "$(rm -rf /)"', 'rm -rf deletes recursively'],
   ['[[ -n $(git reset --hard) ]]', 'git reset --hard'],
   ['a=1; rm -rf $a', 'rm -rf deletes recursively'],
+  ['rm${IFS}-rf${IFS}/', 'rm -rf deletes recursively'],
+  ["alias ls='rm -rf /'; ls", 'rm -rf deletes recursively'],
+  ["git -c alias.x='!rm -rf /' x", 'rm -rf deletes recursively'],
+  ['exec rm -rf /', 'passed to exec'],
+  ['a=rm; $a -rf /', 'rm -rf deletes recursively'],
+  ['env -S "rm -rf /"', 'rm -rf deletes recursively'],
+]
+
+/** Programs chosen at run time: nothing can be said of them, so they are asked about. */
+const dynamicProgram: string[] = [
+  '$CMD',
+  '"$@"',
+  '$(which python3) x.py',
+  '${EDITOR:-vi} notes.txt',
+  'bash -c "$SCRIPT"',
 ]
 
 /** Safe commands in scripts that are not plain: never auto-approved as known-safe. */
@@ -434,6 +449,15 @@ export const corpus: CorpusCase[] = [
   ...obfuscated.flatMap(([script, why]): CorpusCase[] => [
     { script, approval: 'on-failure', decision: 'prompt', reason: why },
     { script, approval: 'never', decision: 'forbidden', reason: DANGER },
+  ]),
+  ...dynamicProgram.flatMap((script): CorpusCase[] => [
+    {
+      script,
+      approval: 'on-request',
+      decision: 'prompt',
+      reason: 'runs a program whose name is only known at run time',
+    },
+    { script, approval: 'never', decision: 'forbidden', reason: 'only known at run time' },
   ]),
   ...notPlain.map(
     ([script, why]): CorpusCase => ({ script, approval: 'untrusted', decision: 'prompt', reason: why }),

@@ -10,6 +10,8 @@ export interface ParsedCommand {
   argv: string[]
   /** False when some word is only known at run time ($x, $(...), ...). */
   literal: boolean
+  /** False when the program name itself is only known at run time (`$cmd args`). */
+  nameLiteral: boolean
   /** Source text of the command. */
   text: string
   /** `NAME=value` prefixes. */
@@ -196,7 +198,13 @@ class Walker {
   }
 
   private visitCommand(node: Node, ctx: Context): void {
-    const command: ParsedCommand = { argv: [], literal: true, text: node.text, assignments: [] }
+    const command: ParsedCommand = {
+      argv: [],
+      literal: true,
+      nameLiteral: true,
+      text: node.text,
+      assignments: [],
+    }
     if (ctx.insideOf !== undefined) command.insideOf = ctx.insideOf
     if (ctx.pipeline) command.pipeline = ctx.pipeline
     const index = this.commands.push(command) - 1
@@ -211,6 +219,7 @@ class Walker {
         const word = readWord(wordNode, note, nested)
         command.argv.push(word.value)
         command.literal &&= word.literal
+        if (field === 'name') command.nameLiteral = word.literal
         if (mayHoldCode(word.value)) this.embedded.push(word.value)
       } else if (child.type === 'variable_assignment') {
         this.complexity.add('an environment assignment (NAME=value cmd)')
@@ -309,7 +318,13 @@ class Walker {
 
   private visitDeclaration(node: Node, ctx: Context): void {
     this.complexity.add(`a shell builtin that changes variables (${node.children[0]?.text ?? node.type})`)
-    const command: ParsedCommand = { argv: [], literal: true, text: node.text, assignments: [] }
+    const command: ParsedCommand = {
+      argv: [],
+      literal: true,
+      nameLiteral: true,
+      text: node.text,
+      assignments: [],
+    }
     if (ctx.insideOf !== undefined) command.insideOf = ctx.insideOf
     const index = this.commands.push(command) - 1
     const inner: Context = { insideOf: index }

@@ -42,6 +42,8 @@ interface ScriptFacts {
   /** Why the enclosing script is not plain; empty when it is. */
   complexity: string[]
   literal: boolean
+  /** False when the program is only known at run time (`$cmd -rf /`). */
+  nameLiteral: boolean
   assignments: string[]
 }
 
@@ -66,7 +68,12 @@ export class PolicyEngine {
     if (command.length === 0 || command[0] === '')
       return invalid('the command is empty: argv[0] names no program', ctx)
     return aggregate(
-      this.judgeArgv([...command], { complexity: [], literal: true, assignments: [] }, 0, ctx),
+      this.judgeArgv(
+        [...command],
+        { complexity: [], literal: true, nameLiteral: true, assignments: [] },
+        0,
+        ctx,
+      ),
       ctx,
     )
   }
@@ -82,7 +89,12 @@ export class PolicyEngine {
       out.push(
         ...this.judgeArgv(
           command.argv,
-          { complexity: analysis.complexity, literal: command.literal, assignments: command.assignments },
+          {
+            complexity: analysis.complexity,
+            literal: command.literal,
+            nameLiteral: command.nameLiteral,
+            assignments: command.assignments,
+          },
           depth,
           ctx,
         ),
@@ -145,6 +157,9 @@ export class PolicyEngine {
 
     const display = show(argv)
     const danger = dangerReason(argv)
+    // `$cmd -rf /`: nothing can be said of a program chosen at run time, so ask.
+    if (!facts.nameLiteral && danger === undefined)
+      return [unclear(argv, `${display} runs a program whose name is only known at run time`, ctx)]
     const notPlainBecause =
       facts.complexity.length > 0
         ? facts.complexity.join(', ')
