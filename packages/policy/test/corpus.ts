@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the corpus is shell text, where ${x} is parameter expansion
 // The command corpus: what the built-in judgement (no user rules) decides for each script, and
 // a fragment of the reason it must give. Grouped by what each group is about.
 import type { ApprovalPolicy } from '@agent/protocol'
@@ -381,7 +382,6 @@ const notPlain: [string, string][] = [
   ['cat a >> b', 'an output redirection'],
   ['cat < input.txt', 'an input redirection'],
   ['echo $HOME', 'variable expansion'],
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text
   ['echo ${HOME}', 'parameter expansion'],
   ['echo $(whoami)', 'command substitution'],
   ['echo `whoami`', 'command substitution'],
