@@ -13,7 +13,7 @@ import {
   type SessionChoice,
 } from './commands.js'
 import type { AgentConnection } from './connection.js'
-import { formatCommand } from './render/cells.js'
+import { displayPath, formatCommand } from './render/cells.js'
 import type { ApprovalRequest } from './transcript/cells.js'
 import type { TranscriptStore } from './transcript/store.js'
 
@@ -136,7 +136,9 @@ export class SessionController {
       request.kind === 'exec'
         ? `\`${formatCommand(request.command)}\``
         : Object.keys(request.changes).length
-          ? `edit of ${Object.keys(request.changes).join(', ')}`
+          ? `edit of ${Object.keys(request.changes)
+              .map((path) => displayPath(path, this.store.getSnapshot().status.cwd))
+              .join(', ')}`
           : 'the patch'
     const summary = {
       approved: `✓ Approved ${subject}`,

@@ -120,7 +120,7 @@ export async function runPlain(options: PlainOptions): Promise<{ reason: 'user' 
     const snap = store.getSnapshot()
     for (; printed < snap.committed.length; printed++) {
       const cell = snap.committed[printed]
-      if (cell) stdout.write(`${renderCell(cell, theme).join('\n')}\n`)
+      if (cell) stdout.write(`${renderCell(cell, theme, { cwd: snap.status.cwd }).join('\n')}\n`)
     }
     pump()
   })

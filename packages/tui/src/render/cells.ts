@@ -11,6 +11,15 @@ export interface CellRenderOptions {
   outputLines?: number
   /** Lines of a diff shown per file (default 80). */
   diffLines?: number
+  /** Paths under this directory are shown relative to it. */
+  cwd?: string | undefined
+}
+
+/** `path` relative to `cwd` when it is inside it. */
+export function displayPath(path: string, cwd: string | undefined): string {
+  if (!cwd) return path
+  const base = cwd.endsWith('/') ? cwd : `${cwd}/`
+  return path.startsWith(base) ? path.slice(base.length) : path
 }
 
 export function renderCell(cell: Cell, theme: Theme, options: CellRenderOptions = {}): string[] {
@@ -46,7 +55,9 @@ export function renderCell(cell: Cell, theme: Theme, options: CellRenderOptions 
               )
             : theme.bad('✗ Patch failed')
       const body = Object.entries(cell.changes).flatMap(([path, change]) =>
-        renderFileChange(path, change, theme, { maxLines: options.diffLines ?? 80 }).map((l) => `  ${l}`),
+        renderFileChange(displayPath(path, options.cwd), change, theme, {
+          maxLines: options.diffLines ?? 80,
+        }).map((l) => `  ${l}`),
       )
       return [
         title + (cell.autoApproved ? theme.dim(' (auto-approved)') : ''),

@@ -267,7 +267,7 @@ export function App(props: AppProps) {
       <Static items={snapshot.committed as Cell[]}>
         {(cell, index) => (
           <Box key={index} marginTop={cell.kind === 'assistant' && cell.continued ? 0 : 1} width={columns}>
-            <Text wrap="wrap">{renderCell(cell, theme).join('\n')}</Text>
+            <Text wrap="wrap">{renderCell(cell, theme, { cwd: snapshot.status.cwd }).join('\n')}</Text>
           </Box>
         )}
       </Static>
@@ -275,7 +275,11 @@ export function App(props: AppProps) {
         {liveCells.map((cell) => (
           <Box key={'callId' in cell ? cell.callId : cell.kind} marginTop={1}>
             <Text wrap="truncate">
-              {renderCell(cell, theme, { outputLines: LIVE_OUTPUT_LINES, diffLines: 6 }).join('\n')}
+              {renderCell(cell, theme, {
+                outputLines: LIVE_OUTPUT_LINES,
+                diffLines: 6,
+                cwd: snapshot.status.cwd,
+              }).join('\n')}
             </Text>
           </Box>
         ))}
@@ -298,6 +302,7 @@ export function App(props: AppProps) {
               request={approval}
               theme={theme}
               columns={columns}
+              cwd={snapshot.status.cwd}
               maxRows={liveBudget - 4}
               onAnswer={(answer) => controller.answer(approval, answer)}
             />

@@ -4,7 +4,7 @@
 import { Box, Text, useInput } from 'ink'
 import { useReducer, useRef } from 'react'
 import type { ApprovalAnswer } from '../controller.js'
-import { formatCommand } from '../render/cells.js'
+import { displayPath, formatCommand } from '../render/cells.js'
 import { renderFileChange } from '../render/diff.js'
 import type { Theme } from '../render/theme.js'
 import type { ApprovalRequest } from '../transcript/cells.js'
@@ -57,12 +57,13 @@ export interface ApprovalPromptProps {
   request: ApprovalRequest
   theme: Theme
   columns: number
+  cwd?: string | undefined
   /** Rows the prompt may use; long diffs are cut to fit. */
   maxRows: number
   onAnswer(answer: ApprovalAnswer): void
 }
 
-export function ApprovalPrompt({ request, theme, maxRows, onAnswer }: ApprovalPromptProps) {
+export function ApprovalPrompt({ request, theme, maxRows, cwd, onAnswer }: ApprovalPromptProps) {
   const choices = approvalChoices(request)
   // Kept in a ref: keys can arrive faster than React re-renders (typed-ahead feedback).
   const state = useRef<{ selected: number; feedback: string | undefined }>({
@@ -118,7 +119,7 @@ export function ApprovalPrompt({ request, theme, maxRows, onAnswer }: ApprovalPr
   const body =
     request.kind === 'patch'
       ? Object.entries(request.changes).flatMap(([path, change]) =>
-          renderFileChange(path, change, theme).map((l) => `  ${l}`),
+          renderFileChange(displayPath(path, cwd), change, theme).map((l) => `  ${l}`),
         )
       : []
   const room = Math.max(2, maxRows - fixed)

@@ -1,0 +1,150 @@
+// The real `agent` binary (apps/cli/dist/agent.js) in a pseudo-terminal (tmux), against a local
+// server speaking the OpenAI Responses wire: type a prompt, approve a command, see the diff,
+// interrupt a running command, leave, and resume the session.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
+import { detectSandbox } from '@agent/sandbox'
+import { afterEach, describe, expect, it } from 'vitest'
+import { TmuxSession } from './tmux.js'
+
+const bin = new URL('../../../apps/cli/dist/agent.js', import.meta.url).pathname
+const hasTmux = spawnSync('tmux', ['-V']).status === 0
+const sandbox = (await detectSandbox()).available ? 'workspace-write' : 'danger-full-access'
+
+let server: MockProviderServer | undefined
+let session: TmuxSession | undefined
+afterEach(async () => {
+  session?.kill()
+  session = undefined
+  await server?.close()
+  server = undefined
+})
+
+function project() {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-tui-e2e-')))
+  const repo = join(root, 'repo')
+  const home = join(root, 'home')
+  mkdirSync(join(repo, 'src'), { recursive: true })
+  mkdirSync(join(home, '.agent'), { recursive: true })
+  writeFileSync(join(repo, 'src', 'prices.js'), 'export function percent(x) {\n  return x / 10\n}\n')
+  execFileSync('git', ['init', '-q'], { cwd: repo })
+  return { repo, home }
+}
+
+function start(args: string[], p: { repo: string; home: string }, baseUrl: string) {
+  return new TmuxSession(`${process.execPath} ${bin} ${args.join(' ')}`, {
+    cwd: p.repo,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: p.home,
+      AGENT_HOME: join(p.home, '.agent'),
+      TERM: 'xterm-256color',
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_BASE_URL: baseUrl,
+    },
+  })
+}
+
+const PATCH = [
+  '*** Begin Patch',
+  '*** Update File: src/prices.js',
+  '@@ export function percent(x) {',
+  '-  return x / 10',
+  '+  return x / 100',
+  '*** End Patch',
+].join('\n')
+
+describe.skipIf(!hasTmux || !existsSync(bin))('agent in a terminal', () => {
+  it('runs a session: prompt, approval, diff, interrupt, exit, resume', async () => {
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        {
+          text: 'Let me fix the **percent** function.',
+          toolCalls: [{ name: 'apply_patch', arguments: { input: PATCH } }],
+        },
+        {
+          text: 'Now the check:',
+          toolCalls: [
+            {
+              name: 'shell',
+              arguments: {
+                command: ['bash', '-lc', 'node -e "console.log(1)" > checked.txt && echo checked'],
+              },
+            },
+          ],
+        },
+        { text: 'Fixed: it divided by `10` instead of `100`.' },
+        { toolCalls: [{ name: 'shell', arguments: { command: ['bash', '-lc', 'sleep 123.25'] } }] },
+        { text: 'Welcome back: the fix is in place.' },
+      ],
+    })
+    const p = project()
+    session = start(['-m', 'test-model', '-s', sandbox, '-a', 'untrusted'], p, server.baseUrl)
+    await session.waitFor('Ask the agent to do something')
+    await session.waitFor(`sandbox ${sandbox} · approvals untrusted`)
+
+    session.type('fix the percent bug')
+    await session.waitFor('› fix the percent bug')
+    session.press('Enter')
+
+    // The patch: shown as a coloured diff with line numbers (approved first if the policy asks).
+    const first = await session.waitFor(/Apply these changes|Edited 1 file/)
+    if (first.includes('Apply these changes')) {
+      await session.waitFor('-  return x / 10')
+      session.press('y')
+    }
+    await session.waitFor(/Edited 1 file[\s\S]*M src\/prices\.js \(\+1 -1\)/)
+    const diff = await session.waitFor(/2 +- {2}return x \/ 10/)
+    expect(diff).toMatch(/ {3}2 \+ {2}return x \/ 100/)
+    expect(readFileSync(join(p.repo, 'src', 'prices.js'), 'utf8')).toContain('x / 100')
+
+    // A command the policy does not know: asked, approved, run.
+    await session.waitFor('Run this command?')
+    await session.waitFor('$ node -e "console.log(1)" > checked.txt && echo checked')
+    session.press('y')
+    await session.waitFor(/✓ \$ node -e[\s\S]*exit 0 · \d/)
+    await session.waitFor('Fixed: it divided by 10 instead of 100.')
+    expect(existsSync(join(p.repo, 'checked.txt'))).toBe(true)
+
+    // A long command, interrupted with Esc.
+    session.type('wait for it')
+    session.press('Enter')
+    await session.waitFor('$ sleep 123.25')
+    session.press('y')
+    await session.waitFor('◌ $ sleep 123.25')
+    session.press('Escape')
+    await session.waitFor('Turn interrupted')
+    // The interrupted command's process is gone.
+    await expect.poll(() => spawnSync('pgrep', ['-f', 'sleep 123.25']).status, { timeout: 15_000 }).toBe(1)
+    await session.waitFor('Ask the agent to do something')
+
+    // Ctrl+C twice leaves, with the terminal restored.
+    session.press('C-c')
+    await session.waitFor('Ctrl+C again to exit')
+    session.press('C-c')
+    await session.waitFor('[exit 0]')
+    session.kill()
+
+    // The prompt history survives, and the session resumes with its transcript.
+    expect(readFileSync(join(p.home, '.agent', 'history.jsonl'), 'utf8')).toBe(
+      '"fix the percent bug"\n"wait for it"\n',
+    )
+    session = start(['resume', '--last', '-m', 'test-model', '-s', sandbox], p, server.baseUrl)
+    await session.waitFor('resumed session')
+    await session.waitFor('› fix the percent bug')
+    session.press('Up', 'Up')
+    await session.waitFor('› fix the percent bug\n')
+    session.press('C-u')
+    session.type('is it fixed?')
+    session.press('Enter')
+    await session.waitFor('Welcome back: the fix is in place.')
+    const lastRequest = server.requests.at(-1)
+    expect(JSON.stringify(lastRequest?.body)).toContain('fix the percent bug')
+    session.press('C-d')
+    await session.waitFor('[exit 0]')
+  }, 120_000)
+})
