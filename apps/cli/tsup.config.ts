@@ -22,6 +22,8 @@ export default defineConfig({
   platform: 'node',
   clean: true,
   sourcemap: true,
+  // Less to parse at every start: minified chunks load measurably faster on slow machines.
+  minify: true,
   splitting: true,
   dts: false,
   // Everything is inlined except these packages (direct dependencies of the CLI): tree-sitter

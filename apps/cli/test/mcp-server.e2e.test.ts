@@ -1,8 +1,8 @@
 // `agent mcp-server` over stdio, driven by the official MCP SDK client: the `agent` tool starts
 // a real session (composed like `agent exec`) that runs a command, and `agent-reply` continues it.
+import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { bin, workspace } from './helpers.js'
 
@@ -38,7 +38,10 @@ describe('agent mcp-server', () => {
     const tools = await client.listTools()
     expect(tools.tools.map((t) => t.name).sort()).toEqual(['agent', 'agent-reply'])
 
-    const first = (await client.callTool({ name: 'agent', arguments: { prompt: 'what does data.txt say?' } })) as {
+    const first = (await client.callTool({
+      name: 'agent',
+      arguments: { prompt: 'what does data.txt say?' },
+    })) as unknown as {
       structuredContent: { threadId: string; content: string }
     }
     expect(first.structuredContent.content).toBe('The file says forty-two.')
@@ -47,7 +50,7 @@ describe('agent mcp-server', () => {
     const reply = (await client.callTool({
       name: 'agent-reply',
       arguments: { threadId: first.structuredContent.threadId, prompt: 'and now?' },
-    })) as { structuredContent: { content: string } }
+    })) as unknown as { structuredContent: { content: string } }
     expect(reply.structuredContent.content).toBe('Still forty-two.')
   })
 })

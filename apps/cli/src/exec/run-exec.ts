@@ -110,6 +110,7 @@ export async function runExec(
     approvalPolicy,
     pluginDirs: flags.pluginDir ?? [],
     ephemeral: Boolean(flags.ephemeral),
+    reloadHooks: false,
     ...(session ? { session } : {}),
   })
   for (const warning of runtime.warnings) io.stderr.write(`agent: warning: ${warning}\n`)

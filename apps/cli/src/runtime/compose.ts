@@ -32,6 +32,11 @@ export interface RuntimeSettings {
   pluginDirs: string[]
   /** No rollout: the session cannot be resumed. */
   ephemeral: boolean
+  /**
+   * Re-read hooks when their files change (default true). A one-shot `exec` turns it off: the
+   * check stats every hook file location before each hook event, which a short run never needs.
+   */
+  reloadHooks?: boolean
   session?: SessionStart
   originator?: string
 }
@@ -126,7 +131,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     hooks: loadedPlugins.hooks,
     projectDir: cwd,
     env: childEnv,
-    reload: { files: loadedPlugins.hookFiles, load: () => plugins.loadPlugins(pluginOptions) },
+    ...(settings.reloadHooks === false
+      ? {}
+      : { reload: { files: loadedPlugins.hookFiles, load: () => plugins.loadPlugins(pluginOptions) } }),
   })
 
   // Policy: Codex rules (configured files and `rules/` beside each config.toml) and Claude Code

@@ -1,0 +1,191 @@
+// Benchmarks of the built `agent` binary, each measured as a ratio against a baseline taken in
+// the same run (these machines are slow and noisy): start-up vs `node -e 0`, time to the first
+// model request, peak RSS of a short session, and the per-step overhead of a 50-step `echo`
+// session vs a floor script doing the same HTTP round trips and spawns itself.
+//   pnpm --filter @agent/cli bench        (needs `pnpm build` first)
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
+
+const bin = new URL('../dist/agent.js', import.meta.url).pathname
+const RUNS = Number(process.env.BENCH_RUNS ?? 11)
+const STEPS = 50
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)] ?? Number.NaN
+}
+
+function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now()
+    const child = spawn(process.execPath, args, { stdio: 'ignore', ...options })
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0 ? resolve(performance.now() - start) : reject(new Error(`${args.join(' ')} exited ${code}`)),
+    )
+  })
+}
+
+function scratchRepo(): { repo: string; env: NodeJS.ProcessEnv } {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-bench-')))
+  spawnSync('git', ['init', '-q', root])
+  return {
+    repo: root,
+    env: { PATH: process.env.PATH, HOME: root, AGENT_HOME: join(root, '.agent'), OPENAI_API_KEY: 'x' },
+  }
+}
+
+const echoTurns = (): MockTurn[] => [
+  ...Array.from({ length: STEPS }, (_, i) => ({
+    toolCalls: [{ name: 'shell', arguments: { command: ['echo', `step ${i}`] } }],
+  })),
+  { text: 'done' },
+]
+
+// 1. Start-up: `agent --version` vs `node -e 0`, interleaved.
+const nodeTimes: number[] = []
+const versionTimes: number[] = []
+for (let i = 0; i < RUNS; i++) {
+  nodeTimes.push(await run(['-e', '0']))
+  versionTimes.push(await run([bin, '--version']))
+}
+const nodeMs = median(nodeTimes)
+const versionMs = median(versionTimes)
+
+// 2. Process start → first model request, against a local server that never answers usefully.
+const firstRequest: number[] = []
+for (let i = 0; i < Math.max(5, Math.floor(RUNS / 2)); i++) {
+  const { repo, env } = scratchRepo()
+  const server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'hi' }] })
+  const start = performance.now()
+  let seen = 0
+  const child = spawn(process.execPath, [bin, 'exec', '--ephemeral', '-s', 'danger-full-access', 'hi'], {
+    cwd: repo,
+    env: { ...env, OPENAI_BASE_URL: server.baseUrl },
+    stdio: 'ignore',
+  })
+  while (server.requests.length === 0) await new Promise((r) => setImmediate(r))
+  seen = performance.now() - start
+  await new Promise((r) => child.on('exit', r))
+  await server.close()
+  firstRequest.push(seen)
+}
+const firstRequestMs = median(firstRequest)
+
+// 3. Peak RSS of a short exec session (three commands, sandboxed), from the process itself.
+const { repo: rssRepo, env: rssEnv } = scratchRepo()
+const rssFile = join(rssRepo, 'rss.txt')
+const preload = join(rssRepo, 'rss.mjs')
+writeFileSync(
+  preload,
+  `import { writeFileSync } from 'node:fs'\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)))\n`,
+)
+const rssServer = await startMockProviderServer({
+  wire: 'responses',
+  turns: [...echoTurns().slice(0, 3), { text: 'done' }],
+})
+await run(['--import', preload, bin, 'exec', '--full-auto', 'three steps'], {
+  cwd: rssRepo,
+  env: { ...rssEnv, OPENAI_BASE_URL: rssServer.baseUrl },
+})
+await rssServer.close()
+const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024
+
+// 4. Per-step overhead of a 50-step echo session vs the floor (same round trips and spawns).
+async function floor(): Promise<number> {
+  const server = await startMockProviderServer({ wire: 'responses', turns: echoTurns() })
+  const start = performance.now()
+  for (let i = 0; i <= STEPS; i++) {
+    const response = await fetch(`${server.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', input: [], stream: true }),
+    })
+    await response.text()
+    if (i < STEPS) {
+      await new Promise((resolve, reject) => {
+        const child = spawn('echo', [`step ${i}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+        child.stdout.resume()
+        child.on('error', reject)
+        child.on('close', resolve)
+      })
+    }
+  }
+  const ms = performance.now() - start
+  await server.close()
+  return ms / STEPS
+}
+
+async function agentSteps(sandbox: string): Promise<number> {
+  const { repo, env } = scratchRepo()
+  const server = await startMockProviderServer({ wire: 'responses', turns: echoTurns() })
+  // Time from the first model request to the exit, so start-up is not counted as step overhead.
+  const child = spawn(process.execPath, [bin, 'exec', '--ephemeral', '-s', sandbox, 'echo 50 times'], {
+    cwd: repo,
+    env: { ...env, OPENAI_BASE_URL: server.baseUrl },
+    stdio: 'ignore',
+  })
+  while (server.requests.length === 0) await new Promise((r) => setImmediate(r))
+  const start = performance.now()
+  const code = await new Promise((r) => child.on('exit', r))
+  const ms = performance.now() - start
+  if (code !== 0) throw new Error(`the ${sandbox} session exited ${code}`)
+  if (server.requests.length !== STEPS + 1)
+    throw new Error(`expected ${STEPS + 1} requests, saw ${server.requests.length}`)
+  await server.close()
+  return ms / STEPS
+}
+
+const floorMs = median([await floor(), await floor(), await floor()])
+const dangerMs = median([
+  await agentSteps('danger-full-access'),
+  await agentSteps('danger-full-access'),
+  await agentSteps('danger-full-access'),
+])
+const sandboxMs = median([
+  await agentSteps('workspace-write'),
+  await agentSteps('workspace-write'),
+  await agentSteps('workspace-write'),
+])
+
+const rows: [string, string, string, string][] = [
+  [
+    'agent --version vs node -e 0',
+    `${versionMs.toFixed(0)} ms vs ${nodeMs.toFixed(0)} ms`,
+    `${(versionMs / nodeMs).toFixed(2)}x`,
+    '<= 1.25x',
+  ],
+  [
+    'start -> first model request vs node -e 0',
+    `${firstRequestMs.toFixed(0)} ms`,
+    `${(firstRequestMs / nodeMs).toFixed(2)}x`,
+    '<= 2x',
+  ],
+  ['peak RSS, 3-step sandboxed exec', `${peakRssMb.toFixed(0)} MB`, '-', '<= 100 MB'],
+  [
+    'per step, danger-full-access vs floor',
+    `${dangerMs.toFixed(1)} ms vs ${floorMs.toFixed(1)} ms`,
+    `${(dangerMs / floorMs).toFixed(2)}x`,
+    '<= 1.5x',
+  ],
+  [
+    'per step, workspace-write (bwrap) vs floor',
+    `${sandboxMs.toFixed(1)} ms vs ${floorMs.toFixed(1)} ms`,
+    `${(sandboxMs / floorMs).toFixed(2)}x`,
+    '<= 3x',
+  ],
+]
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0), 10))
+const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')
+console.log(line(['measure', 'value', 'ratio', 'target']))
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'))
+for (const r of rows) console.log(line(r))
+console.log(
+  `\n${RUNS} start-up runs (medians); load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${(await import('node:os')).cpus().length} cores`,
+)
