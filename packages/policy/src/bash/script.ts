@@ -2,7 +2,7 @@
 // $(...), subshells and control flow), whether the script is "plain" (only words, quotes and
 // && || ; |), and the text fragments (strings, comments, heredocs) that another program might run.
 import type { BashParser } from './parser.js'
-import { type SyntaxNode as Node, toSyntaxTree } from './syntax.js'
+import { describeSyntaxError, type SyntaxNode as Node, toSyntaxTree } from './syntax.js'
 import { CONSTRUCT_NAMES, readWord } from './words.js'
 
 export interface ParsedCommand {
@@ -382,24 +382,4 @@ const NAMES: Record<string, string> = {
 function constructName(type: string): string {
   if (CONTROL_FLOW.has(type)) return 'control flow (if/for/while/case)'
   return NAMES[type] ?? type.replaceAll('_', ' ')
-}
-
-function describeSyntaxError(root: Node, source: string): string {
-  const bad = firstBadNode(root)
-  if (!bad) return 'the script does not parse as bash'
-  const before = source.slice(0, bad.start)
-  const row = before.split('\n').length
-  const column = bad.start - before.lastIndexOf('\n')
-  const near = source.slice(bad.start, Math.min(bad.end, bad.start + 30)) || 'end of input'
-  const what = bad.missing ? `missing ${JSON.stringify(bad.type)}` : `unexpected ${JSON.stringify(near)}`
-  return `the script does not parse as bash: ${what} at line ${row}, column ${column}`
-}
-
-function firstBadNode(node: Node): Node | undefined {
-  if (node.type === 'ERROR' || node.missing) return node
-  for (const child of node.children) {
-    const found = firstBadNode(child)
-    if (found) return found
-  }
-  return undefined
 }

@@ -74,3 +74,24 @@ export function toSyntaxTree(tree: Tree, source: string): SyntaxNode {
 
 /** Whether a node type is named, by type id; one grammar is ever loaded. */
 const NAMED = new Map<number, boolean>()
+
+/** Where a script stops parsing, for the reason shown to the user. */
+export function describeSyntaxError(root: SyntaxNode, source: string): string {
+  const bad = firstBadNode(root)
+  if (!bad) return 'the script does not parse as bash'
+  const before = source.slice(0, bad.start)
+  const row = before.split('\n').length
+  const column = bad.start - before.lastIndexOf('\n')
+  const near = source.slice(bad.start, Math.min(bad.end, bad.start + 30)) || 'end of input'
+  const what = bad.missing ? `missing ${JSON.stringify(bad.type)}` : `unexpected ${JSON.stringify(near)}`
+  return `the script does not parse as bash: ${what} at line ${row}, column ${column}`
+}
+
+function firstBadNode(node: SyntaxNode): SyntaxNode | undefined {
+  if (node.type === 'ERROR' || node.missing) return node
+  for (const child of node.children) {
+    const found = firstBadNode(child)
+    if (found) return found
+  }
+  return undefined
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { dangerReason } from '../index.js'
-import { asciiSkeleton, textDanger } from './dangerous.js'
+import { textDanger } from './dangerous.js'
+import { asciiSkeleton } from './lookalikes.js'
 
 // Cases from Codex's is_dangerous_command.rs behaviour, plus this package's additions.
 describe('dangerReason', () => {
