@@ -408,6 +408,11 @@ const notPlain: [string, string][] = [
   ['ls && export A=1', 'changes variables'],
   ['x=1; echo hi', 'a variable assignment'],
   ["bash -lc 'ls > out'", 'an output redirection'],
+  ["bash -c 'ls' > out.txt", 'an output redirection'],
+  ["PAGER=evil bash -lc 'git log'", 'an environment assignment'],
+  ["sudo bash -c 'ls'", 'it runs as root through sudo'],
+  ['nohup bash -c ls', 'a wrapper around the shell has effects of its own'],
+  ['bash -c "$(cat script)"', 'only known at run time'],
 ]
 
 /** Input that cannot be understood: asked, or refused under never. */

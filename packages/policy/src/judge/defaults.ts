@@ -6,8 +6,8 @@ export interface Unmatched {
   display: string
   safeReason?: string
   dangerReason?: string
-  /** Why a command that would be safe is not auto-approved (the script is complex). */
-  notPlainBecause?: string
+  /** Why a command that would be safe is not auto-approved: a full clause, shown in parentheses. */
+  caveat?: string
 }
 
 export function defaultDecision(
@@ -31,9 +31,7 @@ export function defaultDecision(
   }
   if (cmd.safeReason !== undefined)
     return { decision: 'allow', reason: `${cmd.display} is known to be safe: ${cmd.safeReason}` }
-  const why = cmd.notPlainBecause
-    ? ` (the script uses ${cmd.notPlainBecause}, so nothing in it counts as known-safe)`
-    : ''
+  const why = cmd.caveat ? ` (${cmd.caveat})` : ''
   if (approvalPolicy === 'untrusted')
     return {
       decision: 'prompt',

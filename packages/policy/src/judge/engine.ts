@@ -146,11 +146,21 @@ export class PolicyEngine {
       const inner = this.judgeScript(inline.script, depth + 1, ctx)
       const strict = matched.filter((m) => m.decision !== 'allow')
       if (strict.length > 0) inner.push(fromRules(argv, strict, ctx))
-      if (!facts.literal || privileged)
+      // What is around the shell (sudo, a redirection, an env prefix) is not seen by the inner
+      // script's judgement, so nothing inside is auto-approved as safe or by an allow rule.
+      const caveat = privileged
+        ? `it runs as root through ${programName(effective[0] ?? '')}`
+        : !facts.literal
+          ? 'the script is only known at run time'
+          : (notPlainClause(facts) ??
+            (wrappersHarmless ? undefined : 'a wrapper around the shell has effects of its own'))
+      if (caveat)
         for (const item of inner) {
           item.knownSafe = false
-          if (item.decision === 'allow' && privileged)
-            Object.assign(item, defaultDecision({ display: show(argv) }, ctx), { basis: 'default' })
+          if (item.decision === 'allow' && (item.basis === 'known-safe' || item.basis === 'rule'))
+            Object.assign(item, defaultDecision({ display: show(item.argv), caveat }, ctx), {
+              basis: 'default',
+            })
         }
       return inner
     }
@@ -160,12 +170,7 @@ export class PolicyEngine {
     // `$cmd -rf /`: nothing can be said of a program chosen at run time, so ask.
     if (!facts.nameLiteral && danger === undefined)
       return [unclear(argv, `${display} runs a program whose name is only known at run time`, ctx)]
-    const notPlainBecause =
-      facts.complexity.length > 0
-        ? facts.complexity.join(', ')
-        : facts.assignments.length > 0
-          ? 'an environment assignment'
-          : undefined
+    const notPlainBecause = notPlainClause(facts)
     const safeReason =
       notPlainBecause === undefined && facts.literal && wrappersHarmless && danger === undefined
         ? knownSafeReason(effective)
@@ -180,7 +185,10 @@ export class PolicyEngine {
       if (fromRule.decision !== 'allow' || notPlainBecause === undefined)
         return [{ ...fromRule, knownSafe: base.knownSafe, dangerous: base.dangerous }]
       // An allow rule approves a command, not the redirections and substitutions around it.
-      const fallback = defaultDecision({ display, ...opt('dangerReason', danger), notPlainBecause }, ctx)
+      const fallback = defaultDecision(
+        { display, ...opt('dangerReason', danger), caveat: notPlainBecause },
+        ctx,
+      )
       return [
         {
           ...base,
@@ -196,7 +204,7 @@ export class PolicyEngine {
         display,
         ...opt('safeReason', safeReason),
         ...opt('dangerReason', danger),
-        ...opt('notPlainBecause', safeReason ? undefined : knownSafeReason(effective) && notPlainBecause),
+        ...opt('caveat', safeReason ? undefined : knownSafeReason(effective) && notPlainBecause),
       },
       ctx,
     )
@@ -277,6 +285,14 @@ export class PolicyEngine {
     }
     return out
   }
+}
+
+/** Why commands of this script cannot be known-safe, as a clause; undefined for a plain script. */
+function notPlainClause(facts: ScriptFacts): string | undefined {
+  if (facts.complexity.length > 0)
+    return `the script uses ${facts.complexity.join(', ')}, so nothing in it counts as known-safe`
+  if (facts.assignments.length > 0) return 'an environment assignment changes how it runs'
+  return undefined
 }
 
 /** The command after sudo and transparent wrappers, to see what actually receives stdin. */
