@@ -188,6 +188,19 @@ describe('runPolicyCli', () => {
     expect(JSON.parse(stdout).decision).toBe('allow')
   })
 
+  it('takes the name it is mounted under', async () => {
+    let stderr = ''
+    const io = {
+      stdin: Readable.from([]),
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+    }
+    expect(await runPolicyCli(['check'], io, { name: 'agent policy' })).toBe(EXIT_ERROR)
+    expect(stderr).toBe(
+      'agent policy: give either a command after -- (agent policy check -- git status) or --script "..."\n',
+    )
+  })
+
   it('prints help and returns 0', async () => {
     let stdout = ''
     const io = {

@@ -26,10 +26,18 @@ interface CommonOptions {
   sandbox: (typeof SANDBOXES)[number]
 }
 
-/** Runs the CLI with `argv` (without node and script path) and returns its exit code. */
-export async function runPolicyCli(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script path) and returns its exit code. `name` is
+ * the command name shown in help and errors (`agent policy` when the agent CLI mounts it).
+ */
+export async function runPolicyCli(
+  argv: readonly string[],
+  io: CliIo,
+  options: { name?: string } = {},
+): Promise<number> {
   let exitCode = 0
-  const program = new Command('agent-policy')
+  const name = options.name ?? 'agent-policy'
+  const program = new Command(name)
     .description('Decide whether a shell command may run, and say why.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
@@ -65,7 +73,7 @@ export async function runPolicyCli(argv: readonly string[], io: CliIo): Promise<
       if ((options.script === undefined) === (command.length === 0))
         throw new PolicyError(
           'usage',
-          'give either a command after -- (agent-policy check -- git status) or --script "..."',
+          `give either a command after -- (${name} check -- git status) or --script "..."`,
         )
       const policy = await policyFrom(options)
       const ctx = contextFrom(options)
@@ -93,7 +101,7 @@ export async function runPolicyCli(argv: readonly string[], io: CliIo): Promise<
     return exitCode
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_ERROR
-    io.stderr.write(`agent-policy: ${describeError(error)}\n`)
+    io.stderr.write(`${name}: ${describeError(error)}\n`)
     return EXIT_ERROR
   }
 }
