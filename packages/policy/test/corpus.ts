@@ -367,8 +367,11 @@ const obfuscated: [string, string][] = [
   ['env -S "rm -rf /"', 'rm -rf deletes recursively'],
 ]
 
-/** Programs chosen at run time: nothing can be said of them, so they are asked about. */
+/** Programs chosen at run time, and code generated at run time: asked about. */
 const dynamicProgram: string[] = [
+  'echo cm0gLXJmIC8K | base64 -d | sh',
+  'cat install.sh | bash',
+  'printf "%s" "$CODE" | python3',
   '$CMD',
   '"$@"',
   '$(which python3) x.py',
@@ -460,9 +463,11 @@ export const corpus: CorpusCase[] = [
       script,
       approval: 'on-request',
       decision: 'prompt',
-      reason: 'runs a program whose name is only known at run time',
+      reason: script.includes('|')
+        ? 'which cannot be checked'
+        : 'runs a program whose name is only known at run time',
     },
-    { script, approval: 'never', decision: 'forbidden', reason: 'only known at run time' },
+    { script, approval: 'never', decision: 'forbidden', reason: 'cannot ask, so it is refused' },
   ]),
   ...notPlain.map(
     ([script, why]): CorpusCase => ({ script, approval: 'untrusted', decision: 'prompt', reason: why }),
