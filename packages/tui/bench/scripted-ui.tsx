@@ -17,10 +17,24 @@ const messages = flag('--messages', 0)
 const reportIndex = args.indexOf('--report')
 const report = reportIndex >= 0 ? args[reportIndex + 1] : undefined
 
+const latencyIndex = args.indexOf('--latency')
+const latencyReport = latencyIndex >= 0 ? args[latencyIndex + 1] : undefined
+
+// Bytes written to the terminal, and (with --latency) the time from a key's arrival on stdin
+// to the first write after it: the UI's keypress-to-echo latency.
 let written = 0
+let keyAt: number | undefined
+const latencies: number[] = []
+process.stdin.prependListener('readable', () => {
+  keyAt = performance.now()
+})
 const write = process.stdout.write.bind(process.stdout)
 process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   written += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length
+  if (keyAt !== undefined) {
+    latencies.push(performance.now() - keyAt)
+    keyAt = undefined
+  }
   return (write as (...a: unknown[]) => boolean)(chunk, ...rest)
 }) as typeof process.stdout.write
 
@@ -186,4 +200,5 @@ const result = await runInteractive({
   historyFile: process.env.AGENT_TUI_HISTORY,
 })
 process.stderr.write(`exited: ${result.reason}\n`)
+if (latencyReport) writeFileSync(latencyReport, JSON.stringify({ latencies }))
 process.exit(0)

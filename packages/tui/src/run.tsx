@@ -30,7 +30,7 @@ export interface InteractiveOptions {
   initialPrompt?: string
   /** `plain` forces the line mode; default: Ink on a TTY, plain otherwise. */
   mode?: 'auto' | 'plain' | 'ink'
-  /** UI frame interval (default 1000/15 ms): events are coalesced to this rate. */
+  /** UI frame interval (default 1000/12 ms): events are coalesced to this rate. */
   frameMs?: number
 }
 

@@ -43,7 +43,7 @@ export interface TranscriptSnapshot {
 export interface TranscriptStoreOptions {
   theme: Theme
   status: StatusInfo
-  /** Minimum time between listener notifications (default 1000/15 ms). 0: next microtask. */
+  /** Minimum time between listener notifications (default 1000/12 ms). 0: next tick. */
   frameMs?: number
   /** Output kept per running command for the live view (default 64 KiB). */
   maxCommandOutput?: number
@@ -76,7 +76,7 @@ export class TranscriptStore {
 
   constructor(options: TranscriptStoreOptions) {
     this.theme = options.theme
-    this.frameMs = options.frameMs ?? 1000 / 15
+    this.frameMs = options.frameMs ?? 1000 / 12
     this.maxOutput = options.maxCommandOutput ?? 64 * 1024
     this.status = { ...options.status }
     this.markdown = createMarkdownRenderer(this.theme)

@@ -287,14 +287,6 @@ export function App(props: AppProps) {
           <Text wrap="truncate">{theme.dim(theme.italic(lastLine(snapshot.reasoning)))}</Text>
         )}
         {snapshot.partialLine !== '' && <Text wrap="wrap">{`  ${snapshot.partialLine}`}</Text>}
-        {snapshot.turnRunning && (
-          <Box marginTop={1}>
-            <Text>
-              {theme.accent('◌')} {theme.bold(snapshot.activity || 'Working')}{' '}
-              {theme.dim(`(${elapsed}s · esc to interrupt)`)}
-            </Text>
-          </Box>
-        )}
         <Box marginTop={1} flexDirection="column">
           {approval ? (
             <ApprovalPrompt
@@ -338,7 +330,17 @@ export function App(props: AppProps) {
             </Box>
           )}
         </Box>
-        <StatusLine status={snapshot.status} theme={theme} columns={columns} hint={statusHint} />
+        <StatusLine
+          status={snapshot.status}
+          theme={theme}
+          columns={columns}
+          hint={statusHint}
+          activity={
+            snapshot.turnRunning
+              ? `${snapshot.approvals.length ? 'Waiting for approval' : snapshot.activity || 'Working'} ${elapsed}s`
+              : undefined
+          }
+        />
       </Box>
     </>
   )

@@ -19,18 +19,27 @@ export function statusText(status: StatusInfo, columns: number, hint?: string): 
   return text.length > columns ? `${text.slice(0, Math.max(0, columns - 1))}…` : text
 }
 
-export function StatusLine({
-  status,
-  theme,
-  columns,
-  hint,
-}: {
+export interface StatusLineProps {
   status: StatusInfo
   theme: Theme
   columns: number
   hint?: string | undefined
-}) {
-  return <Text wrap="truncate">{theme.dim(statusText(status, columns, hint))}</Text>
+  /** What the running turn is doing ("Working 12s"); shown first, with how to interrupt. */
+  activity?: string | undefined
+}
+
+/** One line, always: the live region stays small, so redrawing it while text streams is cheap. */
+export function StatusLine({ status, theme, columns, hint, activity }: StatusLineProps) {
+  if (activity === undefined)
+    return <Text wrap="truncate">{theme.dim(statusText(status, columns, hint))}</Text>
+  const lead = `◌ ${activity} · esc to interrupt │ `
+  const rest = statusText(status, Math.max(0, columns - lead.length), hint)
+  return (
+    <Text wrap="truncate">
+      {theme.accent('◌')} {theme.bold(activity)}
+      {theme.dim(` · esc to interrupt │ ${rest}`)}
+    </Text>
+  )
 }
 
 export function formatTokens(n: number): string {
