@@ -9,14 +9,14 @@ export class TmuxSession {
 
   constructor(
     command: string,
-    options: { cwd: string; env: Record<string, string>; columns?: number; rows?: number },
+    options: { cwd: string; env: Record<string, string>; columns?: number; rows?: number; after?: string },
   ) {
     this.name = `s${++TmuxSession.count}`
     this.socket = `agent-tui-${process.pid}-${TmuxSession.count}`
     const env = Object.entries(options.env).map(([k, v]) => `${k}=${shellQuote(v)}`)
     // A clean environment (no CI, which makes Ink print only the final frame), and a marker
     // with the exit code once the program ends, so tests can see it exit.
-    const script = `env -i ${env.join(' ')} ${command}; echo "[exit $?]"; sleep 600`
+    const script = `env -i ${env.join(' ')} ${command}; echo "[exit $?]"; ${options.after ?? ''} sleep 600`
     this.tmux(
       'new-session',
       '-d',
@@ -46,9 +46,18 @@ export class TmuxSession {
     this.tmux('send-keys', '-t', this.name, ...keys)
   }
 
-  /** The visible screen plus scrollback, wrapped lines joined. */
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-J', '-t', this.name, '-S', '-2000')
+  /** The visible screen plus scrollback, wrapped lines joined; with `escapes`, colours kept. */
+  screen(escapes = false): string {
+    return this.tmux('capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-t', this.name, '-S', '-2000')
+  }
+
+  /** Whether the terminal's cursor is visible. */
+  cursorVisible(): boolean {
+    return this.tmux('display-message', '-p', '-t', this.name, '#{cursor_flag}').trim() === '1'
+  }
+
+  resize(columns: number, rows: number): void {
+    this.tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows))
   }
 
   async waitFor(pattern: string | RegExp, timeoutMs = 30_000): Promise<string> {

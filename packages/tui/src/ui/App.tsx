@@ -2,7 +2,7 @@
 // region (running commands, the streaming line, the prompt or approval, the status line) that
 // is all Ink redraws. The live region is kept shorter than the screen so Ink never repaints
 // the whole terminal.
-import { Box, Static, Text, useInput } from 'ink'
+import { Box, Static, Text, useInput, useStdout } from 'ink'
 import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react'
 import type { CommandInfo, SessionChoice } from '../commands.js'
 import type { SessionController } from '../controller.js'
@@ -53,6 +53,7 @@ export function App(props: AppProps) {
   const { store, controller, theme, history } = props
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot)
   const { columns, rows } = useTerminalSize()
+  const epoch = useReflowOnResize(columns)
   // The composer's state lives in a ref so that keys arriving faster than React re-renders
   // (typed-ahead text, terminal multiplexers) always edit the latest text.
   const [, rerender] = useReducer((n: number) => n + 1, 0)
@@ -264,7 +265,7 @@ export function App(props: AppProps) {
 
   return (
     <>
-      <Static items={snapshot.committed as Cell[]}>
+      <Static key={epoch} items={snapshot.committed as Cell[]}>
         {(cell, index) => (
           <Box key={index} marginTop={cell.kind === 'assistant' && cell.continued ? 0 : 1} width={columns}>
             <Text wrap="wrap">{renderCell(cell, theme, { cwd: snapshot.status.cwd }).join('\n')}</Text>
@@ -344,6 +345,27 @@ export function App(props: AppProps) {
       </Box>
     </>
   )
+}
+
+/**
+ * When the width changes the terminal re-wraps what is on screen and the live region no longer
+ * lines up with what Ink erases; so, once the resizing settles, clear the screen and scrollback
+ * and write the transcript again at the new width (a new key remounts <Static>).
+ */
+function useReflowOnResize(columns: number): number {
+  const { stdout } = useStdout()
+  const [epoch, setEpoch] = useState(0)
+  const first = useRef(columns)
+  useEffect(() => {
+    if (columns === first.current) return
+    const timer = setTimeout(() => {
+      first.current = columns
+      stdout.write('\u001b[H\u001b[2J\u001b[3J')
+      setEpoch((n) => n + 1)
+    }, 150)
+    return () => clearTimeout(timer)
+  }, [columns, stdout])
+  return epoch
 }
 
 function lastLine(text: string): string {
