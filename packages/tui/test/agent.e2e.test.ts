@@ -1,7 +1,7 @@
 // The real `agent` binary (apps/cli/dist/agent.js) in a pseudo-terminal (tmux), against a local
 // server speaking the OpenAI Responses wire: type a prompt, approve a command, see the diff,
 // interrupt a running command, leave, and resume the session.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -144,6 +144,52 @@ describe.skipIf(!hasTmux || !existsSync(bin))('agent in a terminal', () => {
     await session.waitFor('Welcome back: the fix is in place.')
     const lastRequest = server.requests.at(-1)
     expect(JSON.stringify(lastRequest?.body)).toContain('fix the percent bug')
+    session.press('C-d')
+    await session.waitFor('[exit 0]')
+  }, 120_000)
+
+  it('works without a terminal (plain lines), and `agent resume` offers a picker', async () => {
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [{ text: 'Hello from the **plain** mode.' }, { text: 'Picked up where we left off.' }],
+    })
+    const p = project()
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: p.home,
+      AGENT_HOME: join(p.home, '.agent'),
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_BASE_URL: server.baseUrl,
+    }
+    // Not spawnSync: the model server runs in this process and must keep answering.
+    const plain = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, '-m', 'test-model', '-s', sandbox], { cwd: p.repo, env })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk
+      })
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk
+      })
+      child.on('close', (status) => resolve({ status, stdout, stderr }))
+      child.stdin.end('say hello\n')
+    })
+    expect(plain.stderr).toBe('')
+    expect(plain.status).toBe(0)
+    expect(plain.stdout).toContain('› say hello\n')
+    expect(plain.stdout).toContain('• Hello from the plain mode.')
+    expect(plain.stdout).not.toContain('\u001b[')
+
+    session = start(['resume', '-m', 'test-model', '-s', sandbox], p, server.baseUrl)
+    await session.waitFor('Resume which session?')
+    await session.waitFor('say hello')
+    session.press('Enter')
+    await session.waitFor('resumed session')
+    await session.waitFor('Hello from the plain mode.')
+    session.type('and now?')
+    session.press('Enter')
+    await session.waitFor('Picked up where we left off.')
     session.press('C-d')
     await session.waitFor('[exit 0]')
   }, 120_000)
