@@ -50,7 +50,8 @@ beforeAll(async () => {
 })
 afterAll(() => rm(dir, { recursive: true, force: true }))
 
-describe.skipIf(!existsSync(BIN))('agent-policy (built binary)', () => {
+// Each case starts a Node process that loads the wasm grammar: slow on a loaded CI machine.
+describe.skipIf(!existsSync(BIN))('agent-policy (built binary)', { timeout: 180_000 }, () => {
   it('check -- CMD prints the decision as JSON', async () => {
     const r = await runBin(['check', '--json', '--', 'git', 'status'])
     expect(r.code).toBe(0)
