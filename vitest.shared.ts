@@ -1,11 +1,12 @@
 // Test settings shared by every package: resolve workspace packages to their TypeScript
-// sources (the `source` export condition), so tests never depend on a stale build.
+// sources (the `@agent/source` export condition, so tests never depend on a stale build). The
+// condition has a name of our own: some dependencies ship a `source` condition of their own.
 import { defaultServerConditions } from 'vite'
 import type { ViteUserConfig } from 'vitest/config'
 
 export const sharedTestConfig: ViteUserConfig = {
-  resolve: { conditions: ['source', ...defaultServerConditions] },
-  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+  resolve: { conditions: ['@agent/source', ...defaultServerConditions] },
+  ssr: { resolve: { conditions: ['@agent/source', ...defaultServerConditions] } },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -36,6 +36,6 @@ export default defineConfig({
   },
   define: { __AGENT_VERSION__: JSON.stringify(version) },
   esbuildOptions(options) {
-    options.conditions = ['source', 'import', 'node']
+    options.conditions = ['@agent/source', 'import', 'node']
   },
 })

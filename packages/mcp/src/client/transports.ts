@@ -10,10 +10,6 @@ export interface AuthorizableTransport extends Transport {
   finishAuth(code: string): Promise<void>
 }
 
-// Imported through a variable: the SDK's sse.d.ts pulls in `eventsource-parser`, whose `source`
-// export condition (the same name as this repository's) points tsc at uncompilable .ts files.
-const SSE_MODULE = '@modelcontextprotocol/sdk/client/sse.js'
-
 export async function createStdioTransport(
   config: McpServerConfig,
   defaultCwd: string | undefined,
@@ -41,9 +37,7 @@ export async function createHttpTransport(
   const url = new URL(config.url as string)
   const headers = httpHeaders(config, env)
   if (config.type === 'sse') {
-    const { SSEClientTransport } = (await import(SSE_MODULE)) as {
-      SSEClientTransport: new (url: URL, options: Record<string, unknown>) => AuthorizableTransport
-    }
+    const { SSEClientTransport } = await import('@modelcontextprotocol/sdk/client/sse.js')
     return new SSEClientTransport(url, {
       authProvider,
       requestInit: { headers },
