@@ -17,7 +17,9 @@ export class ProcessRunner implements CommandRunner {
       const [file, ...args] = request.argv
       if (!file) return resolve(notStarted('empty command', started))
       const extra = request.extraFds ?? []
-      const stdio: ('pipe' | 'ignore')[] = ['pipe', 'pipe', 'pipe']
+      // No input: /dev/null rather than a pipe. Node's pipes are sockets, and bash sources
+      // ~/.bashrc when its stdin is a socket (Debian's SSH_SOURCE_BASHRC), which can stall.
+      const stdio: ('pipe' | 'ignore')[] = [request.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']
       for (const { fd } of extra) {
         while (stdio.length < fd) stdio.push('ignore')
         stdio[fd] = 'pipe'
