@@ -4,6 +4,7 @@ import type { ResponseItem } from '@agent/protocol'
 import type { Cell } from '../transcript/cells.js'
 import { renderFileChange, renderUnifiedDiff } from './diff.js'
 import { renderMarkdown } from './markdown.js'
+import { sanitize } from './sanitize.js'
 import type { Theme } from './theme.js'
 
 export interface CellRenderOptions {
@@ -34,7 +35,7 @@ export function renderCell(cell: Cell, theme: Theme, options: CellRenderOptions 
           : [theme.dim('Type a request, / for commands, @ to mention a file, ! to run a shell command.')]),
       ]
     case 'user':
-      return cell.text
+      return sanitize(cell.text)
         .split('\n')
         .map((line, i) => (i === 0 ? `${theme.accent('›')} ${theme.bold(line)}` : `  ${theme.bold(line)}`))
     case 'assistant':
@@ -97,10 +98,10 @@ export function renderCell(cell: Cell, theme: Theme, options: CellRenderOptions 
           : cell.outcome === 'blocked'
             ? theme.warn('hook blocked')
             : theme.bad(`hook ${cell.outcome}`)
-      return [`${mark} ${theme.dim(cell.event)}${cell.message ? `: ${cell.message}` : ''}`]
+      return [`${mark} ${theme.dim(cell.event)}${cell.message ? `: ${sanitize(cell.message)}` : ''}`]
     }
     case 'notice': {
-      const [first = '', ...rest] = cell.text.split('\n')
+      const [first = '', ...rest] = sanitize(cell.text).split('\n')
       const style = { info: theme.dim, warning: theme.warn, error: theme.bad, decision: (t: string) => t }[
         cell.level
       ]
@@ -126,7 +127,7 @@ function renderExec(cell: Extract<Cell, { kind: 'exec' }>, theme: Theme, outputL
     meta = theme.dim(` · ${parts.join(' · ')}`)
   }
   const sandbox = cell.sandbox && cell.sandbox !== 'none' ? theme.dim(` [${cell.sandbox}]`) : ''
-  const lines = cell.output.replace(/\n$/, '').split('\n')
+  const lines = sanitize(cell.output).replace(/\n$/, '').split('\n')
   const output =
     cell.output.trim() === ''
       ? []
@@ -145,8 +146,10 @@ function renderExec(cell: Extract<Cell, { kind: 'exec' }>, theme: Theme, outputL
 export function formatCommand(argv: string[]): string {
   // `bash -lc "script"` is how models run shell scripts; show the script itself.
   if (argv.length === 3 && /(^|\/)(ba|z)?sh$/.test(argv[0] ?? '') && /^-l?c$/.test(argv[1] ?? ''))
-    return argv[2] ?? ''
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ')
+    return sanitize(argv[2] ?? '')
+  return sanitize(
+    argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' '),
+  )
 }
 
 export function formatDuration(ms: number): string {
@@ -179,7 +182,7 @@ function renderHistory(items: ResponseItem[], theme: Theme): string[] {
   const out: string[] = [theme.dim('─── earlier in this session ───')]
   for (const item of items) {
     if (item.type === 'message' && (item.role === 'user' || item.role === 'assistant')) {
-      const text = item.content.map((p) => ('text' in p ? p.text : '[image]')).join('')
+      const text = sanitize(item.content.map((p) => ('text' in p ? p.text : '[image]')).join(''))
       // Environment context and instructions are for the model, not the user.
       if (item.role === 'user' && /^\s*<(environment_context|user_instructions|INSTRUCTIONS)/.test(text))
         continue

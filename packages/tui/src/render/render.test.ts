@@ -124,3 +124,28 @@ describe('wantsColor', () => {
     expect(wantsColor({ TERM: 'dumb' }, true)).toBe(false)
   })
 })
+
+describe('sanitize', () => {
+  it('removes escape sequences and control characters, keeps what a terminal shows after \\r', async () => {
+    const { sanitize } = await import('./sanitize.js')
+    expect(sanitize('\u001b[31mred\u001b[0m \u001b]0;title\u0007ok\u001b[2J')).toBe('red ok')
+    expect(sanitize('progress 10%\rprogress 100%\ndone\r\n')).toBe('progress 100%\ndone\n')
+    expect(sanitize('a\tb\u0007\u0000c')).toBe('a    bc')
+  })
+
+  it('is applied to command output and commands before they are shown', () => {
+    const lines = renderCell(
+      {
+        kind: 'exec',
+        callId: 'c',
+        command: ['echo', '\u001b[2Jx'],
+        cwd: '/',
+        running: false,
+        exitCode: 0,
+        output: '\u001b[1A\u001b[32mgreen\u001b[0m\n',
+      },
+      plain,
+    )
+    expect(lines).toEqual(["✓ $ echo 'x' · exit 0", '  │ green'])
+  })
+})

@@ -3,6 +3,7 @@
 // matter how fast the model streams.
 import type { Event, EventMsg, TokenUsage } from '@agent/protocol'
 import { createMarkdownRenderer, type MarkdownLineRenderer } from '../render/markdown.js'
+import { sanitize } from '../render/sanitize.js'
 import type { Theme } from '../render/theme.js'
 import type { ApprovalRequest, Cell } from './cells.js'
 
@@ -142,7 +143,7 @@ export class TranscriptStore {
   }
 
   private build(): TranscriptSnapshot {
-    const partial = this.buffer === '' ? '' : this.markdown.preview(this.buffer)
+    const partial = this.buffer === '' ? '' : this.markdown.preview(sanitize(this.buffer))
     return {
       committed: this.committed.slice(),
       live: [...this.live.values()],
@@ -162,7 +163,7 @@ export class TranscriptStore {
   private commitLines(lines: string[]): void {
     if (lines.length === 0) return
     this.commitReasoning()
-    const rendered = lines.map((line) => this.markdown.line(line))
+    const rendered = lines.map((line) => this.markdown.line(sanitize(line)))
     const last = this.committed.at(-1)
     // Lines of one message that arrive before the UI has taken them are merged into one cell.
     if (
@@ -190,7 +191,7 @@ export class TranscriptStore {
 
   private commitReasoning(): void {
     if (this.reasoning.trim() === '') return
-    this.committed.push({ kind: 'reasoning', text: this.reasoning.trim() })
+    this.committed.push({ kind: 'reasoning', text: sanitize(this.reasoning).trim() })
     this.reasoning = ''
   }
 

@@ -16,6 +16,7 @@ import {
 import * as ed from '../input/editor.js'
 import { HistoryCursor, type PromptHistory } from '../input/history.js'
 import { renderCell } from '../render/cells.js'
+import { sanitize } from '../render/sanitize.js'
 import type { Theme } from '../render/theme.js'
 import type { Cell } from '../transcript/cells.js'
 import type { TranscriptStore } from '../transcript/store.js'
@@ -369,6 +370,6 @@ function useReflowOnResize(columns: number): number {
 }
 
 function lastLine(text: string): string {
-  const lines = text.trimEnd().split('\n')
+  const lines = sanitize(text).trimEnd().split('\n')
   return lines[lines.length - 1] ?? ''
 }
