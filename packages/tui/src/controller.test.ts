@@ -92,6 +92,21 @@ describe('SessionController', () => {
     expect(onExit).toHaveBeenCalledWith('user')
   })
 
+  it('lists MCP servers as the agent reported them, and asks for the tools', async () => {
+    const { connection, controller } = setup()
+    controller.start()
+    connection.emit({ type: 'mcp_startup_update', server: 'docs', status: { state: 'ready', tools: 3 } })
+    connection.emit({
+      type: 'mcp_startup_update',
+      server: 'db',
+      status: { state: 'failed', error: 'spawn ENOENT' },
+    })
+    await vi.waitFor(() => expect(Object.keys(store.getSnapshot().mcpServers)).toHaveLength(2))
+    await controller.send('/mcp')
+    expect(notices().join('\n')).toContain('MCP servers:\n  docs: ready, 3 tools\n  db: failed: spawn ENOENT')
+    expect(connection.ops).toEqual([{ type: 'list_mcp_tools' }])
+  })
+
   it('shows help, status and the last turn’s diff', async () => {
     const { connection, controller } = setup()
     controller.start()

@@ -275,7 +275,9 @@ export class SessionController {
         return this.info(lines.join('\n'))
       }
       case 'mcp': {
-        const servers = (await this.actions.describeMcpServers?.()) ?? []
+        const servers =
+          (await this.actions.describeMcpServers?.()) ??
+          Object.entries(snapshot.mcpServers).map(([name, state]) => `${name}: ${state}`)
         if (servers.length) this.info(['MCP servers:', ...servers.map((l) => `  ${l}`)].join('\n'))
         return this.submit({ type: 'list_mcp_tools' })
       }

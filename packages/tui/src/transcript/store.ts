@@ -36,6 +36,8 @@ export interface TranscriptSnapshot {
   lastDiff?: string | undefined
   /** The most recent finished command (for expanding its output). */
   lastCommand?: Extract<Cell, { kind: 'exec' }> | undefined
+  /** MCP servers by name, with their state as the agent reported it at start-up. */
+  mcpServers: Readonly<Record<string, string>>
   /** Turns that have ended (completed or aborted) since the UI started. */
   turnsEnded: number
   shutdown: boolean
@@ -69,6 +71,7 @@ export class TranscriptStore {
   private lastCommand: Extract<Cell, { kind: 'exec' }> | undefined
   private shutdown = false
   private turnsEnded = 0
+  private mcpServers: Record<string, string> = {}
   private snapshot: TranscriptSnapshot
   private dirty = false
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -156,6 +159,7 @@ export class TranscriptStore {
       lastDiff: this.lastDiff,
       lastCommand: this.lastCommand,
       turnsEnded: this.turnsEnded,
+      mcpServers: { ...this.mcpServers },
       shutdown: this.shutdown,
     }
   }
@@ -389,6 +393,12 @@ export class TranscriptStore {
         })
         return
       case 'mcp_startup_update':
+        this.mcpServers[msg.server] =
+          msg.status.state === 'ready'
+            ? `ready, ${msg.status.tools} tool${msg.status.tools === 1 ? '' : 's'}`
+            : msg.status.state === 'failed'
+              ? `failed: ${msg.status.error}`
+              : msg.status.state
         if (msg.status.state === 'failed')
           this.push({
             kind: 'notice',
