@@ -92,6 +92,13 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     selectModel(settings.model, config, env),
   ])
 
+  // Start the slow, independent initialisations now so they overlap with the rest of the
+  // composition: the bash grammar (wasm, compiled off the main thread) and the provider's SDK,
+  // which the model client would otherwise import only when the first request goes out.
+  const warmups = [policyPkg.loadBashParser(), preloadProviderSdk(model.client)].map((p) =>
+    p.catch(() => undefined),
+  )
+
   // Sandbox: fail closed. A mode that confines commands on a machine that cannot confine them
   // is an error here, before the model is ever asked anything.
   const sandboxPolicy = sandboxPolicyFor(settings.sandboxMode, config, cwd)
@@ -259,6 +266,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     extraTools.push(task as unknown as ToolDefinition)
   }
 
+  await Promise.all(warmups)
   const agent = await core.createAgent({
     ...baseOptions,
     tools: [...builtinTools, ...extraTools],
@@ -306,6 +314,15 @@ async function createPolicy(
     if (error instanceof policyPkg.PolicyError) throw new ConfigError(error.message)
     throw error
   }
+}
+
+/** Imports the SDK a wire client will need (the module cache makes its own import instant). */
+async function preloadProviderSdk(client: unknown): Promise<unknown> {
+  const models = await import('@agent/models')
+  if (client instanceof models.ResponsesClient || client instanceof models.ChatCompletionsClient)
+    return import('openai')
+  if (client instanceof models.AnthropicMessagesClient) return import('@anthropic-ai/sdk')
+  return undefined
 }
 
 /** Runs one turn of a subagent and returns its last message. */
