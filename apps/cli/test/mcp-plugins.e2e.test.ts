@@ -100,7 +100,7 @@ describe('plugins', () => {
     )
     writeFileSync(
       join(plugin, 'commands', 'hello.md'),
-      '---\ndescription: Say hello\n---\nSay hello to $ARGUMENTS\n',
+      '---\ndescription: Say hello\n---\nSay hello to $ARGUMENTS. Files here: !`ls`\n',
     )
     mkdirSync(join(plugin, 'agents'), { recursive: true })
     writeFileSync(join(plugin, 'agents', 'broken.md'), '---\nname: broken\ntools: {\n---\nbody\n')
@@ -127,6 +127,18 @@ describe('plugins', () => {
     expect(run.code, run.stderr).toBe(0)
     expect(run.stderr).toContain('broken.md') // reported, skipped, the run went on
     expect(readFileSync(log, 'utf8')).toContain('"prompt":"greet me"')
+
+    // A slash command in the prompt is expanded (its shell part run under the policy and sandbox).
+    writeFileSync(join(ws.repo, 'marker-file.txt'), '')
+    server.push({ text: 'hello bob' })
+    const slash = await runAgent(['exec', '--plugin-dir', plugin, '/hello bob'], {
+      cwd: ws.repo,
+      env: { ...env, OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl },
+    })
+    expect(slash.code, slash.stderr).toBe(0)
+    const sent = JSON.stringify(server.requests[1]?.body)
+    expect(sent).toContain('Say hello to bob. Files here:')
+    expect(sent).toContain('marker-file.txt')
   })
 })
 

@@ -8,6 +8,7 @@ import type { ApprovalPolicy, Event, SandboxMode } from '@agent/protocol'
 import { UsageError } from '../config/errors.js'
 import { loadConfig } from '../config/load.js'
 import { composeRuntime, type Runtime } from '../runtime/compose.js'
+import { expandPrompt } from '../runtime/slash.js'
 import { HumanRenderer } from './human-output.js'
 import { ThreadEventMapper } from './thread-events.js'
 
@@ -114,7 +115,14 @@ export async function runExec(
     ...(session ? { session } : {}),
   })
   for (const warning of runtime.warnings) io.stderr.write(`agent: warning: ${warning}\n`)
-  return drive(runtime, prompt, flags, io)
+  let expanded: string
+  try {
+    expanded = await expandPrompt(prompt, runtime.commands, { cwd, runShell: runtime.runShell })
+  } catch (error) {
+    await runtime.close()
+    throw error
+  }
+  return drive(runtime, expanded, flags, io)
 }
 
 /** `--last`: the most recent session started in this directory (else the most recent at all). */

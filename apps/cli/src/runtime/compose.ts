@@ -15,11 +15,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { Agent, AgentOptions, SessionStart, ToolDefinition, ToolProvider } from '@agent/core'
+import type { RunShell, SlashCommand } from '@agent/plugins'
 import type { ApprovalPolicy, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
 import { VERSION } from '../version.js'
 import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
+import { confinedShell } from './slash.js'
 
 export interface RuntimeSettings {
   cwd: string
@@ -50,6 +52,10 @@ export interface Runtime {
   warnings: string[]
   /** MCP servers whose failure must stop the session. */
   requiredMcpServers: Set<string>
+  /** Slash commands from plugins and `.claude/commands`, for prompts that start with `/`. */
+  commands: SlashCommand[]
+  /** Runs a slash command's `` !`cmd` `` under the session's policy and sandbox. */
+  runShell: RunShell
   /** Shuts the agent down (rollout flushed), then closes MCP servers and interactive processes. */
   close(): Promise<void>
 }
@@ -282,6 +288,15 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     approvalPolicy: settings.approvalPolicy,
     warnings,
     requiredMcpServers,
+    commands: loadedPlugins.commands,
+    runShell: confinedShell({
+      policy,
+      sandbox,
+      runner,
+      env: childEnv,
+      approvalPolicy: settings.approvalPolicy,
+      sandboxPolicy,
+    }),
     async close() {
       await agent.shutdown()
       await Promise.allSettled([closeMcp?.(), processes.closeAll()])

@@ -1,0 +1,63 @@
+// Slash commands in a non-interactive prompt: `agent exec "/review 7 high"` expands the plugin
+// command's markdown (arguments, `@file`, `` !`cmd` ``) before the prompt is sent. The shell
+// parts go through the same policy and sandbox as the agent's own commands; exec cannot ask
+// for approval, so anything the policy would ask about is refused.
+import type { CommandPolicy, CommandRunner, Sandbox } from '@agent/core'
+import type { RunShell, SlashCommand } from '@agent/plugins'
+import type { ApprovalPolicy, SandboxPolicy } from '@agent/protocol'
+import { UsageError } from '../config/errors.js'
+
+export interface ShellDeps {
+  policy: CommandPolicy
+  sandbox: Sandbox
+  runner: CommandRunner
+  env: Record<string, string>
+  approvalPolicy: ApprovalPolicy
+  sandboxPolicy: SandboxPolicy
+}
+
+/** Runs a command's `` !`cmd` `` confined like the agent's own commands. */
+export function confinedShell(deps: ShellDeps): RunShell {
+  return async (command, { cwd }) => {
+    const argv = ['bash', '-c', command]
+    const verdict = await deps.policy.evaluate(argv, {
+      approvalPolicy: deps.approvalPolicy,
+      sandboxPolicy: deps.sandboxPolicy,
+      cwd,
+    })
+    if (verdict.decision !== 'allow') {
+      throw new Error(`!\`${command}\` was not run: ${verdict.reason} (agent exec cannot ask for approval)`)
+    }
+    const wrapped =
+      deps.sandboxPolicy.type === 'danger-full-access'
+        ? { argv, env: deps.env, fds: [] }
+        : await deps.sandbox.wrapCommand(deps.sandboxPolicy, { argv, cwd, env: deps.env })
+    const result = await deps.runner.run({
+      argv: wrapped.argv,
+      cwd,
+      env: wrapped.env,
+      ...(wrapped.fds.length > 0 ? { extraFds: wrapped.fds } : {}),
+      timeoutMs: 60_000,
+    })
+    return { output: result.stdout + result.stderr, exitCode: result.exitCode }
+  }
+}
+
+/**
+ * The prompt to send: a `/name args` that names a loaded command is expanded; any other
+ * text (including a `/path/to/file ...` that is no command) is sent as written.
+ */
+export async function expandPrompt(
+  prompt: string,
+  commands: readonly SlashCommand[],
+  options: { cwd: string; runShell: RunShell },
+): Promise<string> {
+  const plugins = await import('@agent/plugins')
+  const slash = plugins.parseSlashInput(prompt)
+  if (!slash) return prompt
+  const found = plugins.resolveByName(commands, slash.name)
+  if (!found.ok) return prompt
+  const expanded = await plugins.expandSlashCommand(found.value, slash.args, options)
+  if (!expanded.ok) throw new UsageError(`/${slash.name}: ${expanded.error.message}`)
+  return expanded.value.prompt
+}
