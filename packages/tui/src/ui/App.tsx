@@ -135,7 +135,7 @@ export function App(props: AppProps) {
     const windowMs = props.exitWindowMs ?? 2000
     if (Date.now() - exitArmed.current < windowMs) return props.onExit()
     exitArmed.current = Date.now()
-    if (snapshot.turnRunning) controller.interrupt()
+    if (store.getSnapshot().turnRunning) controller.interrupt()
     else if (inputRef.current.editor.text !== '') setEditor(ed.emptyEditor)
     setHint('Ctrl+C again to exit')
     setTimeout(() => setHint(undefined), windowMs)
@@ -166,13 +166,13 @@ export function App(props: AppProps) {
         return edit(ed.deleteForward(editor))
       }
       if (key.ctrl && input === 'o') {
-        const last = snapshot.lastCommand
+        const last = store.getSnapshot().lastCommand
         if (last) store.push({ ...last, expanded: true })
         return
       }
       if (key.escape) {
         if (menu.length > 0) return setMenuClosed(true)
-        if (snapshot.turnRunning) controller.interrupt()
+        if (store.getSnapshot().turnRunning) controller.interrupt()
         return
       }
       if (key.return) {
