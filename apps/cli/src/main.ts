@@ -7,6 +7,14 @@ import { buildProgram } from './program.js'
 // optimising tier-up costs ~35 MB of peak memory for code that parses a few short commands.
 setFlagsFromString('--liftoff-only')
 
+// `agent exec --json | head -1`: a reader that goes away is not an error of ours. The session
+// still ends normally (processes killed, rollout flushed); the output just has nowhere to go.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+}
+
 const program = buildProgram()
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`agent: ${error instanceof Error ? error.message : String(error)}\n`)

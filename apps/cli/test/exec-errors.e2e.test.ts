@@ -152,3 +152,22 @@ describe('agent exec: the sandbox fails closed', () => {
     expect(run.stderr).toContain('-s danger-full-access')
   })
 })
+
+describe('agent exec: a reader that goes away', () => {
+  it('finishes the session quietly when stdout is closed early (| head -1)', async () => {
+    const ws = workspace()
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [{ toolCalls: [{ name: 'shell', arguments: { command: ['echo', 'hi'] } }] }, { text: 'done' }],
+    })
+    const run = runAgent(['exec', '--json', '-s', 'danger-full-access', 'hi'], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl }),
+      onStdout: () => run.child.stdout?.destroy(),
+    })
+    const result = await run
+    expect(result.stderr).not.toContain('EPIPE')
+    expect(result.code).toBe(0)
+    expect(server.requests).toHaveLength(2) // the turn went on to the end
+  })
+})
