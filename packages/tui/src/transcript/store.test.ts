@@ -40,6 +40,13 @@ describe('TranscriptStore', () => {
     expect(snap.partialLine).toBe('')
   })
 
+  it('shows only the end of a long unfinished line', () => {
+    const s = make()
+    s.setPreviewLimit(10)
+    const snap = feed(s, { type: 'agent_message_delta', delta: `${'x'.repeat(50)}the end` })
+    expect(snap.partialLine).toBe(`…${'x'.repeat(3)}the end`)
+  })
+
   it('renders a message that arrives whole, once', () => {
     const snap = feed(make(), { type: 'agent_message', message: '# Title\n- item' })
     expect(snap.committed).toEqual([{ kind: 'assistant', lines: ['Title', '• item'], continued: false }])

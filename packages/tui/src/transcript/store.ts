@@ -72,6 +72,7 @@ export class TranscriptStore {
   private shutdown = false
   private turnsEnded = 0
   private mcpServers: Record<string, string> = {}
+  private previewLimit = 320
   private snapshot: TranscriptSnapshot
   private dirty = false
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -129,6 +130,13 @@ export class TranscriptStore {
     this.changed()
   }
 
+  /** At most this many characters of the unfinished line are shown (the UI sets it from the width). */
+  setPreviewLimit(chars: number): void {
+    if (chars === this.previewLimit) return
+    this.previewLimit = chars
+    this.changed()
+  }
+
   setStatus(patch: Partial<StatusInfo>): void {
     this.status = { ...this.status, ...patch }
     this.changed()
@@ -146,7 +154,10 @@ export class TranscriptStore {
   }
 
   private build(): TranscriptSnapshot {
-    const partial = this.buffer === '' ? '' : this.markdown.preview(sanitize(this.buffer))
+    // A long line still streaming shows only its end, so the live region never outgrows the screen.
+    const shown =
+      this.buffer.length > this.previewLimit ? `…${this.buffer.slice(-this.previewLimit)}` : this.buffer
+    const partial = shown === '' ? '' : this.markdown.preview(sanitize(shown))
     return {
       committed: this.committed.slice(),
       live: [...this.live.values()],

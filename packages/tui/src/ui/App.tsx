@@ -55,6 +55,7 @@ export function App(props: AppProps) {
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot)
   const { columns, rows } = useTerminalSize()
   const epoch = useReflowOnResize(columns)
+  useEffect(() => store.setPreviewLimit(Math.max(40, columns * 3 - 4)), [store, columns])
   // The composer's state lives in a ref so that keys arriving faster than React re-renders
   // (typed-ahead text, terminal multiplexers) always edit the latest text.
   const [, rerender] = useReducer((n: number) => n + 1, 0)
