@@ -156,6 +156,26 @@ describe('App', () => {
     )
   })
 
+  it('cuts a long command to fit the screen and writes all of it on Ctrl+O', async () => {
+    const ui = mount()
+    const script = Array.from({ length: 60 }, (_, i) => `echo step ${i}`).join('\n')
+    ui.connection.emit({
+      type: 'exec_approval_request',
+      call_id: 'c1',
+      command: ['bash', '-lc', script],
+      cwd: '/w',
+    })
+    await ui.see('Run this command?')
+    await ui.see(/more lines \(ctrl\+o shows all\)/)
+    expect(ui.frame()).not.toContain('echo step 59')
+    await ui.type('\u000f')
+    await ui.see('echo step 59')
+    await ui.type('y')
+    await vi.waitFor(() =>
+      expect(ui.connection.ops).toEqual([{ type: 'exec_approval', id: 'c1', decision: 'approved' }]),
+    )
+  })
+
   it('selects a choice with the arrows and Enter, and Esc stops the turn', async () => {
     const ui = mount()
     ui.connection.emit({ type: 'exec_approval_request', call_id: 'c1', command: ['ls'], cwd: '/w' })

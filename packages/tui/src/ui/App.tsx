@@ -300,6 +300,7 @@ export function App(props: AppProps) {
               cwd={snapshot.status.cwd}
               maxRows={liveBudget - 4}
               onAnswer={(answer) => controller.answer(approval, answer)}
+              onShowAll={(text) => store.push({ kind: 'notice', level: 'decision', text })}
             />
           ) : picker ? (
             <SessionPicker

@@ -61,9 +61,17 @@ export interface ApprovalPromptProps {
   /** Rows the prompt may use; long diffs are cut to fit. */
   maxRows: number
   onAnswer(answer: ApprovalAnswer): void
+  /** Writes the whole command or diff to the transcript (Ctrl+O). */
+  onShowAll?: ((text: string) => void) | undefined
 }
 
-export function ApprovalPrompt({ request, theme, maxRows, cwd, onAnswer }: ApprovalPromptProps) {
+export function ApprovalPrompt({ request, theme, maxRows, cwd, onAnswer, onShowAll }: ApprovalPromptProps) {
+  const fullText = () =>
+    request.kind === 'exec'
+      ? `$ ${formatCommand(request.command)}`
+      : Object.entries(request.changes)
+          .flatMap(([path, change]) => renderFileChange(displayPath(path, cwd), change, theme))
+          .join('\n')
   const choices = approvalChoices(request)
   // Kept in a ref: keys can arrive faster than React re-renders (typed-ahead feedback).
   const state = useRef<{ selected: number; feedback: string | undefined }>({
@@ -91,6 +99,7 @@ export function ApprovalPrompt({ request, theme, maxRows, cwd, onAnswer }: Appro
       else if (input && !key.ctrl && !key.meta) setFeedback(feedback + input.replace(/[\r\n]+/g, ' '))
       return
     }
+    if (key.ctrl && input === 'o') return onShowAll?.(fullText())
     if (key.upArrow) return setSelected((selected + choices.length - 1) % choices.length)
     if (key.downArrow || key.tab) return setSelected((selected + 1) % choices.length)
     const choice = key.return
@@ -103,29 +112,32 @@ export function ApprovalPrompt({ request, theme, maxRows, cwd, onAnswer }: Appro
     else if (choice.answer) onAnswer(choice.answer)
   })
 
+  // Everything but the body takes one row per line; the body (the command, or the diff) is cut
+  // to what fits, each line to one row, and Ctrl+O writes all of it to the transcript.
   const header: string[] = []
+  let body: string[]
+  const details: string[] = []
   if (request.kind === 'exec') {
     header.push(
       theme.bold(request.retryWithoutSandbox ? 'Run this command without the sandbox?' : 'Run this command?'),
     )
-    header.push(`  ${theme.bold('$')} ${formatCommand(request.command)}`)
-    header.push(theme.dim(`  in ${request.cwd}`))
+    body = formatCommand(request.command)
+      .split('\n')
+      .map((line, i) => (i === 0 ? `${theme.bold('$')} ${line}` : `  ${line}`))
+    details.push(theme.dim(`in ${request.cwd}`))
   } else {
     const files = Object.keys(request.changes)
     header.push(theme.bold(`Apply these changes to ${files.length} file${files.length === 1 ? '' : 's'}?`))
+    body = Object.entries(request.changes).flatMap(([path, change]) =>
+      renderFileChange(displayPath(path, cwd), change, theme),
+    )
   }
-  if (request.reason) header.push(`  ${theme.warn('Why:')} ${request.reason}`)
-  const fixed = header.length + choices.length + 3
-  const body =
-    request.kind === 'patch'
-      ? Object.entries(request.changes).flatMap(([path, change]) =>
-          renderFileChange(displayPath(path, cwd), change, theme).map((l) => `  ${l}`),
-        )
-      : []
+  if (request.reason) details.push(`${theme.warn('Why:')} ${request.reason}`)
+  const fixed = header.length + details.length + choices.length + 3
   const room = Math.max(2, maxRows - fixed)
   const shownBody =
     body.length > room
-      ? [...body.slice(0, room - 1), theme.dim(`  … ${body.length - room + 1} more lines`)]
+      ? [...body.slice(0, room - 1), theme.dim(`… ${body.length - room + 1} more lines (ctrl+o shows all)`)]
       : body
 
   return (
@@ -135,7 +147,16 @@ export function ApprovalPrompt({ request, theme, maxRows, cwd, onAnswer }: Appro
       borderColor={theme.color ? 'yellow' : undefined}
       paddingX={1}
     >
-      <Text>{[...header, ...shownBody].join('\n')}</Text>
+      <Text>{header.join('\n')}</Text>
+      {shownBody.map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's place is its identity here
+        <Text key={i} wrap="truncate-end">
+          {`  ${line}`}
+        </Text>
+      ))}
+      {details.map((line) => (
+        <Text key={line} wrap="truncate-end">{`  ${line}`}</Text>
+      ))}
       {feedback === undefined ? (
         choices.map((choice, i) => (
           <Text key={choice.key}>
