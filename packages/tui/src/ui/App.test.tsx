@@ -262,7 +262,7 @@ describe('App', () => {
       stream: 'stdout',
       chunk: 'out 0\n',
     })
-    await ui.see('◌ $ seq')
+    await ui.see(/◌ \$ seq\n {2}│ out 0/)
     ui.connection.emit({
       type: 'exec_command_end',
       call_id: 'c',

@@ -262,7 +262,10 @@ export function App(props: AppProps) {
   const liveBudget = Math.max(6, rows - 2)
   const composerRows = Math.max(1, Math.min(8, Math.floor(rows / 3)))
   const elapsed = Math.max(0, Math.floor((now - turnStarted.current) / 1000))
-  const liveCells = snapshot.live.slice(-3)
+  // Each running cell takes at most its title, its last output lines and a margin; show as many
+  // as fit above the prompt and status line.
+  const maxLiveCells = Math.max(1, Math.floor((rows - composerRows - 6) / (LIVE_OUTPUT_LINES + 3)))
+  const liveCells = snapshot.live.slice(-maxLiveCells)
   const statusHint = hint ?? (snapshot.turnRunning ? undefined : editor.text === '' ? '? /help' : undefined)
 
   return (
@@ -276,16 +279,25 @@ export function App(props: AppProps) {
       </Static>
       <Box flexDirection="column" width={columns}>
         {liveCells.map((cell) => (
-          <Box key={'callId' in cell ? cell.callId : cell.kind} marginTop={1}>
-            <Text wrap="truncate">
-              {renderCell(cell, theme, {
-                outputLines: LIVE_OUTPUT_LINES,
-                diffLines: 6,
-                cwd: snapshot.status.cwd,
-              }).join('\n')}
-            </Text>
+          <Box key={'callId' in cell ? cell.callId : cell.kind} marginTop={1} flexDirection="column">
+            {renderCell(cell, theme, {
+              outputLines: LIVE_OUTPUT_LINES,
+              diffLines: 6,
+              cwd: snapshot.status.cwd,
+            })
+              .slice(0, LIVE_OUTPUT_LINES + 2)
+              .map((line, i) => (
+                // One row per line: Ink truncates a multi-line text as a whole.
+                // biome-ignore lint/suspicious/noArrayIndexKey: a line's place is its identity here
+                <Text key={i} wrap="truncate-end">
+                  {line}
+                </Text>
+              ))}
           </Box>
         ))}
+        {snapshot.live.length > liveCells.length && (
+          <Text>{theme.dim(`+${snapshot.live.length - liveCells.length} more running`)}</Text>
+        )}
         {snapshot.reasoning !== '' && (
           <Text wrap="truncate">{theme.dim(theme.italic(lastLine(snapshot.reasoning)))}</Text>
         )}
