@@ -1,7 +1,7 @@
 // Entry point of the `agent` binary. Kept tiny: it parses the command line and imports the
 // code of the chosen subcommand lazily, so `agent --version` costs almost nothing.
 import { setFlagsFromString } from 'node:v8'
-import { buildProgram } from './program.js'
+import { VERSION } from './version.js'
 
 // WebAssembly (the bash grammar, undici's HTTP parser) stays on V8's baseline compiler: the
 // optimising tier-up costs ~35 MB of peak memory for code that parses a few short commands.
@@ -15,8 +15,16 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-const program = buildProgram()
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`agent: ${error instanceof Error ? error.message : String(error)}\n`)
-  process.exit(1)
-})
+const args = process.argv.slice(2)
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // Scripts ask for the version often; answer before loading the argument parser.
+  process.stdout.write(`${VERSION}\n`)
+} else {
+  const { buildProgram } = await import('./program.js')
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.stderr.write(`agent: ${error instanceof Error ? error.message : String(error)}\n`)
+      process.exit(1)
+    })
+}
