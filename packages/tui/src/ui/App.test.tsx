@@ -223,6 +223,13 @@ describe('App', () => {
     await ui.see(/› line one\n {2}line two\n {2}three/)
   })
 
+  it('shows a very long input line as a window around the cursor', async () => {
+    const ui = mount()
+    await ui.type(`${'a'.repeat(600)}END`)
+    await ui.see(/› …a+END/)
+    expect(ui.frame()).not.toContain('a'.repeat(400))
+  })
+
   it('completes slash commands and files', async () => {
     const ui = mount({ files: ['src/main.ts', 'README.md'] })
     await ui.type('/mo')

@@ -326,6 +326,7 @@ export function App(props: AppProps) {
             />
           ) : (
             <Composer
+              columns={columns}
               editor={editor}
               theme={theme}
               maxRows={composerRows}

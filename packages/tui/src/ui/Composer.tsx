@@ -9,9 +9,29 @@ export interface ComposerProps {
   maxRows: number
   placeholder?: string
   dimmed?: boolean
+  /** Terminal width: a very long line is shown as a window around the cursor. */
+  columns?: number
 }
 
-export function Composer({ editor, theme, maxRows, placeholder, dimmed }: ComposerProps) {
+/** At most `max` characters of `line`, around `column` when given: `…` marks what is hidden. */
+function windowed(
+  line: string,
+  max: number,
+  column: number | undefined,
+): { text: string; column: number | undefined } {
+  if (line.length <= max) return { text: line, column }
+  const at = column ?? 0
+  const start = Math.max(0, Math.min(at - Math.floor(max / 2), line.length - max))
+  const head = start > 0 ? '…' : ''
+  const tail = start + max < line.length ? '…' : ''
+  return {
+    text: head + line.slice(start, start + max) + tail,
+    column: column === undefined ? undefined : at - start + head.length,
+  }
+}
+
+export function Composer({ editor, theme, maxRows, placeholder, dimmed, columns = 80 }: ComposerProps) {
+  const maxChars = Math.max(20, (columns - 4) * 3)
   const lines = editor.text.split('\n')
   const { row, column } = cursorPosition(editor)
   const first = Math.max(0, Math.min(row - maxRows + 1, lines.length - maxRows))
@@ -32,10 +52,11 @@ export function Composer({ editor, theme, maxRows, placeholder, dimmed }: Compos
       {visible.map((line, i) => {
         const index = first + i
         const lead = index === 0 ? `${prompt} ` : '  '
-        let body = line
-        if (index === row) {
-          const at = line.slice(column, column + 1) || ' '
-          body = line.slice(0, column) + theme.inverse(at) + line.slice(column + 1)
+        const shown = windowed(line, maxChars, index === row ? column : undefined)
+        let body = shown.text
+        if (shown.column !== undefined) {
+          const c = shown.column
+          body = body.slice(0, c) + theme.inverse(body.slice(c, c + 1) || ' ') + body.slice(c + 1)
         }
         return (
           <Text key={index} wrap="wrap" dimColor={dimmed}>
