@@ -125,6 +125,20 @@ describe('agent exec: outcomes', () => {
     expect(existsSync(join(ws.home, '.agent', 'sessions'))).toBe(false)
   })
 
+  it('uses a provider defined in config.toml (model_providers), with no key', async () => {
+    const ws = workspace()
+    server = await startMockProviderServer({ wire: 'chat', turns: [{ text: 'local model here' }] })
+    writeFileSync(
+      join(ws.home, '.agent', 'config.toml'),
+      `model_provider = "local"\nmodel = "qwen3-coder"\n\n[model_providers.local]\nbase_url = "${server.baseUrl}"\nwire_api = "chat"\n`,
+    )
+    const run = await runAgent(['exec', 'hi'], { cwd: ws.repo, env: ws.env() })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toBe('local model here\n')
+    expect(server.requests[0]?.body).toMatchObject({ model: 'qwen3-coder' })
+    expect(server.requests[0]?.headers.authorization).toBeUndefined()
+  })
+
   it('--base-url points a built-in provider at another server', async () => {
     const ws = workspace()
     server = await startMockProviderServer({ wire: 'anthropic', turns: [{ text: 'from the base url' }] })
