@@ -3,6 +3,7 @@
 // seeing anything twice.
 import type { ModelEvent } from '@agent/protocol'
 import { classifyError, ModelFailure } from './errors.js'
+import { sleep } from './sleep.js'
 
 export interface RetryPolicy {
   /** Retries for failures before the stream produced anything (HTTP 429/5xx, refused connection). */
@@ -57,21 +58,6 @@ async function nextWithin<T>(
     clearTimeout(timer)
     if (onAbort) signal.removeEventListener('abort', onAbort)
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false)
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve(false)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve(true)
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 function describe(failure: ModelFailure): string {

@@ -8,6 +8,7 @@ import type {
   StopReason,
   TokenUsage,
 } from '@agent/protocol'
+import { sleep } from '../sleep.js'
 
 export interface ScriptedToolCall {
   name: string
@@ -91,21 +92,6 @@ export function scriptedEvents(response: ScriptedResponse, index: number): Model
   return events
 }
 
-function waitFor(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false)
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve(false)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve(true)
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 /** Answers each `stream` call with the next scripted response and records every request. */
 export class ScriptedModelClient implements ModelClient {
   readonly provider: string
@@ -148,7 +134,7 @@ export class ScriptedModelClient implements ModelClient {
       message: 'the request was aborted',
       retryable: false,
     }
-    if (response.delayMs && !(await waitFor(response.delayMs, options.signal))) {
+    if (response.delayMs && !(await sleep(response.delayMs, options.signal))) {
       yield aborted
       return
     }
