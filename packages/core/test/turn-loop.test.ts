@@ -35,4 +35,25 @@ describe('turn loop', () => {
     const tokens = find(events, 'token_count').at(-1)
     expect(tokens?.info?.total_token_usage.total_tokens).toBe(110 + 160 + 205)
   })
+  it('stops after maxModelRequestsPerTurn requests and completes with the last message so far', async () => {
+    const made = await makeAgent(
+      [
+        [reply.text('Step one.'), reply.toolCall('shell', { command: ['sh', '-c', 'echo 1 >> log.txt'] })],
+        [reply.text('Step two.'), reply.toolCall('shell', { command: ['sh', '-c', 'echo 2 >> log.txt'] })],
+        [reply.text('Step three.'), reply.toolCall('shell', { command: ['sh', '-c', 'echo 3 >> log.txt'] })],
+        [reply.text('Done.')],
+      ],
+      { maxModelRequestsPerTurn: 2 },
+    )
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'keep going' }] })
+    const events = await collectUntil(agent, isTurnEnd)
+    expect(made.model.requests).toHaveLength(2)
+    // The second response's call still ran; nothing after it did.
+    expect(readFileSync(join(made.cwd, 'log.txt'), 'utf8')).toBe('1\n2\n')
+    const error = find(events, 'error')[0]
+    expect(error?.kind).toBe('max_turns')
+    expect(error?.message).toContain('2 model requests')
+    expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('Step two.')
+  })
 })

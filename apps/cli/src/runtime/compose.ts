@@ -260,6 +260,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
             ? { modelName: subagentModel(request.agent.model) as string }
             : {}),
           ...(request.agent.systemPrompt ? { instructions: request.agent.systemPrompt } : {}),
+          ...(request.agent.maxTurns ? { maxModelRequestsPerTurn: request.agent.maxTurns } : {}),
         })
         try {
           const finalMessage = await runChildTurn(child, request.prompt, request.signal)
@@ -340,15 +341,25 @@ async function preloadProviderSdk(client: unknown): Promise<unknown> {
   return undefined
 }
 
-/** Runs one turn of a subagent and returns its last message. */
+/**
+ * Runs one turn of a subagent and returns its last message. A subagent stopped by its
+ * `maxTurns` returns what it has, prefixed with a note that it hit the limit, so the parent
+ * model knows the task may be unfinished.
+ */
 async function runChildTurn(child: Agent, prompt: string, signal: AbortSignal): Promise<string | null> {
   const onAbort = () => void child.submit({ type: 'interrupt' })
   signal.addEventListener('abort', onAbort, { once: true })
+  let limit: string | undefined
   try {
     await child.submit({ type: 'user_input', items: [{ type: 'text', text: prompt }] })
     for (;;) {
       const { msg } = await child.nextEvent()
-      if (msg.type === 'turn_complete') return msg.last_agent_message ?? null
+      if (msg.type === 'error' && msg.kind === 'max_turns') limit = msg.message
+      if (msg.type === 'turn_complete') {
+        const last = msg.last_agent_message ?? null
+        if (!limit) return last
+        return `[The subagent reached its maxTurns limit: ${limit}. Its last message follows.]\n\n${last ?? '(no message)'}`
+      }
       if (msg.type === 'turn_aborted') return null
     }
   } finally {

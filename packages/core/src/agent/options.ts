@@ -61,6 +61,12 @@ export interface AgentOptions {
   /** Complete environment for commands (the caller applies its env policy); default `process.env`. */
   env?: Record<string, string>
   projectDoc?: ProjectDocOptions
+  /**
+   * Model requests one turn may make (Claude Code's `maxTurns`, used for subagents). When the
+   * model still calls tools after the last allowed request, those calls run, then the turn ends
+   * with an `error` event of kind `max_turns` and `turn_complete` carrying the last message so far.
+   */
+  maxModelRequestsPerTurn?: number
   /** Time limit for one command when the tool gives none (default 10 minutes). */
   commandTimeoutMs?: number
   /** Shell named in the environment context (default `$SHELL` basename, else `bash`). */

@@ -146,8 +146,16 @@ export async function runTurn(
   let lastMessage: string | null = null
   let stopContinuations = 0
   let failure: SampleResult['error']
+  const maxRequests = session.options.maxModelRequestsPerTurn
+  let requests = 0
+  let limitReached = false
   for (;;) {
     if (signal.aborted || stopRequested) break
+    if (maxRequests !== undefined && requests >= maxRequests) {
+      limitReached = true
+      break
+    }
+    requests++
     if (shouldAutoCompact(session)) await compactHistory(session, subId, settings, signal, 'auto')
     const before = await runHook(hooks, env, {
       hook_event_name: 'BeforeModelRequest',
@@ -211,6 +219,13 @@ export async function runTurn(
   }
   if (stopRequested && stopReason)
     emit({ type: 'background_event', message: `stopped by a hook: ${stopReason}` })
+  if (limitReached) {
+    emit({
+      type: 'error',
+      kind: 'max_turns',
+      message: `stopped after ${requests} model requests, the limit for one turn of this session; the task may be unfinished`,
+    })
+  }
   emit({ type: 'turn_complete', turn_id: turnId, last_agent_message: lastMessage })
 }
 
