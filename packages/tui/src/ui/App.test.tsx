@@ -298,4 +298,19 @@ describe('App', () => {
     await ui.type(DOWN, ENTER)
     await vi.waitFor(() => expect(resumeSession).toHaveBeenCalledWith('old-one'))
   })
+
+  it('picks the session the keys point at even when ↓ and Enter arrive in one burst', async () => {
+    const resumeSession = vi.fn(async () => new FakeConnection())
+    const listSessions = async () => [
+      { id: 'new-one', updatedAt: '2026-01-02T10:00:00Z', title: 'latest work' },
+      { id: 'old-one', updatedAt: '2026-01-01T10:00:00Z', title: 'older work' },
+    ]
+    const ui = mount({ actions: { listSessions, resumeSession } })
+    await ui.type('/resume', ENTER)
+    await ui.see('Resume which session?')
+    // No pause between the keys: both are handled before React renders again.
+    ui.app.stdin.write(DOWN)
+    ui.app.stdin.write(ENTER)
+    await vi.waitFor(() => expect(resumeSession).toHaveBeenCalledWith('old-one'))
+  })
 })

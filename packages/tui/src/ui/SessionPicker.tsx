@@ -1,6 +1,6 @@
 // A list of past sessions to pick one from (for `/resume` and `agent resume`).
 import { Box, Text, useInput } from 'ink'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import type { SessionChoice } from '../commands.js'
 import type { Theme } from '../render/theme.js'
 
@@ -13,10 +13,18 @@ export interface SessionPickerProps {
 
 export function SessionPicker({ sessions, theme, maxRows, onPick }: SessionPickerProps) {
   const [selected, setSelected] = useState(0)
+  // Keys can arrive faster than React re-renders (↓ then Enter in one burst): read the latest
+  // selection from a ref, not from the render the handler was created in.
+  const latest = useRef(0)
+  const select = (index: number) => {
+    latest.current = index
+    setSelected(index)
+  }
   useInput((_input, key) => {
-    if (key.upArrow) setSelected(Math.max(0, selected - 1))
-    else if (key.downArrow) setSelected(Math.min(sessions.length - 1, selected + 1))
-    else if (key.return) onPick(sessions[selected]?.id)
+    const current = latest.current
+    if (key.upArrow) select(Math.max(0, current - 1))
+    else if (key.downArrow) select(Math.min(sessions.length - 1, current + 1))
+    else if (key.return) onPick(sessions[current]?.id)
     else if (key.escape || (key.ctrl && _input === 'c')) onPick(undefined)
   })
   const rows = Math.max(1, maxRows - 2)
