@@ -53,6 +53,8 @@ export class SessionController {
   /** Output of `!cmd` runs, given to the model with the next prompt. */
   private shellContext: string[] = []
   private shellRuns = 0
+  /** Prompts submitted so far; `send` compares it to tell whether a line started a turn. */
+  private promptsSent = 0
   readonly commands: CommandInfo[]
 
   constructor(options: ControllerOptions) {
@@ -113,21 +115,26 @@ export class SessionController {
     void this.submit({ type: 'interrupt' })
   }
 
-  /** Handles one line (or block) the user entered. */
-  async send(text: string): Promise<void> {
+  /**
+   * Handles one line (or block) the user entered. Resolves true when it sent a prompt to the
+   * agent (typed, or expanded from a plugin command), so a turn follows.
+   */
+  async send(text: string): Promise<boolean> {
+    const before = this.promptsSent
     const trimmed = text.trim()
-    if (trimmed === '') return
-    if (trimmed.startsWith('!')) return this.runShell(trimmed.slice(1).trim())
+    if (trimmed === '') return false
     const slash = parseSlash(trimmed)
-    if (slash && (this.commands.some((c) => c.name === slash.name) || trimmed.indexOf(' ') === -1)) {
-      return this.runCommand(slash.name, slash.args)
-    }
-    await this.sendPrompt(text)
+    if (trimmed.startsWith('!')) await this.runShell(trimmed.slice(1).trim())
+    else if (slash && (this.commands.some((c) => c.name === slash.name) || trimmed.indexOf(' ') === -1)) {
+      await this.runCommand(slash.name, slash.args)
+    } else await this.sendPrompt(text)
+    return this.promptsSent > before
   }
 
   private async sendPrompt(text: string): Promise<void> {
     const context = this.shellContext.length ? `${this.shellContext.join('\n\n')}\n\n` : ''
     this.shellContext = []
+    this.promptsSent++
     await this.submit({ type: 'user_input', items: [{ type: 'text', text: context + text }] })
   }
 

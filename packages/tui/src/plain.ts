@@ -72,6 +72,9 @@ export async function runPlain(options: PlainOptions): Promise<{ reason: 'user' 
     finish = resolve
   })
   let waitingForTurn = -1
+  // A line is being handled (a slash command may run a shell part before it sends its prompt):
+  // the next line waits for it, and for the turn it starts.
+  let sending = false
 
   const controller = new SessionController({
     connection: options.connection,
@@ -100,7 +103,7 @@ export async function runPlain(options: PlainOptions): Promise<{ reason: 'user' 
       else stdout.write('Answer y, a, n TEXT, d or s.\n')
       return
     }
-    if (snap.turnRunning || (waitingForTurn >= 0 && snap.turnsEnded <= waitingForTurn)) return
+    if (sending || snap.turnRunning || (waitingForTurn >= 0 && snap.turnsEnded <= waitingForTurn)) return
     waitingForTurn = -1
     const line = lines.shift()
     if (line === undefined) {
@@ -109,10 +112,12 @@ export async function runPlain(options: PlainOptions): Promise<{ reason: 'user' 
     }
     if (line.trim() === '') return pump()
     options.history.add(line)
-    const isPrompt = !line.trim().startsWith('/') && !line.trim().startsWith('!')
-    if (isPrompt) waitingForTurn = snap.turnsEnded
-    void controller.send(line).then(() => {
-      if (!isPrompt) setImmediate(pump)
+    const turnsBefore = snap.turnsEnded
+    sending = true
+    void controller.send(line).then((prompted) => {
+      sending = false
+      if (prompted) waitingForTurn = turnsBefore
+      setImmediate(pump)
     })
   }
 

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process'
 import { PassThrough } from 'node:stream'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { FakeConnection, sessionConfigured } from '../test/fake-connection.js'
 import { parseApprovalAnswer } from './plain.js'
@@ -88,6 +90,52 @@ describe('runInteractive without a terminal (plain mode)', () => {
       env: {},
     })
     expect(connection.ops.at(-1)).toEqual({ type: 'exec_approval', id: 'c1', decision: 'abort' })
+  })
+
+  it('waits for a plugin command to expand (and for the turn it starts) before the next line', async () => {
+    const connection = new FakeConnection()
+    connection.onOp = (op) => {
+      if (op.type !== 'user_input') return
+      const text = op.items[0]?.type === 'text' ? op.items[0].text : ''
+      // A real agent answers later, not inside submit().
+      setTimeout(() => {
+        connection.emit({ type: 'turn_started' })
+        connection.emit({ type: 'user_message', message: text })
+        connection.emit({ type: 'agent_message', message: `You said: ${text}` })
+        connection.emit({ type: 'turn_complete', last_agent_message: null })
+      }, 50)
+    }
+    connection.emit(sessionConfigured())
+    const run = promisify(execFile)
+    const io = streams()
+    ;(io.stdin as unknown as PassThrough).end('/broken\n/stock shelves\nthanks\n')
+    const result = await runInteractive({
+      connection,
+      status: { model: 'm', cwd: '/w', sandbox: 'read-only', approval: 'never' },
+      stdin: io.stdin,
+      stdout: io.stdout,
+      env: {},
+      commands: [
+        {
+          name: 'broken',
+          expand: async () => {
+            throw new Error('the shell part was not run')
+          },
+        },
+        {
+          name: 'stock',
+          // A real process, like a command's `` !`cmd` `` part, takes a while.
+          expand: async (args) =>
+            `Count ${args}: ${(await run('sh', ['-c', 'sleep 0.2; echo 42'])).stdout.trim()}`,
+        },
+      ],
+    })
+    expect(result).toEqual({ reason: 'user' })
+    const out = io.output()
+    expect(out).toContain('/broken failed: the shell part was not run')
+    expect(out).toContain('You said: Count shelves: 42')
+    expect(out.indexOf('You said: thanks')).toBeGreaterThan(out.indexOf('You said: Count shelves'))
+    expect(connection.ops.filter((o) => o.type === 'user_input')).toHaveLength(2)
   })
 
   it('ends when the agent’s event stream ends', async () => {

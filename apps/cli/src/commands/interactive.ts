@@ -170,18 +170,15 @@ async function runInteractiveSession(
     return next.agent
   }
 
-  // Plugin slash commands, expanded by @agent/plugins into the prompt they stand for.
+  // Plugin slash commands (as the runtime loaded them), expanded by @agent/plugins into the
+  // prompt they stand for; their `` !`cmd` `` parts run through the current runtime's policy
+  // and sandbox, like the agent's own commands.
   const plugins = await import('@agent/plugins')
-  const loadedPlugins = await plugins.loadPlugins({
-    cwd,
-    agentHome,
-    pluginDirs: [...config.plugin_dirs, ...pluginDirs].map((dir) => resolve(cwd, dir)),
-  })
-  const commands = loadedPlugins.commands.map((command) => ({
+  const commands = runtime.plugins.commands.map((command) => ({
     name: command.name,
     description: command.description,
     expand: async (args: string) => {
-      const result = await plugins.expandSlashCommand(command, args, { cwd })
+      const result = await plugins.expandSlashCommand(command, args, { cwd, runShell: runtime.runShell })
       if (!result.ok) throw new Error(result.error.message)
       return result.value.prompt
     },
@@ -204,7 +201,7 @@ async function runInteractiveSession(
         listSessions,
         resumeSession: (id) => replace({ type: 'resume', sessionId: id }),
         describePlugins: () =>
-          loadedPlugins.plugins.map(
+          runtime.plugins.plugins.map(
             (p) =>
               `${p.name}${p.version ? ` ${p.version}` : ''}: ${p.commands} commands, ${p.skills} skills, ${p.agents} agents, ${p.hooks} hooks, ${p.mcpServers} MCP servers`,
           ),

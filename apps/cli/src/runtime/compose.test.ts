@@ -1,8 +1,12 @@
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, UsageError } from '../config/errors.js'
+import { loadConfig } from '../config/load.js'
 import { AgentConfig } from '../config/schema.js'
 import { describeError, exitCodeFor } from '../errors.js'
-import { SandboxUnavailableError, sandboxPolicyFor } from './compose.js'
+import { composeRuntime, SandboxUnavailableError, sandboxPolicyFor } from './compose.js'
 
 describe('sandboxPolicyFor', () => {
   it('applies sandbox_workspace_write, with roots resolved against the cwd', () => {
@@ -31,5 +35,50 @@ describe('exit codes', () => {
     expect(exitCodeFor(new SandboxUnavailableError('no bwrap'))).toBe(1)
     expect(exitCodeFor(new Error('x'))).toBe(1)
     expect(describeError('plain')).toBe('plain')
+  })
+})
+
+describe('composeRuntime', () => {
+  it('exposes the plugins it loaded, with a shell runner that goes through the policy', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'cli-compose-')))
+    const home = join(root, 'home')
+    mkdirSync(join(root, 'repo', '.claude', 'commands'), { recursive: true })
+    mkdirSync(home, { recursive: true })
+    writeFileSync(
+      join(root, 'repo', '.claude', 'commands', 'hi.md'),
+      '---\ndescription: Hi\n---\nHi !`echo there`\n',
+    )
+    const cwd = join(root, 'repo')
+    const env = {
+      AGENT_HOME: home,
+      HOME: root,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      OPENAI_API_KEY: 'x',
+    }
+    const runtime = await composeRuntime({
+      cwd,
+      loaded: loadConfig({ cwd, env }),
+      env,
+      model: { provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+      sandboxMode: 'danger-full-access',
+      approvalPolicy: 'on-request',
+      pluginDirs: [],
+      ephemeral: true,
+    })
+    try {
+      const command = runtime.plugins.commands[0]
+      if (!command) throw new Error('the command did not load')
+      expect(runtime.plugins.commands.map((c) => c.name)).toEqual(['hi'])
+      expect(runtime.commands).toBe(runtime.plugins.commands)
+      expect(await runtime.runShell('echo there', { cwd, command })).toEqual({
+        output: 'there\n',
+        exitCode: 0,
+      })
+      await expect(runtime.runShell('rm -rf /tmp/not-there', { cwd, command })).rejects.toThrow(
+        /was not run.*cannot ask for approval/,
+      )
+    } finally {
+      await runtime.close()
+    }
   })
 })

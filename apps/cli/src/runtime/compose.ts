@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { Agent, AgentOptions, SessionStart, ToolDefinition, ToolProvider } from '@agent/core'
-import type { RunShell, SlashCommand } from '@agent/plugins'
+import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
 import type { ApprovalPolicy, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
@@ -54,6 +54,8 @@ export interface Runtime {
   requiredMcpServers: Set<string>
   /** Slash commands from plugins and `.claude/commands`, for prompts that start with `/`. */
   commands: SlashCommand[]
+  /** Everything the plugin loader found (plugins, commands, skills, agents, hooks), loaded once per runtime. */
+  plugins: LoadedPlugins
   /** Runs a slash command's `` !`cmd` `` under the session's policy and sandbox. */
   runShell: RunShell
   /** Shuts the agent down (rollout flushed), then closes MCP servers and interactive processes. */
@@ -290,6 +292,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     warnings,
     requiredMcpServers,
     commands: loadedPlugins.commands,
+    plugins: loadedPlugins,
     runShell: confinedShell({
       policy,
       sandbox,

@@ -1,7 +1,8 @@
-// Slash commands in a non-interactive prompt: `agent exec "/review 7 high"` expands the plugin
-// command's markdown (arguments, `@file`, `` !`cmd` ``) before the prompt is sent. The shell
-// parts go through the same policy and sandbox as the agent's own commands; exec cannot ask
-// for approval, so anything the policy would ask about is refused.
+// Slash commands in a prompt: `agent exec "/review 7 high"` (and `/review 7 high` in the
+// interactive UI) expands the plugin command's markdown (arguments, `@file`, `` !`cmd` ``)
+// before the prompt is sent. The shell parts go through the same policy and sandbox as the
+// agent's own commands; expansion cannot ask for approval, so anything the policy would ask
+// about is refused.
 import type { CommandPolicy, CommandRunner, Sandbox } from '@agent/core'
 import type { RunShell, SlashCommand } from '@agent/plugins'
 import type { ApprovalPolicy, SandboxPolicy } from '@agent/protocol'
@@ -26,7 +27,11 @@ export function confinedShell(deps: ShellDeps): RunShell {
       cwd,
     })
     if (verdict.decision !== 'allow') {
-      throw new Error(`!\`${command}\` was not run: ${verdict.reason} (agent exec cannot ask for approval)`)
+      // Expansion happens before the prompt is sent, outside any turn: nobody can be asked.
+      throw new Error(
+        `!\`${command}\` was not run: ${verdict.reason} (a slash command's shell part cannot ask for approval; ` +
+          'allow the command with a rule or permission setting, or run it yourself)',
+      )
     }
     const wrapped =
       deps.sandboxPolicy.type === 'danger-full-access'

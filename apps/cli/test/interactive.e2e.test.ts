@@ -1,0 +1,43 @@
+// The interactive command (`agent` with no subcommand) end to end, through its plain line mode
+// (stdin is a pipe): plugin slash commands that embed `` !`cmd` `` run it under the session's
+// policy and sandbox before the prompt is sent.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
+import { detectSandbox } from '@agent/sandbox'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runAgent, workspace } from './helpers.js'
+
+const support = await detectSandbox()
+let server: MockProviderServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+describe('agent (interactive, plain mode)', () => {
+  const sandbox = support.available ? 'workspace-write' : 'danger-full-access'
+
+  it(`expands a plugin command's shell part in the ${sandbox} sandbox and sends the result`, async () => {
+    const ws = workspace({
+      '.claude/commands/inventory.md':
+        '---\ndescription: Take stock\n---\nTake stock of $ARGUMENTS. Marker: !`cat marker.txt`\n',
+      '.claude/commands/wipe.md': '---\ndescription: Dangerous\n---\nWiped: !`rm -rf /tmp/nothing-here`\n',
+    })
+    writeFileSync(join(ws.repo, 'marker.txt'), 'blue-kangaroo\n')
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'Counted.' }] })
+    const run = await runAgent(['-s', sandbox, '-a', 'on-request'], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl }),
+      input: '/wipe\n/inventory the shelves\n',
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toContain('Counted.')
+    // Only the expanded /inventory reached the model, with the command's output in it.
+    expect(server.requests).toHaveLength(1)
+    const sent = JSON.stringify(server.requests[0]?.body)
+    expect(sent).toContain('Take stock of the shelves. Marker: blue-kangaroo')
+    // The policy asks about `rm -rf`; nobody can answer during expansion, so it is refused.
+    expect(run.stdout + run.stderr).toMatch(/rm -rf \/tmp\/nothing-here.*was not run/)
+  })
+})
