@@ -40,4 +40,22 @@ describe('agent (interactive, plain mode)', () => {
     // The policy asks about `rm -rf`; nobody can answer during expansion, so it is refused.
     expect(run.stdout + run.stderr).toMatch(/rm -rf \/tmp\/nothing-here.*was not run/)
   })
+  it.skipIf(!support.available)(
+    '--full-auto means workspace-write and on-request, over the config',
+    async () => {
+      const ws = workspace()
+      writeFileSync(
+        join(ws.home, '.agent', 'config.toml'),
+        'approval_policy = "never"\nsandbox_mode = "read-only"\n',
+      )
+      const run = await runAgent(['--full-auto'], {
+        cwd: ws.repo,
+        env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }),
+        input: '/status\n',
+      })
+      expect(run.code, run.stderr).toBe(0)
+      expect(run.stdout).toMatch(/Sandbox: +workspace-write/)
+      expect(run.stdout).toMatch(/Approvals: +on-request/)
+    },
+  )
 })

@@ -114,7 +114,9 @@ async function runInteractiveSession(
     (flags.fullAuto ? 'workspace-write' : undefined) ??
     config.sandbox_mode ??
     'workspace-write'
-  const approvalPolicy = flags.approval ?? config.approval_policy ?? 'on-request'
+  // --full-auto is Codex's preset for the interactive UI: workspace-write and on-request, over the config.
+  const approvalPolicy =
+    flags.approval ?? (flags.fullAuto ? 'on-request' : undefined) ?? config.approval_policy ?? 'on-request'
   const pluginDirs = flags.pluginDir ?? []
   const sessions = new JsonlSessionStore({ home: agentHome })
   const listSessions = async () =>

@@ -9,6 +9,7 @@ import { UsageError } from '../config/errors.js'
 import { loadConfig } from '../config/load.js'
 import { composeRuntime, type Runtime } from '../runtime/compose.js'
 import { expandPrompt } from '../runtime/slash.js'
+import { describeExecDenial } from './approvals.js'
 import { HumanRenderer } from './human-output.js'
 import { ThreadEventMapper } from './thread-events.js'
 
@@ -164,14 +165,16 @@ async function drive(runtime: Runtime, prompt: string, flags: ExecFlags, io: Exe
       const event = await agent.nextEvent()
       emit(event)
       const msg = event.msg
-      if (msg.type === 'exec_approval_request') {
-        io.stderr.write(
-          `agent: approval requested for \`${msg.command.join(' ')}\`; denied (exec cannot ask; see -a)\n`,
-        )
-        await agent.submit({ type: 'exec_approval', id: msg.call_id, decision: 'denied' })
-      } else if (msg.type === 'apply_patch_approval_request') {
-        io.stderr.write('agent: approval requested for a patch; denied (exec cannot ask; see -s and -a)\n')
-        await agent.submit({ type: 'patch_approval', id: msg.call_id, decision: 'denied' })
+      if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') {
+        // Only reachable when -a (or approval_policy) is not `never`: nobody can answer here.
+        const denial = describeExecDenial(msg, runtime.sandboxPolicy.type)
+        io.stderr.write(denial.stderr)
+        await agent.submit({
+          type: msg.type === 'exec_approval_request' ? 'exec_approval' : 'patch_approval',
+          id: msg.call_id,
+          decision: 'denied',
+          feedback: denial.feedback,
+        })
       } else if (msg.type === 'mcp_startup_complete') {
         const required = msg.failed.filter((f) => runtime.requiredMcpServers.has(f.server))
         if (required.length > 0) {
