@@ -48,4 +48,36 @@ describe('subagents', () => {
     expect(parentInput).toContain('maxTurns limit')
     expect(parentInput).toContain('Step 2.')
   })
+  it('cannot ask for approval: the request is denied with a reason, and the parent goes on', async () => {
+    const ws = workspace({
+      '.claude/agents/cleaner.md': '---\nname: cleaner\ndescription: Cleans up\n---\nYou clean up.\n',
+      'build/keep.txt': 'x\n',
+    })
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        {
+          toolCalls: [
+            {
+              name: 'Task',
+              arguments: { description: 'clean', prompt: 'clean up', subagent_type: 'cleaner' },
+            },
+          ],
+        },
+        { toolCalls: [{ name: 'shell', arguments: { command: ['rm', '-rf', 'build'] } }] },
+        { text: 'I need approval to run rm -rf build.' },
+        { text: 'The subagent needs rm -rf build approved.' },
+      ],
+    })
+    // on-request: the policy asks about `rm -rf`. A subagent's request must not wait for ever.
+    const run = await runAgent(['exec', '-s', 'danger-full-access', '-a', 'on-request', 'clean it'], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl }),
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('The subagent needs rm -rf build approved.')
+    expect(readFileSync(join(ws.repo, 'build', 'keep.txt'), 'utf8')).toBe('x\n')
+    expect(JSON.stringify(server.requests[2]?.body)).toContain('a subagent cannot ask the user for approval')
+    expect(run.stderr).toContain('a subagent asked for approval of `rm -rf build`; denied')
+  }, 60_000)
 })

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { Agent, AgentOptions, SessionStart, ToolDefinition, ToolProvider } from '@agent/core'
 import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
-import type { ApprovalPolicy, SandboxMode, SandboxPolicy } from '@agent/protocol'
+import type { ApprovalPolicy, EventMsg, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
 import { VERSION } from '../version.js'
@@ -265,7 +265,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
           ...(request.agent.maxTurns ? { maxModelRequestsPerTurn: request.agent.maxTurns } : {}),
         })
         try {
-          const finalMessage = await runChildTurn(child, request.prompt, request.signal)
+          const finalMessage = await runChildTurn(child, request.prompt, request.signal, request.emit)
           return { finalMessage, sessionId: child.sessionId }
         } finally {
           await child.shutdown()
@@ -344,12 +344,24 @@ async function preloadProviderSdk(client: unknown): Promise<unknown> {
   return undefined
 }
 
+/** What a subagent reads when it asks for approval: it cannot, and its parent can. */
+const SUBAGENT_APPROVAL_FEEDBACK =
+  'a subagent cannot ask the user for approval, so this was not run. Do not retry it; finish and ' +
+  'say in your final message exactly what needs approval and why, so the parent agent can do it.'
+
 /**
  * Runs one turn of a subagent and returns its last message. A subagent stopped by its
  * `maxTurns` returns what it has, prefixed with a note that it hit the limit, so the parent
- * model knows the task may be unfinished.
+ * model knows the task may be unfinished. Its approval requests have nobody to answer them (the
+ * user talks to the parent), so they are denied at once with a reason, never left waiting; the
+ * parent, which can ask, may then do the step itself.
  */
-async function runChildTurn(child: Agent, prompt: string, signal: AbortSignal): Promise<string | null> {
+async function runChildTurn(
+  child: Agent,
+  prompt: string,
+  signal: AbortSignal,
+  emit: (msg: EventMsg) => void,
+): Promise<string | null> {
   const onAbort = () => void child.submit({ type: 'interrupt' })
   signal.addEventListener('abort', onAbort, { once: true })
   let limit: string | undefined
@@ -357,6 +369,20 @@ async function runChildTurn(child: Agent, prompt: string, signal: AbortSignal): 
     await child.submit({ type: 'user_input', items: [{ type: 'text', text: prompt }] })
     for (;;) {
       const { msg } = await child.nextEvent()
+      if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') {
+        const what =
+          msg.type === 'exec_approval_request' ? `\`${msg.command.join(' ')}\`` : 'a change to files'
+        emit({
+          type: 'warning',
+          message: `a subagent asked for approval of ${what}; denied (only the main agent can ask)`,
+        })
+        await child.submit({
+          type: msg.type === 'exec_approval_request' ? 'exec_approval' : 'patch_approval',
+          id: msg.call_id,
+          decision: 'denied',
+          feedback: SUBAGENT_APPROVAL_FEEDBACK,
+        })
+      }
       if (msg.type === 'error' && msg.kind === 'max_turns') limit = msg.message
       if (msg.type === 'turn_complete') {
         const last = msg.last_agent_message ?? null
