@@ -32,6 +32,15 @@ abstract class WireClient implements ModelClient {
     this.model = options.model
   }
 
+  /**
+   * Loads the SDK and builds its client ahead of the first request (the composition root calls
+   * it while other start-up work runs), so the first `stream` goes out without that delay.
+   */
+  async warm(): Promise<void> {
+    this.call ??= this.connect()
+    await this.call
+  }
+
   protected abstract connect(): Promise<StreamCall>
   protected abstract body(request: ModelRequest): Json
   protected abstract normalise(events: AsyncIterable<unknown>): AsyncIterable<ModelEvent>

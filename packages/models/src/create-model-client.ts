@@ -19,7 +19,11 @@ export interface CreateModelClientOptions {
 }
 
 /** A model client with the provider's default model, if one was given. */
-export type ProviderModelClient = ModelClient & { readonly model: string | undefined }
+export type ProviderModelClient = ModelClient & {
+  readonly model: string | undefined
+  /** Loads the wire's SDK now rather than at the first request (start-up overlaps it with other work). */
+  warm(): Promise<void>
+}
 
 export type CreateModelClientResult =
   | { ok: true; value: ProviderModelClient }

@@ -27,9 +27,11 @@ const clients = ['openai', 'anthropic', 'ollama'].map((provider) => createModelC
 console.log('created')
 const chat = createModelClient({ provider: { wire_api: 'chat', base_url: 'http://127.0.0.1:9/v1', request_max_retries: 0 }, env }).value
 for await (const event of chat.stream({ model: 'm', instructions: '', input: [], tools: [] })) console.log(event.type)
+await clients[1].warm()
+console.log('warmed')
 `
 
-test('importing the package and creating clients loads no SDK; streaming loads only its own', async () => {
+test('importing the package and creating clients loads no SDK; streaming or warm() loads only its own', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'models-lazy-'))
   const hooks = path.join(dir, 'hooks.mjs')
   writeFileSync(hooks, HOOKS)
@@ -38,5 +40,12 @@ test('importing the package and creating clients loads no SDK; streaming loads o
     ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', SCRIPT],
     { cwd: packageDir, env: { ...process.env, HOOKS_URL: `file://${hooks}` }, timeout: 60_000 },
   )
-  expect(stdout.trim().split('\n')).toEqual(['imported', 'created', 'loaded openai', 'error'])
+  expect(stdout.trim().split('\n')).toEqual([
+    'imported',
+    'created',
+    'loaded openai',
+    'error',
+    'loaded @anthropic-ai/sdk',
+    'warmed',
+  ])
 })
