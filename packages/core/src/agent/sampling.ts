@@ -29,6 +29,8 @@ export async function sampleModel(
   subId: string,
   settings: TurnSettings,
   signal: AbortSignal,
+  /** Called once, at the first event of the stream: the request is out, the model is answering. */
+  onAnswering?: () => void,
 ): Promise<SampleResult> {
   const result: SampleResult = { calls: [] }
   const emit = session.emit.bind(session, subId)
@@ -37,6 +39,10 @@ export async function sampleModel(
     () => session.options.model.stream(buildRequest(session, settings), { signal }),
     signal,
   )) {
+    if (onAnswering) {
+      onAnswering()
+      onAnswering = undefined
+    }
     switch (event.type) {
       case 'text_delta':
         emit({ type: 'agent_message_delta', delta: event.delta })

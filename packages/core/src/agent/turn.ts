@@ -129,17 +129,23 @@ export async function runTurn(
   )
   session.record([{ type: 'message', role: 'user', content }])
 
-  let snapshot: WorkspaceSnapshot | undefined
+  // The workspace snapshot (a few git commands) must exist before the first tool runs, not
+  // before the first request: it starts when the model begins answering and runs while the
+  // response streams. Nothing of the agent's writes to the workspace before then.
   const tracker = session.options.workspace
-  if (tracker) {
-    try {
-      snapshot = await tracker.snapshot(settings.cwd, { signal })
-    } catch (error) {
-      emit({
-        type: 'warning',
-        message: `could not snapshot the workspace (no turn diff or undo for this turn): ${errorText(error)}`,
-      })
-    }
+  let snapshotTask: Promise<WorkspaceSnapshot | undefined> | undefined
+  const takeSnapshot = (): Promise<WorkspaceSnapshot | undefined> => {
+    snapshotTask ??= tracker
+      ? // An interrupted turn still records where it started (undo goes back there).
+        tracker.snapshot(settings.cwd, signal.aborted ? {} : { signal }).catch((error: unknown) => {
+          emit({
+            type: 'warning',
+            message: `could not snapshot the workspace (no turn diff or undo for this turn): ${errorText(error)}`,
+          })
+          return undefined
+        })
+      : Promise.resolve(undefined)
+    return snapshotTask
   }
 
   await session.toolsReady
@@ -169,7 +175,7 @@ export async function runTurn(
       }
       break
     }
-    const result = await sampleModel(session, subId, settings, signal)
+    const result = await sampleModel(session, subId, settings, signal, takeSnapshot)
     if (hooks && !signal.aborted) {
       await runHook(hooks, env, {
         hook_event_name: 'AfterModelResponse',
@@ -202,10 +208,11 @@ export async function runTurn(
       }
       break
     }
+    await takeSnapshot()
     await runToolCalls(session, env, result.calls)
   }
 
-  await finishTurn(session, env, snapshot)
+  await finishTurn(session, env, await takeSnapshot())
   if (signal.aborted || failure) closeDanglingCalls(session, signal.aborted ? ABORTED_TEXT : FAILED_TEXT)
   if (signal.aborted) {
     emit({ type: 'turn_aborted', turn_id: turnId, reason: active.abortReason ?? 'interrupted' })
