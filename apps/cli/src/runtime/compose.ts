@@ -14,7 +14,14 @@
 //                                   createAgent (@agent/core)
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import type { Agent, AgentOptions, SessionStart, ToolDefinition, ToolProvider } from '@agent/core'
+import type {
+  Agent,
+  AgentOptions,
+  CommandPolicy,
+  SessionStart,
+  ToolDefinition,
+  ToolProvider,
+} from '@agent/core'
 import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
 import type { ApprovalPolicy, EventMsg, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import { ConfigError } from '../config/errors.js'
@@ -100,27 +107,17 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     selectModel(settings.model, config, env),
   ])
 
-  // Start the slow, independent initialisations now so they overlap with the rest of the
-  // composition: the bash grammar (wasm, compiled off the main thread) and the provider's SDK,
-  // which the model client would otherwise import only when the first request goes out.
-  const warmups = [policyPkg.loadBashParser(), preloadProviderSdk(model.client)].map((p) =>
-    p.catch(() => undefined),
-  )
+  // The provider's SDK is needed for the first request: load it now, overlapping the rest of the
+  // composition (the client's own first `stream` awaits the same load).
+  void warmModel(model.client)
 
   // Sandbox: fail closed. A mode that confines commands on a machine that cannot confine them
-  // is an error here, before the model is ever asked anything.
+  // is an error here, before the model is ever asked anything. The probe (a few bubblewrap runs)
+  // overlaps plugin loading and is awaited before the agent is created.
   const sandboxPolicy = sandboxPolicyFor(settings.sandboxMode, config, cwd)
-  if (sandboxPolicy.type !== 'danger-full-access') {
-    const support = await sandboxPkg.detectSandbox()
-    if (!support.available) {
-      const problems = support.problems.map((p) => `  - ${p}`).join('\n')
-      throw new SandboxUnavailableError(
-        `the ${sandboxPolicy.type} sandbox is not available on this machine: ${support.message}` +
-          (problems ? `\n${problems}` : '') +
-          '\nFix the above, or run without confinement on purpose with `-s danger-full-access`.',
-      )
-    }
-  }
+  const sandboxChecked =
+    sandboxPolicy.type === 'danger-full-access' ? undefined : checkSandbox(sandboxPkg, sandboxPolicy.type)
+  sandboxChecked?.catch(() => undefined)
 
   // Commands' environment: the configured policy applied once, used by every process.
   let childEnv: Record<string, string>
@@ -275,7 +272,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     extraTools.push(task as unknown as ToolDefinition)
   }
 
-  await Promise.all(warmups)
+  await sandboxChecked
   const agent = await core.createAgent({
     ...baseOptions,
     tools: [...builtinTools, ...extraTools],
@@ -308,13 +305,35 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   }
 }
 
+async function checkSandbox(
+  sandboxPkg: typeof import('@agent/sandbox'),
+  mode: SandboxPolicy['type'],
+): Promise<void> {
+  const support = await sandboxPkg.detectSandbox()
+  if (!support.available) {
+    const problems = support.problems.map((p) => `  - ${p}`).join('\n')
+    throw new SandboxUnavailableError(
+      `the ${mode} sandbox is not available on this machine: ${support.message}` +
+        (problems ? `\n${problems}` : '') +
+        '\nFix the above, or run without confinement on purpose with `-s danger-full-access`.',
+    )
+  }
+}
+
+/**
+ * The command policy. Rule and settings files are read and checked now (a bad file is a
+ * configuration error before anything runs); the bash grammar the policy judges with (tree-sitter,
+ * wasm) is only needed at the first command, so it loads then instead of delaying the first
+ * model request.
+ */
 async function createPolicy(
   policyPkg: typeof import('@agent/policy'),
   ruleFiles: string[],
   settingsFiles: string[],
   permissions: { origin: { file: string }; permissions: Record<string, unknown> }[],
   cwd: string,
-) {
+): Promise<CommandPolicy> {
+  let options: Parameters<typeof policyPkg.createCommandPolicy>[0]
   try {
     const rules = ruleFiles.length > 0 ? await policyPkg.loadRulesFiles(ruleFiles) : undefined
     const settings = [
@@ -328,20 +347,23 @@ async function createPolicy(
         ? [await policyPkg.loadSettingsFiles(settingsFiles.map((file) => resolve(cwd, file)))]
         : []),
     ]
-    return await policyPkg.createCommandPolicy({ ...(rules ? { rules } : {}), settings })
+    options = { ...(rules ? { rules } : {}), settings }
   } catch (error) {
     if (error instanceof policyPkg.PolicyError) throw new ConfigError(error.message)
     throw error
   }
+  let ready: Promise<CommandPolicy> | undefined
+  return {
+    async evaluate(command, context) {
+      ready ??= policyPkg.createCommandPolicy(options)
+      return (await ready).evaluate(command, context)
+    },
+  }
 }
 
-/** Imports the SDK a wire client will need (the module cache makes its own import instant). */
-async function preloadProviderSdk(client: unknown): Promise<unknown> {
-  const models = await import('@agent/models')
-  if (client instanceof models.ResponsesClient || client instanceof models.ChatCompletionsClient)
-    return import('openai')
-  if (client instanceof models.AnthropicMessagesClient) return import('@anthropic-ai/sdk')
-  return undefined
+/** Loads the SDK a wire client will need ahead of its first request; a failure shows up there. */
+async function warmModel(client: object): Promise<void> {
+  if ('warm' in client && typeof client.warm === 'function') await client.warm().catch(() => undefined)
 }
 
 /** What a subagent reads when it asks for approval: it cannot, and its parent can. */
