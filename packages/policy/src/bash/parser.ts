@@ -1,7 +1,7 @@
 // Loads the tree-sitter runtime and the bash grammar once per process. Everything else in the
 // package works on the syntax tree this returns; nothing parses shell by hand.
 import { createRequire } from 'node:module'
-import { Language, Parser, type Tree } from 'web-tree-sitter'
+import type { Tree } from 'web-tree-sitter'
 import { describeError, PolicyError } from '../errors.js'
 
 /** The grammar comes prebuilt as wasm from tree-sitter-bash 0.25 (see README, "Dependencies"). */
@@ -36,6 +36,9 @@ export function loadedBashParser(): BashParser | undefined {
 
 async function init(): Promise<BashParser> {
   try {
+    // Imported here, not at the top: the runtime is ~150 KB of JavaScript that a program using
+    // this package only needs once it judges its first command.
+    const { Language, Parser } = await import('web-tree-sitter')
     await Parser.init()
     const require = createRequire(import.meta.url)
     const language = await Language.load(require.resolve(GRAMMAR))
