@@ -11,6 +11,7 @@ import {
   MemoryWorkspaceTracker,
   PipeProcessSessions,
   reply,
+  ScriptedModel,
 } from '../src/testing/index.js'
 import { find, isTurnEnd, makeAgent, tempDir } from './helpers.js'
 
@@ -148,6 +149,39 @@ describe('turn diff and undo', () => {
     expect(readFileSync(join(cwd, 'keep.txt'), 'utf8')).toBe('original\n')
     expect(readFileSync(join(cwd, 'gone.txt'), 'utf8')).toBe('doomed\n')
     expect(() => readFileSync(join(cwd, 'new.txt'))).toThrow()
+  })
+
+  it('takes the turn snapshot while the model answers, and finishes it before any tool runs', async () => {
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'a.txt'), 'before\n')
+    const log: string[] = []
+    class SlowTracker extends MemoryWorkspaceTracker {
+      override async snapshot(dir: string) {
+        log.push('snapshot started')
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        const snapshot = await super.snapshot(dir)
+        log.push('snapshot taken')
+        return snapshot
+      }
+    }
+    const model = new ScriptedModel([
+      [reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
+      [reply.text('done')],
+    ])
+    const stream = model.stream.bind(model)
+    model.stream = (request, options) => {
+      log.push('request')
+      return stream(request, options)
+    }
+    const made = await makeAgent([], { cwd, model, workspace: new SlowTracker() })
+    agent = made.agent
+    await agent.submit(input('change a'))
+    const events = await collectUntil(agent, isTurnEnd)
+    // The first request goes out before the snapshot starts; the tool waits for the snapshot.
+    expect(log).toEqual(['request', 'snapshot started', 'snapshot taken', 'request'])
+    const diff = find(events, 'turn_diff')[0]?.unified_diff ?? ''
+    expect(diff).toContain('-before')
+    expect(diff).toContain('+after')
   })
 
   it('undo without a tracker says so', async () => {
