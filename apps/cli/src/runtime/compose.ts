@@ -23,7 +23,7 @@ import type {
   ToolProvider,
 } from '@agent/core'
 import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
-import type { ApprovalPolicy, EventMsg, SandboxMode, SandboxPolicy } from '@agent/protocol'
+import type { ApprovalPolicy, EventMsg, ModelClient, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
 import { VERSION } from '../version.js'
@@ -212,7 +212,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     .join('\n\n')
 
   const baseOptions: Omit<AgentOptions, 'tools' | 'session'> = {
-    model: model.client,
+    // The bash grammar loads once the model is answering: it overlaps the wait for the response
+    // instead of delaying the request, and is usually ready by the first command.
+    model: onFirstResponse(model.client, () => void policyPkg.loadBashParser().catch(() => undefined)),
     runner,
     sandbox,
     policy,
@@ -357,6 +359,23 @@ async function createPolicy(
     async evaluate(command, context) {
       ready ??= policyPkg.createCommandPolicy(options)
       return (await ready).evaluate(command, context)
+    },
+  }
+}
+
+/** The same client, calling `then` once, when the first response of the session starts. */
+function onFirstResponse(client: ModelClient, then: () => void): ModelClient {
+  let pending = true
+  return {
+    provider: client.provider,
+    async *stream(request, options) {
+      for await (const event of client.stream(request, options)) {
+        if (pending) {
+          pending = false
+          then()
+        }
+        yield event
+      }
     },
   }
 }
