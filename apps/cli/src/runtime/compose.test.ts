@@ -81,4 +81,47 @@ describe('composeRuntime', () => {
       await runtime.close()
     }
   })
+
+  it('checks rule files before anything runs, and applies them once the grammar has loaded', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'cli-compose-rules-')))
+    const home = join(root, 'home')
+    mkdirSync(join(home, 'rules'), { recursive: true })
+    const env = {
+      AGENT_HOME: home,
+      HOME: root,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      OPENAI_API_KEY: 'x',
+    }
+    const settings = {
+      cwd: root,
+      env,
+      model: { provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+      sandboxMode: 'danger-full-access' as const,
+      approvalPolicy: 'on-request' as const,
+      pluginDirs: [],
+      ephemeral: true,
+    }
+    writeFileSync(join(home, 'rules', 'bad.rules'), 'prefix_rule(pattern=')
+    await expect(composeRuntime({ ...settings, loaded: loadConfig({ cwd: root, env }) })).rejects.toThrow(
+      ConfigError,
+    )
+
+    writeFileSync(
+      join(home, 'rules', 'bad.rules'),
+      'prefix_rule(pattern=["echo", "secret"], decision="forbidden", justification="no secrets")',
+    )
+    const runtime = await composeRuntime({ ...settings, loaded: loadConfig({ cwd: root, env }) })
+    try {
+      const command = { name: 'x', description: '', body: '', source: { kind: 'project', file: 'x.md' } }
+      await expect(runtime.runShell('echo secret', { cwd: root, command } as never)).rejects.toThrow(
+        /no secrets/,
+      )
+      expect(await runtime.runShell('echo public', { cwd: root, command } as never)).toEqual({
+        output: 'public\n',
+        exitCode: 0,
+      })
+    } finally {
+      await runtime.close()
+    }
+  })
 })
