@@ -295,7 +295,8 @@ describe('App', () => {
     const ui = mount({ actions: { listSessions, resumeSession } })
     await ui.type('/resume', ENTER)
     await ui.see('Resume which session?')
-    await ui.type(DOWN, ENTER)
+    await pressUntilSelected(ui, DOWN, 'older work')
+    await ui.type(ENTER)
     await vi.waitFor(() => expect(resumeSession).toHaveBeenCalledWith('old-one'))
   })
 
@@ -308,9 +309,29 @@ describe('App', () => {
     const ui = mount({ actions: { listSessions, resumeSession } })
     await ui.type('/resume', ENTER)
     await ui.see('Resume which session?')
-    // No pause between the keys: both are handled before React renders again.
+    // Make sure the picker listens (it subscribes to input just after it is drawn) and is back on
+    // the first row, then send both keys with no pause: both are handled before React renders again.
+    await pressUntilSelected(ui, DOWN, 'older work')
+    await pressUntilSelected(ui, UP, 'latest work')
     ui.app.stdin.write(DOWN)
     ui.app.stdin.write(ENTER)
     await vi.waitFor(() => expect(resumeSession).toHaveBeenCalledWith('old-one'))
   })
 })
+
+/** Presses `key` until the picker's selected row (`›`) shows `title`: the picker starts listening
+ * for keys a moment after it is first drawn, so a single early press can be lost on a busy machine. */
+async function pressUntilSelected(ui: ReturnType<typeof mount>, key: string, title: string) {
+  const selected = () =>
+    ui
+      .frame()
+      .split('\n')
+      .find((line) => line.includes('›')) ?? ''
+  await vi.waitFor(
+    async () => {
+      if (!selected().includes(title)) await ui.type(key)
+      expect(selected()).toContain(title)
+    },
+    { timeout: 5000, interval: 50 },
+  )
+}
