@@ -23,12 +23,13 @@ import type {
   ToolProvider,
 } from '@agent/core'
 import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
-import type { ApprovalPolicy, EventMsg, ModelClient, SandboxMode, SandboxPolicy } from '@agent/protocol'
+import type { ApprovalPolicy, ModelClient, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
 import { VERSION } from '../version.js'
 import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
 import { confinedShell } from './slash.js'
+import { subagentRunner } from './subagents.js'
 
 export interface RuntimeSettings {
   cwd: string
@@ -240,36 +241,16 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
       : { projectDoc: { maxBytes: config.project_doc_max_bytes } }),
   }
 
-  // Subagents (Task tool): a child agent on the same leaves, a fresh context, the definition's
-  // tool allowlist, never a wider sandbox or approval policy than the parent's, no rollout.
+  // Subagents (Task tool): child agents on the same leaves (see subagents.ts).
   if (loadedPlugins.agents.length > 0 || toolsetName === 'claude') {
     const task = plugins.createTaskTool({
       agents: loadedPlugins.agents,
       hooks,
-      runSubagent: async (request) => {
-        const allowed = request.agent.tools
-        const childTools = [...builtinTools, ...extraTools].filter(
-          (t) => !allowed || allowed.includes(t.name),
-        )
-        const child = await core.createAgent({
-          ...baseOptions,
-          tools: childTools,
-          toolProviders: [],
-          store: undefined,
-          cwd: request.parent.cwd,
-          ...(subagentModel(request.agent.model)
-            ? { modelName: subagentModel(request.agent.model) as string }
-            : {}),
-          ...(request.agent.systemPrompt ? { instructions: request.agent.systemPrompt } : {}),
-          ...(request.agent.maxTurns ? { maxModelRequestsPerTurn: request.agent.maxTurns } : {}),
-        })
-        try {
-          const finalMessage = await runChildTurn(child, request.prompt, request.signal, request.emit)
-          return { finalMessage, sessionId: child.sessionId }
-        } finally {
-          await child.shutdown()
-        }
-      },
+      runSubagent: subagentRunner({
+        createAgent: core.createAgent,
+        baseOptions,
+        tools: () => [...builtinTools, ...extraTools],
+      }),
     })
     extraTools.push(task as unknown as ToolDefinition)
   }
@@ -383,63 +364,6 @@ function onFirstResponse(client: ModelClient, then: () => void): ModelClient {
 /** Loads the SDK a wire client will need ahead of its first request; a failure shows up there. */
 async function warmModel(client: object): Promise<void> {
   if ('warm' in client && typeof client.warm === 'function') await client.warm().catch(() => undefined)
-}
-
-/** What a subagent reads when it asks for approval: it cannot, and its parent can. */
-const SUBAGENT_APPROVAL_FEEDBACK =
-  'a subagent cannot ask the user for approval, so this was not run. Do not retry it; finish and ' +
-  'say in your final message exactly what needs approval and why, so the parent agent can do it.'
-
-/**
- * Runs one turn of a subagent and returns its last message. A subagent stopped by its
- * `maxTurns` returns what it has, prefixed with a note that it hit the limit, so the parent
- * model knows the task may be unfinished. Its approval requests have nobody to answer them (the
- * user talks to the parent), so they are denied at once with a reason, never left waiting; the
- * parent, which can ask, may then do the step itself.
- */
-async function runChildTurn(
-  child: Agent,
-  prompt: string,
-  signal: AbortSignal,
-  emit: (msg: EventMsg) => void,
-): Promise<string | null> {
-  const onAbort = () => void child.submit({ type: 'interrupt' })
-  signal.addEventListener('abort', onAbort, { once: true })
-  let limit: string | undefined
-  try {
-    await child.submit({ type: 'user_input', items: [{ type: 'text', text: prompt }] })
-    for (;;) {
-      const { msg } = await child.nextEvent()
-      if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') {
-        const what =
-          msg.type === 'exec_approval_request' ? `\`${msg.command.join(' ')}\`` : 'a change to files'
-        emit({
-          type: 'warning',
-          message: `a subagent asked for approval of ${what}; denied (only the main agent can ask)`,
-        })
-        await child.submit({
-          type: msg.type === 'exec_approval_request' ? 'exec_approval' : 'patch_approval',
-          id: msg.call_id,
-          decision: 'denied',
-          feedback: SUBAGENT_APPROVAL_FEEDBACK,
-        })
-      }
-      if (msg.type === 'error' && msg.kind === 'max_turns') limit = msg.message
-      if (msg.type === 'turn_complete') {
-        const last = msg.last_agent_message ?? null
-        if (!limit) return last
-        return `[The subagent reached its maxTurns limit: ${limit}. Its last message follows.]\n\n${last ?? '(no message)'}`
-      }
-      if (msg.type === 'turn_aborted') return null
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort)
-  }
-}
-
-/** A subagent's own model id; `inherit` and Claude's aliases (`sonnet`...) keep the parent's. */
-function subagentModel(model: string | undefined): string | undefined {
-  return model && !['inherit', 'sonnet', 'opus', 'haiku'].includes(model) ? model : undefined
 }
 
 function isDir(path: string): boolean {

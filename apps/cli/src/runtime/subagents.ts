@@ -1,0 +1,96 @@
+// Subagents (the Task tool): each request runs as a child agent on the same leaves as its
+// parent — a fresh context, the definition's tool allowlist, never a wider sandbox or approval
+// policy, no rollout — for one turn, and returns the child's last message.
+import type { Agent, AgentOptions, ToolDefinition } from '@agent/core'
+import type { SubagentRequest, SubagentResult } from '@agent/plugins'
+import type { EventMsg } from '@agent/protocol'
+
+export interface SubagentRunnerOptions {
+  createAgent: (options: AgentOptions) => Promise<Agent>
+  /** The parent's options; the child overrides tools, cwd, model, instructions and limits. */
+  baseOptions: AgentOptions
+  /** The tools a child may be given, read at call time (the Task tool is added after this runner). */
+  tools: () => ToolDefinition[]
+}
+
+export function subagentRunner(
+  options: SubagentRunnerOptions,
+): (request: SubagentRequest) => Promise<SubagentResult> {
+  return async (request) => {
+    const allowed = request.agent.tools
+    const model = subagentModel(request.agent.model)
+    const child = await options.createAgent({
+      ...options.baseOptions,
+      tools: options.tools().filter((t) => !allowed || allowed.includes(t.name)),
+      toolProviders: [],
+      store: undefined,
+      cwd: request.parent.cwd,
+      ...(model ? { modelName: model } : {}),
+      ...(request.agent.systemPrompt ? { instructions: request.agent.systemPrompt } : {}),
+      ...(request.agent.maxTurns ? { maxModelRequestsPerTurn: request.agent.maxTurns } : {}),
+    })
+    try {
+      const finalMessage = await runChildTurn(child, request.prompt, request.signal, request.emit)
+      return { finalMessage, sessionId: child.sessionId }
+    } finally {
+      await child.shutdown()
+    }
+  }
+}
+
+/** What a subagent reads when it asks for approval: it cannot, and its parent can. */
+const SUBAGENT_APPROVAL_FEEDBACK =
+  'a subagent cannot ask the user for approval, so this was not run. Do not retry it; finish and ' +
+  'say in your final message exactly what needs approval and why, so the parent agent can do it.'
+
+/**
+ * Runs one turn of a subagent and returns its last message. A subagent stopped by its
+ * `maxTurns` returns what it has, prefixed with a note that it hit the limit, so the parent
+ * model knows the task may be unfinished. Its approval requests have nobody to answer them (the
+ * user talks to the parent), so they are denied at once with a reason, never left waiting; the
+ * parent, which can ask, may then do the step itself.
+ */
+async function runChildTurn(
+  child: Agent,
+  prompt: string,
+  signal: AbortSignal,
+  emit: (msg: EventMsg) => void,
+): Promise<string | null> {
+  const onAbort = () => void child.submit({ type: 'interrupt' })
+  signal.addEventListener('abort', onAbort, { once: true })
+  let limit: string | undefined
+  try {
+    await child.submit({ type: 'user_input', items: [{ type: 'text', text: prompt }] })
+    for (;;) {
+      const { msg } = await child.nextEvent()
+      if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') {
+        const what =
+          msg.type === 'exec_approval_request' ? `\`${msg.command.join(' ')}\`` : 'a change to files'
+        emit({
+          type: 'warning',
+          message: `a subagent asked for approval of ${what}; denied (only the main agent can ask)`,
+        })
+        await child.submit({
+          type: msg.type === 'exec_approval_request' ? 'exec_approval' : 'patch_approval',
+          id: msg.call_id,
+          decision: 'denied',
+          feedback: SUBAGENT_APPROVAL_FEEDBACK,
+        })
+      }
+      if (msg.type === 'error' && msg.kind === 'max_turns') limit = msg.message
+      if (msg.type === 'turn_complete') {
+        const last = msg.last_agent_message ?? null
+        if (!limit) return last
+        return `[The subagent reached its maxTurns limit: ${limit}. Its last message follows.]\n\n${last ?? '(no message)'}`
+      }
+      if (msg.type === 'turn_aborted') return null
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/** A subagent's own model id; `inherit` and Claude's aliases (`sonnet`...) keep the parent's. */
+function subagentModel(model: string | undefined): string | undefined {
+  return model && !['inherit', 'sonnet', 'opus', 'haiku'].includes(model) ? model : undefined
+}
