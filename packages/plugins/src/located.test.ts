@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { lineOfPath, parseFrontmatter, parseJsonText, validateWith } from './located.js'
+import { loadTextParsers } from './text-parsers.js'
+
+// The parsers load lazily; the file readers await them, and so does this suite.
+beforeAll(() => loadTextParsers())
 
 describe('parseJsonText', () => {
   it('parses strict JSON and locates syntax errors by line', () => {

@@ -1,9 +1,10 @@
 // Parsing JSON files and YAML frontmatter so that every problem, syntax or schema, can be
 // reported with the line it is on. JSON is parsed strictly with JSON.parse; the `yaml` library's
-// source ranges (JSON is valid YAML) locate the value a schema issue points at.
-import { type ParseError, type ParseErrorCode, parseTree, printParseErrorCode } from 'jsonc-parser'
-import { LineCounter, parseDocument } from 'yaml'
+// source ranges (JSON is valid YAML) locate the value a schema issue points at. Both libraries
+// load lazily (text-parsers.ts): callers that read a file await `loadTextParsers()` first.
+import type { ParseError, ParseErrorCode } from 'jsonc-parser'
 import type { z } from 'zod'
+import { textParsers } from './text-parsers.js'
 
 export interface Located<T> {
   ok: true
@@ -30,6 +31,7 @@ export function parseJsonText(text: string): Located<unknown> | LocatedError {
   try {
     return { ok: true, value: JSON.parse(text) }
   } catch (error) {
+    const { parseTree } = textParsers().jsonc
     const errors: ParseError[] = []
     parseTree(text, errors, { disallowComments: true, allowTrailingComma: false })
     const first = errors[0]
@@ -45,13 +47,14 @@ export function parseJsonText(text: string): Located<unknown> | LocatedError {
 }
 
 function describeJsonError(code: ParseErrorCode): string {
-  const name = printParseErrorCode(code)
+  const name = textParsers().jsonc.printParseErrorCode(code)
   // `CommaExpected` → `comma expected`
   return name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
 }
 
 /** Finds the line of the value at `path` in a JSON or YAML text (`lineOffset` for frontmatter). */
 export function lineOfPath(text: string, path: readonly PropertyKey[], lineOffset = 0): number | undefined {
+  const { LineCounter, parseDocument } = textParsers().yaml
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, strict: false, uniqueKeys: false })
   // Walk down as far as the path exists: a missing field is reported on its parent's line.
@@ -112,6 +115,7 @@ export function parseFrontmatter(text: string): Located<MarkdownWithFrontmatter>
     .slice(end + 1)
     .join('\n')
     .replace(/^\r?\n/, '')
+  const { LineCounter, parseDocument } = textParsers().yaml
   const counter = new LineCounter()
   const doc = parseDocument(yamlText, { lineCounter: counter, prettyErrors: false })
   if (doc.errors.length > 0) {

@@ -6,6 +6,7 @@ import type { DiagnosticSink } from './diagnostics.js'
 import { parseFrontmatter, validateWith } from './located.js'
 import { type ComponentOrigin, qualifiedName, substitutePluginRoot } from './origin.js'
 import { AgentFrontmatterSchema, CommandFrontmatterSchema, SkillFrontmatterSchema } from './schemas.js'
+import { loadTextParsers } from './text-parsers.js'
 
 /** A slash command: `/name args` expands `body` (see `expandSlashCommand`). */
 export interface SlashCommand {
@@ -60,6 +61,7 @@ async function readMarkdown(file: string, origin: ComponentOrigin, sink: Diagnos
     sink.error(file, `cannot read: ${(error as Error).message}`, { plugin: origin.plugin })
     return undefined
   }
+  await loadTextParsers()
   const parsed = parseFrontmatter(text)
   if (!parsed.ok) {
     sink.error(file, parsed.reason, { line: parsed.line, plugin: origin.plugin })

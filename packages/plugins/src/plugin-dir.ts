@@ -18,6 +18,7 @@ import {
 import type { ComponentOrigin } from './origin.js'
 import { PluginManifestSchema } from './schemas.js'
 import { type McpServerEntry, mcpEntriesFrom, readHooksFile, readMcpFile } from './settings-files.js'
+import { loadTextParsers } from './text-parsers.js'
 
 /** What `agent plugins list` shows about a plugin that loaded. */
 export interface PluginInfo {
@@ -117,6 +118,7 @@ export async function loadPluginDir(
     )
     return undefined
   }
+  await loadTextParsers()
   const parsed = parseJsonText(text)
   if (!parsed.ok) {
     sink.error(file, `${parsed.reason}; plugin skipped`, { line: parsed.line, plugin: basename(root) })

@@ -6,6 +6,7 @@ import { type HookRegistration, registrationsFromConfig } from './hook-config.js
 import { parseJsonText, validateWith } from './located.js'
 import { type ComponentOrigin, substituteInJson } from './origin.js'
 import { McpFileSchema, SettingsSchema } from './schemas.js'
+import { loadTextParsers } from './text-parsers.js'
 
 /** A settings file's raw `permissions`, for `@agent/policy` (which owns the rule syntax). */
 export interface PermissionsEntry {
@@ -30,6 +31,7 @@ async function readJson(file: string, origin: ComponentOrigin, sink: DiagnosticS
     return undefined
   }
   if (text === undefined) return undefined
+  await loadTextParsers()
   const parsed = parseJsonText(text)
   if (!parsed.ok) {
     sink.error(file, `${parsed.reason}; file skipped`, { line: parsed.line, plugin: origin.plugin })

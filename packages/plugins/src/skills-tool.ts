@@ -8,6 +8,7 @@ import type { Skill } from './markdown-components.js'
 import { resolveByName } from './names.js'
 import { substitutePluginRoot } from './origin.js'
 import { substituteArguments } from './slash-commands.js'
+import { loadTextParsers } from './text-parsers.js'
 import type { PluginToolDefinition } from './tool-contract.js'
 
 /** About 1 % of a context window, in characters (4 characters a token). */
@@ -69,7 +70,9 @@ export function createSkillTool(skills: readonly Skill[]): PluginToolDefinition<
       const skill = found.value
       let body: string
       try {
-        const parsed = parseFrontmatter(await readFile(skill.origin.file, 'utf8'))
+        const text = await readFile(skill.origin.file, 'utf8')
+        await loadTextParsers()
+        const parsed = parseFrontmatter(text)
         body = parsed.ok ? substitutePluginRoot(parsed.value.body, skill.origin.pluginRoot) : skill.body
       } catch (error) {
         return {
