@@ -17,10 +17,21 @@ let loading: Promise<TextParsers> | undefined
 export function loadTextParsers(): Promise<TextParsers> {
   if (loaded) return Promise.resolve(loaded)
   loading ??= Promise.all([import('yaml'), import('jsonc-parser')]).then(([yaml, jsonc]) => {
-    loaded = { yaml, jsonc }
+    loaded = { yaml: namedExports(yaml, 'parseDocument'), jsonc: namedExports(jsonc, 'parseTree') }
     return loaded
   })
   return loading
+}
+
+/**
+ * `yaml` is CommonJS. Node gives a dynamic import of it named exports, but a bundler that turns
+ * the import into a chunk of its own (the `agent` CLI's esbuild) may hand back only
+ * `{ default: module.exports }`; both shapes work here.
+ */
+function namedExports<T extends object>(module: T, probe: keyof T): T {
+  if (probe in module) return module
+  const fallback = (module as { default?: T }).default
+  return fallback && probe in fallback ? fallback : module
 }
 
 /** The parsers, for synchronous code that runs after a `loadTextParsers()` of its caller. */

@@ -18,6 +18,7 @@ import type {
   Agent,
   AgentOptions,
   CommandPolicy,
+  Sandbox,
   SessionStart,
   ToolDefinition,
   ToolProvider,
@@ -97,12 +98,15 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   const { config, agentHome, projectAgentDir } = settings.loaded
   const warnings: string[] = []
 
-  // Leaves that need nothing else first; loaded in parallel because each has its own start-up cost.
-  const [core, exec, sandboxPkg, policyPkg, tools, plugins, model] = await Promise.all([
+  // Leaves needed before the first model request, loaded in parallel. The sandbox and the policy
+  // are only needed at the first command, so unless they have files to check or a machine to
+  // probe now, they load while the model answers (see `deferredSandbox` and `createPolicy`).
+  const sandboxPolicy = sandboxPolicyFor(settings.sandboxMode, config, cwd)
+  const loadSandbox = once(() => import('@agent/sandbox'))
+  const loadPolicy = once(() => import('@agent/policy'))
+  const [core, exec, tools, plugins, model] = await Promise.all([
     import('@agent/core'),
     import('@agent/exec'),
-    import('@agent/sandbox'),
-    import('@agent/policy'),
     import('@agent/tools'),
     import('@agent/plugins'),
     selectModel(settings.model, config, env),
@@ -115,9 +119,8 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   // Sandbox: fail closed. A mode that confines commands on a machine that cannot confine them
   // is an error here, before the model is ever asked anything. The probe (a few bubblewrap runs)
   // overlaps plugin loading and is awaited before the agent is created.
-  const sandboxPolicy = sandboxPolicyFor(settings.sandboxMode, config, cwd)
   const sandboxChecked =
-    sandboxPolicy.type === 'danger-full-access' ? undefined : checkSandbox(sandboxPkg, sandboxPolicy.type)
+    sandboxPolicy.type === 'danger-full-access' ? undefined : checkSandbox(loadSandbox, sandboxPolicy.type)
   sandboxChecked?.catch(() => undefined)
 
   // Commands' environment: the configured policy applied once, used by every process.
@@ -158,7 +161,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     ),
   ]
   const policy = await createPolicy(
-    policyPkg,
+    loadPolicy,
     ruleFiles,
     config.permission_settings,
     loadedPlugins.permissions,
@@ -200,7 +203,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   const processes = new exec.ProcessSessionManager({ env: childEnv })
   const runner = exec.createCommandRunner()
-  const sandbox = sandboxPkg.createSandbox()
+  const sandbox = deferredSandbox(loadSandbox)
   const store = settings.ephemeral ? undefined : new core.JsonlSessionStore({ home: agentHome })
   const userInstructions = [
     readOptional(join(agentHome, 'AGENTS.md')),
@@ -215,7 +218,12 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   const baseOptions: Omit<AgentOptions, 'tools' | 'session'> = {
     // The bash grammar loads once the model is answering: it overlaps the wait for the response
     // instead of delaying the request, and is usually ready by the first command.
-    model: onFirstResponse(model.client, () => void policyPkg.loadBashParser().catch(() => undefined)),
+    model: onFirstResponse(model.client, () => {
+      void loadPolicy()
+        .then((policyPkg) => policyPkg.loadBashParser())
+        .catch(() => undefined)
+      void loadSandbox().catch(() => undefined)
+    }),
     runner,
     sandbox,
     policy,
@@ -289,10 +297,10 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 }
 
 async function checkSandbox(
-  sandboxPkg: typeof import('@agent/sandbox'),
+  loadSandbox: () => Promise<typeof import('@agent/sandbox')>,
   mode: SandboxPolicy['type'],
 ): Promise<void> {
-  const support = await sandboxPkg.detectSandbox()
+  const support = await (await loadSandbox()).detectSandbox()
   if (!support.available) {
     const problems = support.problems.map((p) => `  - ${p}`).join('\n')
     throw new SandboxUnavailableError(
@@ -304,18 +312,49 @@ async function checkSandbox(
 }
 
 /**
+ * The sandbox port, with `@agent/sandbox` loaded at the first command it confines (or earlier, by
+ * `checkSandbox`). A result is only ever a sandbox denial if its command was wrapped, so before
+ * the package is loaded the answer is no.
+ */
+function deferredSandbox(loadSandbox: () => Promise<typeof import('@agent/sandbox')>): Sandbox {
+  let sandbox: Sandbox | undefined
+  const ready = once(async () => {
+    sandbox = (await loadSandbox()).createSandbox()
+    return sandbox
+  })
+  return {
+    async wrapCommand(policy, command) {
+      return (await ready()).wrapCommand(policy, command)
+    },
+    isLikelySandboxDenial(result) {
+      return sandbox?.isLikelySandboxDenial(result) ?? false
+    },
+  }
+}
+
+/**
  * The command policy. Rule and settings files are read and checked now (a bad file is a
- * configuration error before anything runs); the bash grammar the policy judges with (tree-sitter,
- * wasm) is only needed at the first command, so it loads then instead of delaying the first
- * model request.
+ * configuration error before anything runs); without any, the package loads at the first
+ * command. The bash grammar the policy judges with (tree-sitter, wasm) is only needed then too,
+ * so it loads then instead of delaying the first model request.
  */
 async function createPolicy(
-  policyPkg: typeof import('@agent/policy'),
+  loadPolicy: () => Promise<typeof import('@agent/policy')>,
   ruleFiles: string[],
   settingsFiles: string[],
   permissions: { origin: { file: string }; permissions: Record<string, unknown> }[],
   cwd: string,
 ): Promise<CommandPolicy> {
+  if (ruleFiles.length === 0 && settingsFiles.length === 0 && permissions.length === 0) {
+    let ready: Promise<CommandPolicy> | undefined
+    return {
+      async evaluate(command, context) {
+        ready ??= loadPolicy().then((policyPkg) => policyPkg.createCommandPolicy({}))
+        return (await ready).evaluate(command, context)
+      },
+    }
+  }
+  const policyPkg = await loadPolicy()
   let options: Parameters<typeof policyPkg.createCommandPolicy>[0]
   try {
     const rules = ruleFiles.length > 0 ? await policyPkg.loadRulesFiles(ruleFiles) : undefined
@@ -364,6 +403,15 @@ function onFirstResponse(client: ModelClient, then: () => void): ModelClient {
 /** Loads the SDK a wire client will need ahead of its first request; a failure shows up there. */
 async function warmModel(client: object): Promise<void> {
   if ('warm' in client && typeof client.warm === 'function') await client.warm().catch(() => undefined)
+}
+
+/** `load` called at most once; every caller gets the same promise. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined
+  return () => {
+    promise ??= load()
+    return promise
+  }
 }
 
 function isDir(path: string): boolean {
