@@ -1,7 +1,13 @@
 // Entry point of the `agent` binary. Kept tiny: it parses the command line and imports the
 // code of the chosen subcommand lazily, so `agent --version` costs almost nothing.
+import module from 'node:module'
 import { setFlagsFromString } from 'node:v8'
 import { VERSION } from './version.js'
+
+// Node 22.1+ can keep the compiled code of the chunks below on disk (in the OS temp directory,
+// unless NODE_COMPILE_CACHE says otherwise; NODE_DISABLE_COMPILE_CACHE=1 turns it off): later
+// starts skip most of the parsing and compiling. Node 20 has no such cache and skips this.
+;(module as { enableCompileCache?: () => unknown }).enableCompileCache?.()
 
 // WebAssembly (the bash grammar, undici's HTTP parser) stays on V8's baseline compiler: the
 // optimising tier-up costs ~35 MB of peak memory for code that parses a few short commands.

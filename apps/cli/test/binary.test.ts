@@ -1,6 +1,9 @@
 // End-to-end: the built `agent` binary, run as a subprocess.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { findConformanceSuite } from '@agent/mcp/testing'
 import { describe, expect, it } from 'vitest'
 
 const bin = new URL('../dist/agent.js', import.meta.url).pathname
@@ -20,5 +23,23 @@ describe('agent binary', () => {
     const r = spawnSync(process.execPath, [bin, '--no-such-flag'], { encoding: 'utf8' })
     expect(r.status).toBe(2)
     expect(r.stderr).toContain("unknown option '--no-such-flag'")
+  })
+})
+
+// Node 22.1+ can cache compiled code on disk, which the binary turns on at start. The Node 24
+// binary installed for the MCP conformance suite (a dev dependency) runs it; skipped without.
+const node24 = findConformanceSuite()?.node
+describe.skipIf(!node24)('agent binary on Node 24', () => {
+  it('fills the on-disk compile cache (in the temp directory), and a second start works from it', () => {
+    const temp = mkdtempSync(join(tmpdir(), 'agent-compile-cache-'))
+    const env = { ...process.env, TMPDIR: temp }
+    delete env.NODE_COMPILE_CACHE
+    delete env.NODE_DISABLE_COMPILE_CACHE
+    const first = execFileSync(node24 as string, [bin, '--help'], { encoding: 'utf8', env })
+    expect(first).toContain('Usage: agent')
+    const cache = join(temp, 'node-compile-cache')
+    const files = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    expect(files.length).toBeGreaterThan(0)
+    expect(execFileSync(node24 as string, [bin, '--help'], { encoding: 'utf8', env })).toBe(first)
   })
 })
