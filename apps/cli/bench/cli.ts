@@ -2,6 +2,8 @@
 // the same run (these machines are slow and noisy): start-up vs `node -e 0`, time to the first
 // model request, peak RSS of a short session, and the per-step overhead of a 50-step `echo`
 // session vs a floor script doing the same HTTP round trips and spawns itself.
+// The first-request time is shown beside its floors (bench/sdk-floor.ts): the official SDK alone,
+// and the SDK plus @agent/core, each bundled like the CLI.
 //   pnpm --filter @agent/cli bench        (needs `pnpm build` first)
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
@@ -9,6 +11,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
+import { build } from 'tsup'
 
 const bin = new URL('../dist/agent.js', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 11)
@@ -91,6 +94,45 @@ for (let i = 0; i < Math.max(5, Math.floor(RUNS / 2)); i++) {
   firstRequest.push(seen)
 }
 const firstRequestMs = median(firstRequest)
+
+// 2b. The floors under that number, bundled like the CLI: the SDK alone, then with @agent/core.
+const floorDir = mkdtempSync(join(tmpdir(), 'agent-bench-floor-'))
+await build({
+  entry: { 'sdk-floor': new URL('./sdk-floor.ts', import.meta.url).pathname },
+  outDir: floorDir,
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  splitting: false,
+  noExternal: [/.*/],
+  esbuildOptions(options) {
+    options.conditions = ['@agent/source', 'import', 'node']
+  },
+  config: false,
+  silent: true,
+})
+const floorScript = join(floorDir, 'sdk-floor.js')
+async function timeToRequest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'hi' }] })
+  const start = performance.now()
+  const child = spawn(process.execPath, args, {
+    env: { ...env, OPENAI_BASE_URL: server.baseUrl },
+    stdio: 'ignore',
+  })
+  const seen = (await requestsSeen(server, 1)) - start
+  await new Promise((r) => child.on('exit', r))
+  await server.close()
+  return seen
+}
+const sdkOnly: number[] = []
+const sdkCore: number[] = []
+for (let i = 0; i < Math.max(5, Math.floor(RUNS / 2)); i++) {
+  sdkOnly.push(await timeToRequest([floorScript], { PATH: process.env.PATH }))
+  sdkCore.push(await timeToRequest([floorScript], { PATH: process.env.PATH, BENCH_WITH_CORE: '1' }))
+}
+const sdkOnlyMs = median(sdkOnly)
+const sdkCoreMs = median(sdkCore)
 
 // 3. Peak RSS of a short exec session (three commands, sandboxed), from the process itself.
 const { repo: rssRepo, env: rssEnv } = scratchRepo()
@@ -180,6 +222,18 @@ const rows: [string, string, string, string][] = [
     `${firstRequestMs.toFixed(0)} ms`,
     `${(firstRequestMs / nodeMs).toFixed(2)}x`,
     '<= 2x',
+  ],
+  [
+    '  floor: openai SDK alone, start -> request',
+    `${sdkOnlyMs.toFixed(0)} ms`,
+    `${(sdkOnlyMs / nodeMs).toFixed(2)}x`,
+    '-',
+  ],
+  [
+    '  floor: SDK + @agent/core (zod, schemas)',
+    `${sdkCoreMs.toFixed(0)} ms`,
+    `${(sdkCoreMs / nodeMs).toFixed(2)}x`,
+    '-',
   ],
   ['peak RSS, 3-step sandboxed exec', `${peakRssMb.toFixed(0)} MB`, '-', '<= 100 MB'],
   [

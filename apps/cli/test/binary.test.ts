@@ -32,7 +32,7 @@ const node24 = findConformanceSuite()?.node
 describe.skipIf(!node24)('agent binary on Node 24', () => {
   it('fills the on-disk compile cache (in the temp directory), and a second start works from it', () => {
     const temp = mkdtempSync(join(tmpdir(), 'agent-compile-cache-'))
-    const env = { ...process.env, TMPDIR: temp }
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: temp }
     delete env.NODE_COMPILE_CACHE
     delete env.NODE_DISABLE_COMPILE_CACHE
     const first = execFileSync(node24 as string, [bin, '--help'], { encoding: 'utf8', env })
