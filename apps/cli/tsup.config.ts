@@ -36,32 +36,84 @@ const zodWithoutLocales: Plugin = {
   },
 }
 
-// The CLI is bundled (workspace packages and small dependencies inlined) so that start-up
-// reads one file; heavy modules are imported lazily and land in separate chunks.
-export default defineConfig({
-  entry: { agent: 'src/main.ts' },
-  format: ['esm'],
-  target: 'node20',
+const define = { __AGENT_VERSION__: JSON.stringify(version) }
+const conditions = ['@agent/source', 'import', 'node']
+
+// The `agent` binary is three builds (`pnpm build` empties dist/ first; the builds run at once):
+//  - dist/agent.js, the launcher: answers --version, and runs cli.cjs with a V8 code cache
+//    (src/launch). Node 20 caches no compiled code itself, and parsing and compiling the bundle
+//    is a large part of every start.
+//  - dist/cli.cjs, everything else the commands need, workspace packages and small dependencies
+//    inlined. One CommonJS file, because only a classic script can take a code cache on Node 20.
+//    Lazily imported modules stay lazy: esbuild evaluates them on first import.
+//  - dist/tui.js and its chunks, the interactive UI as ES modules: Ink uses top-level await,
+//    which CommonJS cannot hold. cli.cjs imports it at run time.
+// A few packages stay outside the bundles: tree-sitter loads wasm files it finds next to its own
+// modules, and the MCP SDK is large and only loaded when servers are configured.
+const base = {
   platform: 'node',
-  clean: true,
+  target: 'node20',
+  clean: false,
   sourcemap: true,
-  // Less to parse at every start: minified chunks load measurably faster on slow machines.
+  // Less to parse: minified code loads measurably faster on slow machines.
   minify: true,
-  splitting: true,
   dts: false,
-  // Everything is inlined except these packages (direct dependencies of the CLI): tree-sitter
-  // loads wasm files it finds next to its own modules, and the MCP SDK is large and only loaded
-  // when servers are configured. The provider SDKs are inlined: they sit on the path to the
-  // first model request, and one lazily imported chunk loads far faster than the ~300 small
-  // modules they ship as (every one resolved, read and compiled on its own).
-  noExternal: [new RegExp(`^(?!(${EXTERNAL.map((name) => name.replace('/', '\\/')).join('|')})(/|$))`)],
   external: EXTERNAL,
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __agentCreateRequire } from 'node:module';\nconst require = __agentCreateRequire(import.meta.url);",
-  },
-  define: { __AGENT_VERSION__: JSON.stringify(version) },
-  esbuildOptions(options) {
-    options.conditions = ['@agent/source', 'import', 'node']
-  },
+  noExternal: [new RegExp(`^(?!(${EXTERNAL.map((name) => name.replace('/', '\\/')).join('|')})(/|$))`)],
+  define,
   esbuildPlugins: [zodWithoutLocales],
-})
+} satisfies Options
+
+// cli.cjs never contains the UI: the launcher hands `main` a loader for dist/tui.js. The default
+// loader's `import('@agent/tui')` stays in the bundle as an unused fallback that must not pull
+// Ink in, so it points at the built file.
+const tuiBundle: Plugin = {
+  name: 'tui-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^@agent\/tui$/ }, () => ({ path: './tui.js', external: true }))
+  },
+}
+
+export default defineConfig([
+  {
+    ...base,
+    entry: { agent: 'src/launch/launcher.ts' },
+    format: ['esm'],
+    splitting: false,
+    banner: { js: '#!/usr/bin/env node' },
+    esbuildOptions(options) {
+      options.conditions = conditions
+    },
+  },
+  {
+    ...base,
+    entry: { cli: 'src/main.ts' },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    splitting: false,
+    // The workspace packages are ES modules that read `import.meta.url` (e.g. to find the bash
+    // grammar); in the CommonJS bundle it is this file's URL.
+    define: { ...define, 'import.meta.url': '__agentModuleUrl' },
+    banner: { js: 'var __agentModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    esbuildOptions(options) {
+      options.conditions = conditions
+      // Functions restored from a V8 code cache cannot `import()` on Node 20 (see
+      // launch/code-cache.ts): esbuild turns every import() into require(), which loads the
+      // packages kept external through their CommonJS builds (web-tree-sitter, the MCP SDK).
+      options.supported = { ...options.supported, 'dynamic-import': false }
+    },
+    esbuildPlugins: [zodWithoutLocales, tuiBundle],
+  },
+  {
+    ...base,
+    entry: { tui: 'src/tui.ts' },
+    format: ['esm'],
+    splitting: true,
+    banner: {
+      js: "import { createRequire as __agentCreateRequire } from 'node:module';\nconst require = __agentCreateRequire(import.meta.url);",
+    },
+    esbuildOptions(options) {
+      options.conditions = conditions
+    },
+  },
+])

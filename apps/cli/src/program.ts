@@ -1,7 +1,7 @@
 // The command tree of `agent`. Each subcommand's implementation is imported lazily from its
 // action, so parsing the command line never loads a provider, the MCP SDK or the UI.
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { addInteractiveCommands } from './commands/interactive.js'
+import { addInteractiveCommands, type LoadTui } from './commands/interactive.js'
 import { VERSION } from './version.js'
 
 const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access']
@@ -71,7 +71,12 @@ function globalPluginDirs(command: Command): string[] {
   return globals.pluginDir ?? []
 }
 
-export function buildProgram(): Command {
+export interface ProgramOptions {
+  /** How `agent [PROMPT]` and `agent resume` load the interactive UI (see LoadTui). */
+  loadTui?: LoadTui
+}
+
+export function buildProgram(options: ProgramOptions = {}): Command {
   const program = new Command()
   program
     .name('agent')
@@ -90,7 +95,7 @@ export function buildProgram(): Command {
     })
 
   // `agent [PROMPT]` and `agent resume`: the interactive UI (@agent/tui).
-  addInteractiveCommands(program, run)
+  addInteractiveCommands(program, run, options.loadTui)
 
   const exec = addRunOptions(
     program

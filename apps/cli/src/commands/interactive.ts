@@ -4,6 +4,13 @@
 import { join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
 
+/**
+ * Loads the interactive UI. By default `import('@agent/tui')`; the `agent` binary passes one that
+ * imports its separately bundled copy (an ES module, which the CommonJS CLI bundle cannot import
+ * itself under its code cache: see launch/code-cache.ts).
+ */
+export type LoadTui = () => Promise<typeof import('@agent/tui')>
+
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export interface InteractiveFlags {
@@ -63,11 +70,12 @@ function addInteractiveOptions(command: Command): Command {
 export function addInteractiveCommands(
   program: Command,
   run: (action: () => Promise<number>) => Promise<void>,
+  loadTui: LoadTui = () => import('@agent/tui'),
 ): void {
   addInteractiveOptions(
     program.argument('[PROMPT]', 'start the interactive session with this prompt'),
   ).action(async (prompt: string | undefined, flags: InteractiveFlags) => {
-    await run(() => runInteractiveSession(prompt, flags))
+    await run(() => runInteractiveSession(loadTui, prompt, flags))
   })
   addInteractiveOptions(
     program
@@ -79,6 +87,7 @@ export function addInteractiveCommands(
     const globals = command.optsWithGlobals() as { pluginDir?: string[] }
     await run(() =>
       runInteractiveSession(
+        loadTui,
         undefined,
         { ...flags, pluginDir: globals.pluginDir ?? [] },
         { id, last: flags.last },
@@ -88,6 +97,7 @@ export function addInteractiveCommands(
 }
 
 async function runInteractiveSession(
+  loadTui: LoadTui,
   prompt: string | undefined,
   flags: InteractiveFlags,
   resumeTarget?: { id?: string | undefined; last?: boolean | undefined },
@@ -99,7 +109,7 @@ async function runInteractiveSession(
     { JsonlSessionStore },
     { UsageError },
   ] = await Promise.all([
-    import('@agent/tui'),
+    loadTui(),
     import('../config/load.js'),
     import('../runtime/compose.js'),
     import('@agent/core'),

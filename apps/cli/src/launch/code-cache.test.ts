@@ -1,0 +1,120 @@
+// Each run happens in a fresh Node process: within one process V8 finds a script it compiled
+// before in its own memory and never looks at the cache on disk.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { codeCacheDir } from './code-cache.js'
+
+const moduleUrl = new URL('./code-cache.ts', import.meta.url).href
+
+// A module with a function compiled lazily (called after the top level ran), which is what the
+// cache written at exit must hold, and a require() to show the module scope is a real one.
+const SOURCE = `
+const { join } = require('node:path')
+function greet(name) { return 'hello ' + name + ' ' + join('a', 'b') }
+module.exports = { greet, file: __filename }
+`
+
+interface Outcome {
+  cache: string
+  cacheFile: string | null
+  greeting: string
+  file: string
+}
+
+/** One launch in a fresh process; `save` writes the cache right away (as the exit hook would). */
+function launch(options: {
+  file: string
+  profile?: string
+  cacheDir?: string
+  version?: string
+  save?: boolean
+}): Outcome {
+  const script = `
+    const { runWithCodeCache } = await import(${JSON.stringify(moduleUrl)})
+    const run = runWithCodeCache(JSON.parse(process.env.OPTIONS))
+    const greeting = run.exports.greet('you')
+    if (process.env.SAVE) run.saveCache()
+    console.log(JSON.stringify({ cache: run.cache, cacheFile: run.cacheFile ?? null, greeting, file: run.exports.file }))
+  `
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      OPTIONS: JSON.stringify({ profile: 'exec', version: '1', ...options }),
+      ...(options.save ? { SAVE: '1' } : {}),
+    },
+  })
+  return JSON.parse(out) as Outcome
+}
+
+function bundle(): { dir: string; file: string; cacheDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-code-cache-'))
+  const file = join(dir, 'bundle.cjs')
+  writeFileSync(file, SOURCE)
+  return { dir, file, cacheDir: join(dir, 'cache') }
+}
+
+describe('runWithCodeCache', () => {
+  it('runs a CommonJS file in a real module scope, writes its cache, and the next process uses it', () => {
+    const { file, cacheDir } = bundle()
+    const first = launch({ file, cacheDir, version: '1.2.3', save: true })
+    expect(first).toMatchObject({ cache: 'missing', greeting: 'hello you a/b', file })
+    expect(readdirSync(cacheDir)).toEqual([
+      expect.stringMatching(/^bundle\.cjs-1\.2\.3-v[\d.]+-\w+-\d+-\d+-exec$/),
+    ])
+    expect(launch({ file, cacheDir, version: '1.2.3' })).toMatchObject({
+      cache: 'accepted',
+      greeting: 'hello you a/b',
+    })
+  })
+
+  it('writes the cache when the process exits, once, without being asked', () => {
+    const { file, cacheDir } = bundle()
+    expect(launch({ file, cacheDir }).cache).toBe('missing')
+    expect(launch({ file, cacheDir }).cache).toBe('accepted')
+    expect(readdirSync(cacheDir)).toHaveLength(1)
+  })
+
+  it('keeps one cache per profile and per version of the file', () => {
+    const { file, cacheDir } = bundle()
+    launch({ file, cacheDir, save: true })
+    expect(launch({ file, cacheDir, profile: 'mcp-server' }).cache).toBe('missing')
+    expect(launch({ file, cacheDir, version: '2' }).cache).toBe('missing')
+    // A rebuilt file (another size and time) never meets the old cache.
+    writeFileSync(file, `${SOURCE}\n// rebuilt\n`)
+    utimesSync(file, new Date(), new Date(Date.now() + 5_000))
+    expect(launch({ file, cacheDir }).cache).toBe('missing')
+  })
+
+  it('runs without the cache when V8 refuses it (a damaged file), and rewrites it', () => {
+    const { file, cacheDir } = bundle()
+    const { cacheFile } = launch({ file, cacheDir: join(cacheDir, 'probe') })
+    mkdirSync(cacheDir, { recursive: true })
+    writeFileSync(join(cacheDir, basename(String(cacheFile))), Buffer.from('not a V8 code cache at all'))
+    expect(launch({ file, cacheDir })).toMatchObject({ cache: 'rejected', greeting: 'hello you a/b' })
+    expect(launch({ file, cacheDir }).cache).toBe('accepted')
+  })
+
+  it('runs without a cache directory, and one it cannot write costs nothing', () => {
+    const { dir, file } = bundle()
+    expect(launch({ file }).cache).toBe('off')
+    // A regular file where the directory should be: the write fails quietly.
+    writeFileSync(join(dir, 'blocked'), '')
+    expect(launch({ file, cacheDir: join(dir, 'blocked', 'cache'), save: true })).toMatchObject({
+      cache: 'missing',
+      greeting: 'hello you a/b',
+    })
+  })
+})
+
+describe('codeCacheDir', () => {
+  it('takes AGENT_CODE_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache; none when disabled', () => {
+    expect(codeCacheDir({ AGENT_CODE_CACHE_DIR: '/c', XDG_CACHE_HOME: '/x' })).toBe('/c')
+    expect(codeCacheDir({ XDG_CACHE_HOME: '/x' })).toBe('/x/agent/code-cache')
+    expect(codeCacheDir({})).toMatch(/\/\.cache\/agent\/code-cache$/)
+    expect(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: '1', AGENT_CODE_CACHE_DIR: '/c' })).toBeUndefined()
+  })
+})

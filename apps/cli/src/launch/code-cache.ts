@@ -1,0 +1,138 @@
+// Runs the CLI's CommonJS bundle with a V8 code cache kept on disk, so that a start after the
+// first one skips parsing and compiling (~40% of what `agent exec` does before its first model
+// request on Node 20, which has no compile cache of its own). The cache holds every function the
+// first run of a kind of command compiled, the lazily compiled ones included: it is written when
+// that run exits. V8 refuses a cache made by another V8, other flags or another source (it is
+// then rewritten); a cache that cannot be read or written is simply not used.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import Module, { createRequire } from 'node:module'
+import { homedir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import vm from 'node:vm'
+
+export interface CodeCacheOptions {
+  /** The CommonJS file to run. */
+  file: string
+  /**
+   * Which cache of the file to use: runs that take different paths through the code (`exec`,
+   * `mcp-server`...) compile different functions, so each kind keeps its own cache.
+   */
+  profile: string
+  /** Where caches live; undefined runs the file without one. */
+  cacheDir: string | undefined
+  /** Part of the cache's name, so an upgrade never even tries an old cache. */
+  version: string
+}
+
+export interface CodeCacheRun {
+  /** What the file put in `module.exports`. */
+  exports: unknown
+  /** `missing`, `accepted` or `rejected` (by V8); `off` without a cache directory. */
+  cache: 'off' | 'missing' | 'accepted' | 'rejected'
+  /** The cache file, when there is a cache directory. */
+  cacheFile: string | undefined
+  /**
+   * Writes the cache now, from what has been compiled so far. Called at exit when the run had no
+   * usable cache; a no-op without a cache directory.
+   */
+  saveCache(): void
+}
+
+/**
+ * The cache directory: `$AGENT_CODE_CACHE_DIR`, else `$XDG_CACHE_HOME/agent/code-cache`, else
+ * `~/.cache/agent/code-cache`. Undefined (no cache) when `NODE_DISABLE_COMPILE_CACHE` is set,
+ * the variable that turns off Node's own compile cache, or when there is no home directory.
+ */
+export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined
+  if (env.AGENT_CODE_CACHE_DIR) return env.AGENT_CODE_CACHE_DIR
+  const base = env.XDG_CACHE_HOME || (safeHomedir() && join(safeHomedir() as string, '.cache'))
+  return base ? join(base, 'agent', 'code-cache') : undefined
+}
+
+/**
+ * Compiles and runs `options.file` as a CommonJS module, with its code cache when there is one.
+ * The file must not use `import()`: on Node 20, functions restored from a code cache lose the
+ * dynamic-import hook of their script (the CLI's bundle is built with `import()` turned into
+ * `require`, and gets its one ES module, the UI, from the launcher).
+ */
+export function runWithCodeCache(options: CodeCacheOptions): CodeCacheRun {
+  const { file } = options
+  const source = readFileSync(file, 'utf8')
+  const cacheFile = options.cacheDir ? join(options.cacheDir, cacheName(options)) : undefined
+  const cachedData = cacheFile ? readOptional(cacheFile) : undefined
+
+  const script = new vm.Script(Module.wrap(source), {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  })
+  const cache = !cacheFile
+    ? 'off'
+    : !cachedData
+      ? 'missing'
+      : script.cachedDataRejected
+        ? 'rejected'
+        : 'accepted'
+  const saveCache = () => {
+    if (cacheFile) writeCache(cacheFile, () => script.createCachedData())
+  }
+  // At exit every function this run needed has been compiled: they all go into the cache.
+  if (cache === 'missing' || cache === 'rejected') process.once('exit', saveCache)
+
+  const module = new Module(file)
+  module.filename = file
+  module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+    dirname(file),
+  )
+  const wrapper = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: Module,
+    filename: string,
+    dirname: string,
+  ) => void
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file))
+  return { cache, cacheFile, saveCache, exports: module.exports }
+}
+
+function cacheName(options: CodeCacheOptions): string {
+  const stat = statSync(options.file)
+  const profile = options.profile.replace(/[^a-z0-9-]/gi, '_')
+  return [
+    basename(options.file),
+    options.version,
+    process.version,
+    process.arch,
+    stat.size,
+    Math.round(stat.mtimeMs),
+    profile,
+  ].join('-')
+}
+
+function writeCache(cacheFile: string, data: () => Buffer): void {
+  try {
+    mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 })
+    // Written aside and renamed: two agents starting at once never read half a file.
+    const partial = `${cacheFile}.${process.pid}.tmp`
+    writeFileSync(partial, data(), { mode: 0o600 })
+    renameSync(partial, cacheFile)
+  } catch {
+    // A read-only or full disk only costs the next start its cache.
+  }
+}
+
+function readOptional(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file)
+  } catch {
+    return undefined
+  }
+}
+
+function safeHomedir(): string | undefined {
+  try {
+    return homedir() || undefined
+  } catch {
+    return undefined
+  }
+}

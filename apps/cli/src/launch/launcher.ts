@@ -1,0 +1,38 @@
+// Entry point of the `agent` binary (dist/agent.js). Kept tiny: it answers `--version` itself,
+// and otherwise runs the CLI's bundle (dist/cli.cjs, built from src/main.ts) through the code
+// cache of launch/code-cache.ts, so that starts after the first skip parsing and compiling.
+import module from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+import { VERSION } from '../version.js'
+import { codeCacheDir, runWithCodeCache } from './code-cache.js'
+
+// WebAssembly (the bash grammar, undici's HTTP parser) stays on V8's baseline compiler: the
+// optimising tier-up costs ~35 MB of peak memory for code that parses a few short commands.
+// Set before anything is compiled: V8 only accepts a code cache made under the same flags.
+setFlagsFromString('--liftoff-only')
+
+// Subcommands whose runs compile different parts of the bundle keep separate caches.
+const PROFILES = new Set(['exec', 'resume', 'sessions', 'mcp', 'mcp-server', 'plugins', 'policy', 'sandbox'])
+
+const args = process.argv.slice(2)
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // Scripts ask for the version often; answer before loading anything else.
+  process.stdout.write(`${VERSION}\n`)
+} else {
+  // Node 22.1+ also caches the ESM chunks of the interactive UI (in the OS temp directory unless
+  // NODE_COMPILE_CACHE says otherwise); Node 20 has no such cache and skips this.
+  ;(module as { enableCompileCache?: () => unknown }).enableCompileCache?.()
+  const command = args.find((arg) => !arg.startsWith('-'))
+  const { exports } = runWithCodeCache({
+    file: fileURLToPath(new URL('./cli.cjs', import.meta.url)),
+    profile: command && PROFILES.has(command) ? command : 'default',
+    cacheDir: codeCacheDir(process.env),
+    version: VERSION,
+  })
+  // The UI is an ES module bundle beside this file; importing it from here (a real ES module)
+  // works on every Node version, which an import() inside the cached CommonJS bundle does not.
+  ;(exports as typeof import('../main.js')).main({
+    loadTui: () => import(new URL('./tui.js', import.meta.url).href),
+  })
+}
