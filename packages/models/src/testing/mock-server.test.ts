@@ -52,6 +52,24 @@ describe('startMockProviderServer', () => {
     })
   })
 
+  test('waitForRequests resolves when the nth request arrives, with its arrival time', async () => {
+    server = await startMockProviderServer({ wire: 'chat', turns: [{ text: 'a' }, { text: 'b' }] })
+    const before = performance.now()
+    const second = server.waitForRequests(2)
+    await (await post(`${server.baseUrl}/chat/completions`, { model: 'x', messages: [] })).text()
+    const firstAt = await server.waitForRequests(1)
+    expect(firstAt).toBeGreaterThanOrEqual(before)
+    await (await post(`${server.baseUrl}/chat/completions`, { model: 'x', messages: [] })).text()
+    const secondAt = await second
+    expect(secondAt).toBeGreaterThanOrEqual(firstAt)
+    // Already reached: the recorded time comes back at once.
+    expect(await server.waitForRequests(2)).toBe(secondAt)
+    await expect(server.waitForRequests(3, { timeoutMs: 20 })).rejects.toThrow(
+      /2 of 3 requests arrived within 20 ms/,
+    )
+    await expect(server.waitForRequests(0)).rejects.toThrow(/positive integer/)
+  })
+
   test('errors carry Retry-After and the wire error body', async () => {
     server = await startMockProviderServer({
       wire: 'anthropic',

@@ -34,6 +34,12 @@ export interface MockProviderServer {
   readonly requests: RecordedRequest[]
   /** Turns not yet served. */
   readonly pending: number
+  /**
+   * Resolves once `count` requests have arrived, with the `performance.now()` time at which the
+   * last of them did (its body fully read). Event-driven: benchmarks that time requests should
+   * use it instead of polling `requests`, which keeps a core busy and slows what is measured.
+   */
+  waitForRequests(count: number, options?: { timeoutMs?: number }): Promise<number>
   /** Appends turns to the script. */
   push(...turns: MockTurn[]): void
   /** A provider config pointing at this server (`model_providers.<id>` shape). */
@@ -128,11 +134,20 @@ export async function startMockProviderServer(
   const { wire } = options
   const turns: MockTurn[] = [...(options.turns ?? [])]
   const requests: RecordedRequest[] = []
+  const arrivals: number[] = []
+  const waiters = new Set<{ count: number; resolve: (at: number) => void }>()
   const sockets = new Set<Socket>()
   const server = createServer(async (req, res) => {
     const body = await readBody(req)
     const index = requests.length
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: { ...req.headers }, body })
+    arrivals.push(performance.now())
+    for (const waiter of waiters) {
+      if (requests.length >= waiter.count) {
+        waiters.delete(waiter)
+        waiter.resolve(arrivals[waiter.count - 1]!)
+      }
+    }
     if (req.method !== 'POST') {
       res.writeHead(404, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ error: { message: `mock provider: no route for ${req.method} ${req.url}` } }))
@@ -182,6 +197,35 @@ export async function startMockProviderServer(
     },
     push: (...more) => {
       turns.push(...more)
+    },
+    waitForRequests: (count, { timeoutMs } = {}) => {
+      if (!Number.isInteger(count) || count < 1) {
+        return Promise.reject(
+          new RangeError(`waitForRequests: count must be a positive integer, got ${count}`),
+        )
+      }
+      if (arrivals.length >= count) return Promise.resolve(arrivals[count - 1]!)
+      return new Promise<number>((resolve, reject) => {
+        const waiter = {
+          count,
+          resolve: (at: number) => {
+            if (timer) clearTimeout(timer)
+            resolve(at)
+          },
+        }
+        const timer =
+          timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                waiters.delete(waiter)
+                reject(
+                  new Error(
+                    `mock provider server: ${arrivals.length} of ${count} requests arrived within ${timeoutMs} ms`,
+                  ),
+                )
+              }, timeoutMs)
+        waiters.add(waiter)
+      })
     },
     providerConfig: () => ({ base_url: baseUrl, wire_api: wire }),
     close: () =>
