@@ -2,7 +2,7 @@
 // `-c` overrides, merged). Sections owned by a leaf package reuse that package's schema.
 
 import { ShellEnvironmentPolicy } from '@agent/exec'
-import { McpServerConfig } from '@agent/mcp'
+import { McpServerConfig } from '@agent/mcp/config'
 import { ModelProviderConfig } from '@agent/models'
 import { ApprovalPolicy, ReasoningEffort, SandboxMode } from '@agent/protocol'
 import { z } from 'zod'

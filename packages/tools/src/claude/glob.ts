@@ -2,7 +2,6 @@
 // tinyglobby's (picomatch semantics, the same family Claude Code's patterns are written for).
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { glob } from 'tinyglobby'
 import { z } from 'zod'
 import { defineTool, errorMessage } from '../shared/tool-kit.js'
 import { isReadDenied, READ_DENIED_MESSAGE } from './file-state.js'
@@ -48,6 +47,8 @@ export const globTool = defineTool<GlobArgs>({
     }
     let files: string[]
     try {
+      // Loaded at the first Glob call: most sessions never make one, and start-up should not pay.
+      const { glob } = await import('tinyglobby')
       files = await glob(args.pattern, {
         cwd: root,
         absolute: true,
