@@ -17,24 +17,6 @@ const bin = new URL('../dist/agent.js', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 11)
 const STEPS = 50
 
-/**
- * Resolves when the server has recorded `count` requests, at that moment. The server records a
- * request from its own event loop; hooking the record itself (instead of polling) keeps this
- * process idle while the agent runs, so the measurement does not compete for the CPU.
- */
-function requestsSeen(server: { requests: unknown[] }, count: number): Promise<number> {
-  return new Promise((resolve) => {
-    const list = server.requests
-    if (list.length >= count) return resolve(performance.now())
-    const push = list.push.bind(list)
-    list.push = (...items: unknown[]) => {
-      const length = push(...items)
-      if (length >= count) resolve(performance.now())
-      return length
-    }
-  })
-}
-
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)] ?? Number.NaN
@@ -99,7 +81,7 @@ async function firstRequestOf(cacheDir: string): Promise<number> {
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
     stdio: 'ignore',
   })
-  const seen = (await requestsSeen(server, 1)) - start
+  const seen = (await server.waitForRequests(1)) - start
   await new Promise((r) => child.on('exit', r))
   await server.close()
   return seen
@@ -138,7 +120,7 @@ async function timeToRequest(args: string[], env: NodeJS.ProcessEnv): Promise<nu
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
     stdio: 'ignore',
   })
-  const seen = (await requestsSeen(server, 1)) - start
+  const seen = (await server.waitForRequests(1)) - start
   await new Promise((r) => child.on('exit', r))
   await server.close()
   return seen
@@ -208,8 +190,8 @@ async function agentSteps(sandbox: string): Promise<number> {
     stdio: 'ignore',
   })
   const exited = new Promise((r) => child.on('exit', r))
-  const first = await requestsSeen(server, 1)
-  const ms = (await requestsSeen(server, STEPS + 1)) - first
+  const first = await server.waitForRequests(1)
+  const ms = (await server.waitForRequests(STEPS + 1)) - first
   const code = await exited
   if (code !== 0) throw new Error(`the ${sandbox} session exited ${code}`)
   await server.close()
