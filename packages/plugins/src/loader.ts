@@ -151,27 +151,16 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
     append(all, loaded.components)
   }
 
-  for (const source of sources(options)) {
-    const origin: ComponentOrigin = { scope: source.scope, file: source.root }
-    const set = emptyComponentSet()
-    await loadMarkdownLayout(source.root, origin, sink, set)
-    for (const file of source.settings) {
-      set.hookFiles.push(file)
-      const settings = await readSettingsFile(file, { scope: source.scope, file }, sink)
-      set.hooks.push(...settings.hooks)
+  // Every source is read at once (a start should not wait for ~20 file checks one after
+  // another), then merged in the documented order, which decides what wins.
+  const loadedSources = await Promise.all(sources(options).map((source) => loadSource(source, sink)))
+  for (const loaded of loadedSources) {
+    for (const settings of loaded.settings) {
       if (settings.permissions) permissions.push(settings.permissions)
-      if (settings.disableAllHooks === true) hooksDisabledBy = file
+      if (settings.disableAllHooks === true) hooksDisabledBy = settings.file
       if (settings.disableAllHooks === false) hooksDisabledBy = undefined
     }
-    for (const mcp of source.mcp) {
-      set.mcpServers.push(
-        ...(await readMcpFile(mcp.file, { scope: source.scope, file: mcp.file }, sink, {
-          ...(mcp.optional !== undefined ? { optional: mcp.optional } : {}),
-          ...(mcp.at !== undefined ? { at: mcp.at } : {}),
-        })),
-      )
-    }
-    append(all, set)
+    append(all, loaded.set)
   }
 
   if (hooksDisabledBy !== undefined && all.hooks.length > 0) {
@@ -194,6 +183,35 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
       a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0),
     ),
   }
+}
+
+/** One source's markdown components, settings files (in order) and MCP files, read concurrently. */
+async function loadSource(source: Source, sink: DiagnosticSink) {
+  const origin: ComponentOrigin = { scope: source.scope, file: source.root }
+  const set = emptyComponentSet()
+  const [, settingsFiles, mcpFiles] = await Promise.all([
+    loadMarkdownLayout(source.root, origin, sink, set),
+    Promise.all(
+      source.settings.map(async (file) => ({
+        file,
+        ...(await readSettingsFile(file, { scope: source.scope, file }, sink)),
+      })),
+    ),
+    Promise.all(
+      source.mcp.map((mcp) =>
+        readMcpFile(mcp.file, { scope: source.scope, file: mcp.file }, sink, {
+          ...(mcp.optional !== undefined ? { optional: mcp.optional } : {}),
+          ...(mcp.at !== undefined ? { at: mcp.at } : {}),
+        }),
+      ),
+    ),
+  ])
+  for (const settings of settingsFiles) {
+    set.hookFiles.push(settings.file)
+    set.hooks.push(...settings.hooks)
+  }
+  for (const servers of mcpFiles) set.mcpServers.push(...servers)
+  return { set, settings: settingsFiles }
 }
 
 function append(into: ComponentSet, from: ComponentSet): void {
