@@ -28,6 +28,19 @@ describe('bwrapArgv', () => {
     )
   })
 
+  it('binds a writable root inside another one only through the outer bind', () => {
+    const argv = bwrapArgv(['true'], {
+      bwrapPath: 'bwrap',
+      plan: { writable: ['/tmp', '/tmp/ws', '/tmp/wsx', '/work'], protected: ['/tmp/ws/.git'], denyRead: [] },
+      cwd: '/tmp/ws',
+      network: false,
+      disableUserns: true,
+      seccompFd: 3,
+    })
+    const mounts = argv.slice(argv.indexOf('/proc') + 1, argv.indexOf('--chdir')).join(' ')
+    expect(mounts).toBe('--bind /tmp /tmp --bind /work /work --ro-bind /tmp/ws/.git /tmp/ws/.git')
+  })
+
   it('keeps the network namespace only when asked, and omits what the bwrap cannot do', () => {
     const argv = bwrapArgv(['true'], {
       bwrapPath: 'bwrap',

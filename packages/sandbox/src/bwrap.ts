@@ -1,7 +1,7 @@
 // The bubblewrap command line for a policy: read-only root, fresh /dev and /proc, private
 // user/PID/IPC/UTS (and network) namespaces, no capabilities, writable roots bound back in.
 import type { SandboxPolicy } from '@agent/protocol'
-import type { MountPlan } from './mounts.js'
+import { isWithin, type MountPlan } from './mounts.js'
 
 export interface BwrapOptions {
   bwrapPath: string
@@ -26,7 +26,15 @@ export function bwrapArgv(argv: string[], options: BwrapOptions): string[] {
   if (!options.network) args.push('--unshare-net')
   args.push('--cap-drop', 'ALL')
   args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc')
-  for (const root of options.plan.writable) args.push('--bind', root, root)
+  // A root inside another writable root is already writable through the outer bind (recursive,
+  // from the same host directory): binding it again changes nothing but costs bwrap a mount and
+  // a mount-table scan on every command (e.g. a workspace under /tmp).
+  const bound: string[] = []
+  for (const root of options.plan.writable) {
+    if (bound.some((outer) => isWithin(root, outer))) continue
+    bound.push(root)
+    args.push('--bind', root, root)
+  }
   for (const path of options.plan.protected) args.push('--ro-bind', path, path)
   for (const { path, directory } of options.plan.denyRead) {
     if (directory) args.push('--tmpfs', path, '--remount-ro', path)

@@ -12,6 +12,7 @@ import { bridgeArgv } from './proxy/bridge.js'
 import { type NetworkProxy, startNetworkProxy } from './proxy/server.js'
 import { seatbeltArgv, seatbeltProfile } from './seatbelt.js'
 import { buildSeccompFilter } from './seccomp/filter.js'
+import type { SeccompArch } from './seccomp/syscalls.js'
 import type { CommandToWrap, Sandbox, WrappedCommand } from './types.js'
 
 export interface SandboxOptions {
@@ -158,8 +159,21 @@ export async function wrapCommand(
     disableUserns: support.disableUserns,
     seccompFd: SECCOMP_FD,
   })
-  const filter = buildSeccompFilter({ arch: support.seccompArch, allowNetwork: network || proxied })
+  const filter = seccompProgram(support.seccompArch, network || proxied)
   return { argv, env, fds: [{ fd: SECCOMP_FD, data: filter }] }
+}
+
+// The program depends only on the architecture and the network switch: built once each, and
+// every command gets its own copy (a caller may reuse or overwrite the buffer it was handed).
+const seccompPrograms = new Map<string, Uint8Array>()
+function seccompProgram(arch: SeccompArch, allowNetwork: boolean): Uint8Array {
+  const key = `${arch}:${allowNetwork}`
+  let program = seccompPrograms.get(key)
+  if (!program) {
+    program = buildSeccompFilter({ arch, allowNetwork })
+    seccompPrograms.set(key, program)
+  }
+  return program.slice()
 }
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {

@@ -1,7 +1,18 @@
 // What must keep working inside the sandbox: the workspace is writable, git and a compiler run,
 // exit codes and signals pass through, and killing the sandbox kills everything inside.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { isLikelySandboxDenial } from '../src/denial.js'
@@ -108,6 +119,28 @@ describe('workspace-write', () => {
       },
     )
     expect(r).toMatchObject({ exitCode: 0, stdout: 'out\nkept bwrap 1\n', stderr: 'err\n' })
+  })
+
+  it('keeps a workspace inside the writable /tmp writable, and its .git read-only', async () => {
+    // The workspace is bound only through /tmp's bind then: protection must still apply.
+    const inTmp = mkdtempSync(join(realpathSync('/tmp'), 'agent-sandbox-nested-'))
+    try {
+      mkdirSync(join(inTmp, '.git'))
+      writeFileSync(join(inTmp, '.git', 'config'), '[core]\n')
+      const r = await runSandboxed(
+        workspaceWrite(),
+        ['sh', '-c', 'echo made > made.txt && echo tmp > ../agent-nested-probe-$$; echo evil >> .git/config'],
+        { cwd: inTmp },
+      )
+      expect(readFileSync(join(inTmp, 'made.txt'), 'utf8')).toBe('made\n')
+      expect(readFileSync(join(inTmp, '.git', 'config'), 'utf8')).toBe('[core]\n')
+      expect(r.exitCode).not.toBe(0)
+    } finally {
+      rmSync(inTmp, { recursive: true, force: true })
+      for (const name of readdirSync('/tmp')) {
+        if (name.startsWith('agent-nested-probe-')) rmSync(join('/tmp', name), { force: true })
+      }
+    }
   })
 
   it('kills everything inside when the sandbox process is killed', async () => {
