@@ -35,28 +35,46 @@ function abortedEvent(): ModelEvent {
   return { type: 'error', kind: 'aborted', message: 'the request was aborted', retryable: false }
 }
 
-/** Waits for the next item, but gives up after `idleMs` or when `signal` aborts. */
-async function nextWithin<T>(
-  iterator: AsyncIterator<T>,
-  idleMs: number,
-  signal: AbortSignal,
-): Promise<IteratorResult<T> | typeof IDLE> {
-  const pending = iterator.next()
-  let timer: NodeJS.Timeout | undefined
-  let onAbort: (() => void) | undefined
-  const stop = new Promise<typeof IDLE | IteratorResult<T>>((resolve) => {
-    timer = setTimeout(() => resolve(IDLE), idleMs)
-    onAbort = () => resolve({ done: true, value: undefined })
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  try {
-    const result = await Promise.race([pending, stop])
-    // The losing `next()` may still reject once the attempt is torn down; that is expected.
-    if (result === IDLE || signal.aborted) pending.catch(() => {})
-    return result
-  } finally {
-    clearTimeout(timer)
-    if (onAbort) signal.removeEventListener('abort', onAbort)
+/**
+ * Reads a stream item by item, giving up on an item after `idleMs` or when `signal` aborts. One
+ * timer (re-armed per item) and one abort listener serve the whole stream: a model response is
+ * dozens of events, and a timer plus a listener per event showed up in every step's profile.
+ */
+class IdleGuard<T> {
+  private wake: ((result: IteratorResult<T> | typeof IDLE) => void) | undefined
+  private timer: NodeJS.Timeout | undefined
+  private readonly onAbort = () => this.wake?.({ done: true, value: undefined })
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly idleMs: number,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', this.onAbort, { once: true })
+  }
+
+  async next(): Promise<IteratorResult<T> | typeof IDLE> {
+    const pending = this.iterator.next()
+    const stop = new Promise<IteratorResult<T> | typeof IDLE>((resolve) => {
+      this.wake = resolve
+    })
+    if (this.timer) this.timer.refresh().ref()
+    else this.timer = setTimeout(() => this.wake?.(IDLE), this.idleMs)
+    try {
+      const result = await Promise.race([pending, stop])
+      // The losing `next()` may still reject once the attempt is torn down; that is expected.
+      if (result === IDLE || this.signal.aborted) pending.catch(() => {})
+      return result
+    } finally {
+      this.wake = undefined
+      // Between items the timer must not keep the process alive (a consumer may stop reading).
+      this.timer.unref()
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer)
+    this.signal.removeEventListener('abort', this.onAbort)
   }
 }
 
@@ -92,9 +110,10 @@ export async function* runWithRetries(
     let started = false
     let failure: ModelFailure | undefined
     const iterator = attempt(controller.signal)[Symbol.asyncIterator]()
+    const guard = new IdleGuard(iterator, policy.idleTimeoutMs, controller.signal)
     try {
       for (;;) {
-        const result = await nextWithin(iterator, policy.idleTimeoutMs, controller.signal)
+        const result = await guard.next()
         if (result === IDLE) {
           controller.abort()
           throw new ModelFailure({
@@ -136,6 +155,7 @@ export async function* runWithRetries(
     } catch (error) {
       failure = classifyError(error)
     } finally {
+      guard.dispose()
       signal?.removeEventListener('abort', forwardAbort)
       if (!controller.signal.aborted && failure) controller.abort()
       iterator.return?.().catch(() => {})
