@@ -78,15 +78,28 @@ describe('runWithCodeCache', () => {
     expect(readdirSync(cacheDir)).toHaveLength(1)
   })
 
-  it('keeps one cache per profile and per version of the file', () => {
+  it('keeps one cache per profile and per version of the file, and drops outdated ones', () => {
     const { file, cacheDir } = bundle()
     launch({ file, cacheDir, save: true })
-    expect(launch({ file, cacheDir, profile: 'mcp-server' }).cache).toBe('missing')
+    expect(launch({ file, cacheDir, profile: 'mcp-server', save: true }).cache).toBe('missing')
+    // Another version of the CLI (an upgrade): its cache replaces the old one of that profile.
     expect(launch({ file, cacheDir, version: '2' }).cache).toBe('missing')
-    // A rebuilt file (another size and time) never meets the old cache.
+    const names = readdirSync(cacheDir)
+    expect(names).toHaveLength(2)
+    expect(names).toEqual(
+      expect.arrayContaining([expect.stringMatching(/-2-.*-exec$/), expect.stringMatching(/-mcp_server$/)]),
+    )
+    // A rebuilt file (another size and time) never meets the old cache, and its own cache
+    // replaces the old one of the same profile (not the other profile's).
     writeFileSync(file, `${SOURCE}\n// rebuilt\n`)
     utimesSync(file, new Date(), new Date(Date.now() + 5_000))
-    expect(launch({ file, cacheDir }).cache).toBe('missing')
+    const rebuilt = launch({ file, cacheDir })
+    expect(rebuilt.cache).toBe('missing')
+    const after = readdirSync(cacheDir)
+    expect(after).toHaveLength(2)
+    expect(after).toEqual(
+      expect.arrayContaining([basename(String(rebuilt.cacheFile)), expect.stringMatching(/-mcp_server$/)]),
+    )
   })
 
   it('runs without the cache when V8 refuses it (a damaged file), and rewrites it', () => {

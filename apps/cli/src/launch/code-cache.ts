@@ -4,7 +4,7 @@
 // first run of a kind of command compiled, the lazily compiled ones included: it is written when
 // that run exits. V8 refuses a cache made by another V8, other flags or another source (it is
 // then rewritten); a cache that cannot be read or written is simply not used.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import Module, { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
@@ -97,7 +97,8 @@ export function runWithCodeCache(options: CodeCacheOptions): CodeCacheRun {
 
 function cacheName(options: CodeCacheOptions): string {
   const stat = statSync(options.file)
-  const profile = options.profile.replace(/[^a-z0-9-]/gi, '_')
+  // No dash in the profile: the last dash of a cache's name separates it (see removeStale).
+  const profile = options.profile.replace(/[^a-z0-9]/gi, '_')
   return [
     basename(options.file),
     options.version,
@@ -116,8 +117,23 @@ function writeCache(cacheFile: string, data: () => Buffer): void {
     const partial = `${cacheFile}.${process.pid}.tmp`
     writeFileSync(partial, data(), { mode: 0o600 })
     renameSync(partial, cacheFile)
+    removeStale(cacheFile)
   } catch {
     // A read-only or full disk only costs the next start its cache.
+  }
+}
+
+/**
+ * Caches of older builds of the same file for the same profile: an upgrade (or a rebuild) would
+ * otherwise leave a ~1 MB file behind each time.
+ */
+function removeStale(cacheFile: string): void {
+  const name = basename(cacheFile)
+  const bundle = name.slice(0, name.indexOf('-'))
+  const profile = name.slice(name.lastIndexOf('-') + 1)
+  for (const entry of readdirSync(dirname(cacheFile))) {
+    if (entry !== name && entry.startsWith(`${bundle}-`) && entry.endsWith(`-${profile}`))
+      rmSync(join(dirname(cacheFile), entry), { force: true })
   }
 }
 
