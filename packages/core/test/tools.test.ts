@@ -2,7 +2,8 @@
 // malformed arguments and unknown tools as error results, MCP provider tools.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Agent, ToolDefinition } from '../src/index.js'
-import { collectUntil, reply, StaticToolProvider } from '../src/testing/index.js'
+import type { RunRequest } from '../src/ports/runner.js'
+import { collectUntil, FakeSandbox, ProcessRunner, reply, StaticToolProvider } from '../src/testing/index.js'
 import { echoTool, find, isTurnEnd, makeAgent, shellTool, sleepTool } from './helpers.js'
 
 let agent: Agent | undefined
@@ -251,5 +252,42 @@ describe('shell through the orchestrator', () => {
     expect(missing?.exit_code).toBe(127)
     expect(missing?.formatted_output).toContain('command not found: definitely-not-a-program-xyz')
     expect(shellTool.name).toBe('shell')
+  })
+
+  it('starts a sandboxed command before the consumers of its exec_command_begin run', async () => {
+    // The wrap is awaited before the event is emitted, so the consumers' work overlaps the
+    // command instead of delaying its start.
+    let beginHandled = false
+    const handledAtStart: boolean[] = []
+    class WatchingRunner extends ProcessRunner {
+      override run(request: RunRequest) {
+        handledAtStart.push(beginHandled)
+        return super.run(request)
+      }
+    }
+    // A wrap that takes a turn of the event loop, as one doing I/O would.
+    class SlowSandbox extends FakeSandbox {
+      override async wrapCommand(...args: Parameters<FakeSandbox['wrapCommand']>) {
+        await new Promise((resolve) => setImmediate(resolve))
+        return super.wrapCommand(...args)
+      }
+    }
+    const made = await makeAgent(
+      [[reply.toolCall('shell', { command: ['true'] }, 'a')], [reply.text('ok')]],
+      {
+        runner: new WatchingRunner(),
+        sandbox: new SlowSandbox(),
+      },
+    )
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(agent, isTurnEnd, {
+      onEvent: (event) => {
+        if (event.msg.type === 'exec_command_begin') beginHandled = true
+      },
+    })
+    expect(find(events, 'exec_command_begin')[0]?.sandbox).not.toBe('none')
+    expect(handledAtStart).toEqual([false])
+    expect(find(events, 'exec_command_end')[0]?.exit_code).toBe(0)
   })
 })

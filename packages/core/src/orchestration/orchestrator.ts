@@ -61,6 +61,11 @@ export interface OrchestratorDeps {
   defaultTimeoutMs: number
 }
 
+/** A command ready to start (possibly wrapped by the sandbox), or why it cannot start. */
+type Launch =
+  | { argv: string[]; env: Record<string, string>; extraFds: { fd: number; data: Uint8Array }[] | undefined }
+  | { failure: string }
+
 export class Orchestrator {
   constructor(private readonly deps: OrchestratorDeps) {}
 
@@ -75,6 +80,9 @@ export class Orchestrator {
 
     const started = Date.now()
     let sandboxed = gate.sandboxed
+    // Wrapping (async) comes before the begin event, so the command starts right after it: the
+    // consumers of the event then run while the command does, not before it starts.
+    const launch = await this.prepare(turn, command, cwd, sandboxed)
     turn.emit({
       type: 'exec_command_begin',
       call_id: call.callId,
@@ -82,7 +90,7 @@ export class Orchestrator {
       cwd,
       sandbox: sandboxed ? sandboxLabel(turn.sandboxPolicy) : 'none',
     })
-    let result = await this.attempt(turn, call, command, cwd, sandboxed, request)
+    let result = await this.attempt(turn, call, launch, cwd, request)
     let note: string | undefined
     if (sandboxed && looksDenied(result) && this.deps.sandbox.isLikelySandboxDenial(result)) {
       if (DECISION_TABLE[turn.approvalPolicy].onSandboxDenial === 'ask') {
@@ -104,7 +112,7 @@ export class Orchestrator {
         }
         if (retry) {
           sandboxed = false
-          result = await this.attempt(turn, call, command, cwd, false, request)
+          result = await this.attempt(turn, call, await this.prepare(turn, command, cwd, false), cwd, request)
         }
       } else {
         note = `it looks like the sandbox blocked it; the approval policy is ${turn.approvalPolicy}, so it cannot be rerun outside the sandbox`
@@ -254,28 +262,37 @@ export class Orchestrator {
     return askUser(turn, call, msg, this.deps.pending)
   }
 
-  private async attempt(
+  /** The command as it will run: wrapped by the sandbox when `sandboxed`, or why it cannot run. */
+  private async prepare(
     turn: TurnScope,
-    call: CallScope,
     command: string[],
     cwd: string,
     sandboxed: boolean,
+  ): Promise<Launch> {
+    const env = turn.env
+    if (!sandboxed) return { argv: command, env, extraFds: undefined }
+    try {
+      const wrapped = await this.deps.sandbox.wrapCommand(turn.sandboxPolicy, { argv: command, cwd, env })
+      return {
+        argv: wrapped.argv,
+        env: wrapped.env,
+        extraFds: wrapped.fds.length > 0 ? wrapped.fds : undefined,
+      }
+    } catch (error) {
+      // Fail closed: the sandbox the policy asks for is not available, so nothing runs.
+      return { failure: `sandbox unavailable, the command was not run: ${messageOf(error)}` }
+    }
+  }
+
+  private async attempt(
+    turn: TurnScope,
+    call: CallScope,
+    launch: Launch,
+    cwd: string,
     request: ExecRequest,
   ): Promise<RunResult> {
-    let argv = command
-    let env = turn.env
-    let extraFds: { fd: number; data: Uint8Array }[] | undefined
-    if (sandboxed) {
-      try {
-        const wrapped = await this.deps.sandbox.wrapCommand(turn.sandboxPolicy, { argv: command, cwd, env })
-        argv = wrapped.argv
-        env = wrapped.env
-        if (wrapped.fds.length > 0) extraFds = wrapped.fds
-      } catch (error) {
-        // Fail closed: the sandbox the policy asks for is not available, so nothing runs.
-        return failedResult(`sandbox unavailable, the command was not run: ${messageOf(error)}`)
-      }
-    }
+    if ('failure' in launch) return failedResult(launch.failure)
+    const { argv, env, extraFds } = launch
     try {
       return await this.deps.runner.run({
         argv,
