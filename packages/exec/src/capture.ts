@@ -24,6 +24,10 @@ function wholeCharsEnd(buf: Buffer, end: number): number {
   return have < need && lead >= 0xc0 ? start - 1 : end
 }
 
+const EMPTY = Buffer.alloc(0)
+/** First head allocation: most commands print less than this. */
+const MIN_HEAD_BYTES = 512
+
 export class HeadTailCapture {
   private readonly headCap: number
   private readonly tailCap: number
@@ -40,15 +44,15 @@ export class HeadTailCapture {
     const cap = Math.max(0, Math.floor(maxBytes))
     this.headCap = Math.floor(cap / 2)
     this.tailCap = cap - this.headCap
-    // A short command should not pay for 1 MiB: the head grows up to its cap, and the tail is
-    // allocated once the head is full.
-    this.head = Buffer.allocUnsafe(Math.min(this.headCap, 4096))
-    this.tail = Buffer.alloc(0)
+    // A short command should not pay for 1 MiB, nor a silent one for anything: the head is
+    // allocated at the first output and grows up to its cap; the tail once the head is full.
+    this.head = EMPTY
+    this.tail = EMPTY
   }
 
   private growHead(needed: number): void {
     if (this.head.length >= needed) return
-    let size = this.head.length || 1
+    let size = Math.max(this.head.length, MIN_HEAD_BYTES)
     while (size < needed) size *= 2
     const grown = Buffer.allocUnsafe(Math.min(this.headCap, size))
     this.head.copy(grown, 0, 0, this.headLen)

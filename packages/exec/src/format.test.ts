@@ -25,6 +25,12 @@ describe('truncateMiddle', () => {
     expect(truncateMiddle('short', 5)).toEqual({ text: 'short', removedChars: 0 })
   })
 
+  it('measures the budget in UTF-8 bytes, not characters', () => {
+    const text = 'é✓😀' // 2 + 3 + 4 bytes in 4 UTF-16 units
+    expect(truncateMiddle(text, 9)).toEqual({ text, removedChars: 0 })
+    expect(truncateMiddle(text, 8).removedChars).toBeGreaterThan(0)
+  })
+
   it('keeps half the budget at each end with a char-count marker', () => {
     expect(truncateMiddle('abcdefghij', 4).text).toBe('ab…6 chars truncated…ij')
     // An odd budget gives the tail the extra byte.

@@ -25,8 +25,10 @@ export function countLines(text: string): number {
 export function truncateMiddle(text: string, maxBytes: number): { text: string; removedChars: number } {
   if (text === '') return { text, removedChars: 0 }
   const budget = Math.max(0, Math.floor(maxBytes))
+  // The common case, output within budget, needs neither a copy nor (for short text) a count:
+  // a UTF-16 code unit is at most 3 UTF-8 bytes.
+  if (text.length * 3 <= budget || Buffer.byteLength(text, 'utf8') <= budget) return { text, removedChars: 0 }
   const bytes = Buffer.from(text, 'utf8')
-  if (bytes.length <= budget) return { text, removedChars: 0 }
   if (budget === 0) {
     const all = [...text].length
     return { text: `…${all} chars truncated…`, removedChars: all }
