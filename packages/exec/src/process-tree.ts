@@ -194,14 +194,27 @@ export async function killProcessTree(
  * when an `envMarker` is tracked.
  */
 export function hasLeftovers(leader: number, pipesClosed: boolean, envMarker?: string): boolean {
+  if (groupExists(leader)) return true
+  if (envMarker !== undefined) return collectProcessTree(leader, [], envMarker).length > 0
+  return !pipesClosed && collectProcessTree(leader).length > 0
+}
+
+/**
+ * True while process group `leader` has a member we may signal. Asked after every command, where
+ * the usual answer is ESRCH: that error's stack trace, deep in async frames, is never looked at,
+ * and capturing it was most of the check's cost.
+ */
+function groupExists(leader: number): boolean {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
   try {
     process.kill(-leader, 0)
     return true
   } catch {
-    // No process is left in the group.
+    return false
+  } finally {
+    Error.stackTraceLimit = limit
   }
-  if (envMarker !== undefined) return collectProcessTree(leader, [], envMarker).length > 0
-  return !pipesClosed && collectProcessTree(leader).length > 0
 }
 
 const liveLeaders = new Map<number, string | undefined>()
