@@ -135,9 +135,7 @@ export function openAiStreamPost(
         clearTimeout(timer)
         resolve(res)
       })
-      // Kept for the request's whole life: an error after the response (a reset while the body
-      // streams) must not go unhandled; the body's reader sees that failure itself.
-      req.on('error', (error) => {
+      req.once('error', (error) => {
         clearTimeout(timer)
         reject(error)
       })
