@@ -1,8 +1,6 @@
 // The three wire clients. Each owns a lazily imported official SDK (so an unused provider costs
-// nothing at start-up) and maps the request; the OpenAI wires send it and decode the stream
-// themselves with the SDK's headers and errors (see wire/openai-post.ts), Anthropic uses its
-// SDK's stream. Retries are left to `runWithRetries` (the SDKs' own are off, so every retry is
-// visible as an event).
+// nothing at start-up), maps the request, normalises the SDK's parsed stream, and leaves retries
+// to `runWithRetries` (the SDKs' own retries are off so every retry is visible as an event).
 import type { ModelClient, ModelEvent, ModelRequest } from '@agent/protocol'
 import { ModelFailure } from './errors.js'
 import type { ResolvedProvider } from './provider-config.js'
