@@ -75,28 +75,6 @@ describe('openAiStreamPost', () => {
     })
   })
 
-  test('a response its reader stops early is read to its end, and its connection reused', async () => {
-    const ports: (number | undefined)[] = []
-    let ended = 0
-    const baseUrl = await serve((req, _body, res) => {
-      ports.push(req.socket.remotePort)
-      res.writeHead(200, { 'content-type': 'text/event-stream' })
-      res.write('data: 1\n\n')
-      setTimeout(() => res.end('data: 2\n\n', () => ended++), 30)
-    })
-    const post = openAiStreamPost(client(baseUrl), errors, '/responses')
-    const first = await post({}, new AbortController().signal)
-    for await (const chunk of first.body) {
-      expect(Buffer.from(chunk).toString()).toBe('data: 1\n\n')
-      break
-    }
-    while (ended < 1) await new Promise((resolve) => setTimeout(resolve, 10))
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(await text((await post({}, new AbortController().signal)).body)).toBe('data: 1\n\ndata: 2\n\n')
-    expect(ports).toHaveLength(2)
-    expect(ports[1]).toBe(ports[0])
-  })
-
   test('a header set to null is left out (keyless servers)', async () => {
     let headers: IncomingMessage['headers'] = {}
     const baseUrl = await serve((req, _body, res) => {

@@ -54,36 +54,6 @@ async function readText(body: AsyncIterable<Uint8Array>): Promise<string> {
 }
 
 const TIMED_OUT = 'request timed out'
-/** How long the rest of a response abandoned by its reader may take to arrive before it is cut. */
-const DRAIN_MS = 5000
-
-/**
- * The body as an async iterable that, when its reader stops early (a client stops at the
- * response's last event, before the body's own end has been read), reads the rest instead of
- * destroying the response: the connection then goes back to the keep-alive pool, where a
- * destroyed one would cost the next request a new TCP (and TLS) handshake.
- */
-function reusableBody(res: http.IncomingMessage): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator]() {
-      const inner = res.iterator({ destroyOnReturn: false })
-      const iterator: AsyncIterableIterator<Uint8Array> = {
-        next: () => inner.next(),
-        return: async (value?: unknown) => {
-          await inner.return?.()
-          if (!res.readableEnded && !res.destroyed) {
-            const timer = setTimeout(() => res.destroy(), DRAIN_MS).unref()
-            res.once('close', () => clearTimeout(timer))
-            res.resume()
-          }
-          return { done: true, value }
-        },
-        [Symbol.asyncIterator]: () => iterator,
-      }
-      return iterator
-    },
-  }
-}
 
 /**
  * A function that POSTs `body` as JSON to `path` and resolves once the response headers are in.
@@ -163,7 +133,7 @@ export function openAiStreamPost(
       get headers() {
         return headersOf(response)
       },
-      body: reusableBody(response),
+      body: response,
     }
   }
 }
