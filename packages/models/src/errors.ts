@@ -193,9 +193,8 @@ export function classifyError(error: unknown): ModelFailure {
     })
   }
   if (name === 'APIConnectionError') {
-    const cause = e.cause as { message?: string; code?: string; cause?: { code?: string } } | undefined
-    // fetch nests the socket error (TypeError "fetch failed", cause: ECONNREFUSED); node:http does not.
-    const detail = cause?.cause?.code ?? cause?.code ?? cause?.message
+    const cause = e.cause as { message?: string; cause?: { code?: string } } | undefined
+    const detail = cause?.cause?.code ?? cause?.message
     return new ModelFailure({
       kind: 'network',
       message: `could not reach the model server${detail ? ` (${detail})` : ''}: ${message}`,
@@ -219,13 +218,8 @@ export function classifyError(error: unknown): ModelFailure {
       cause: error,
     })
   }
-  // undici reports a dropped connection as `TypeError: terminated` (cause: SocketError); Node's
-  // HTTP client as `Error: aborted` with code ECONNRESET.
-  if (
-    error instanceof TypeError ||
-    /^(ECONNRESET|EPIPE|ECONNABORTED|ETIMEDOUT)$/.test(String((e as { code?: unknown }).code)) ||
-    /terminated|ECONNRESET|socket|other side closed/i.test(message)
-  ) {
+  // undici reports a dropped connection as `TypeError: terminated` (cause: SocketError).
+  if (error instanceof TypeError || /terminated|ECONNRESET|socket|other side closed/i.test(message)) {
     const cause = (e.cause as { message?: string } | undefined)?.message
     return new ModelFailure({
       kind: 'network',

@@ -1,5 +1,5 @@
-// The direct POST against a real local HTTP server: the SDK's URL and headers, keep-alive, and
-// the SDK's error classes for HTTP errors, refused connections, header timeouts and aborts.
+// The direct POST against a real local HTTP server: the SDK's URL and headers, and the SDK's
+// error classes for HTTP errors, refused connections, header timeouts and aborts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
@@ -30,20 +30,14 @@ async function serve(
   return `http://127.0.0.1:${(created.address() as AddressInfo).port}/v1`
 }
 
-async function text(body: AsyncIterable<Uint8Array>): Promise<string> {
-  let out = ''
-  for await (const chunk of body) out += Buffer.from(chunk).toString('utf8')
-  return out
-}
-
 const client = (baseURL: string, extra: Record<string, unknown> = {}) =>
   new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0, logLevel: 'off', timeout: 5000, ...extra })
 
 describe('openAiStreamPost', () => {
   test('sends the JSON body with the headers and query the SDK builds', async () => {
-    const seen: { url?: string; headers?: IncomingMessage['headers']; body?: string; port?: number }[] = []
+    const seen: { url?: string; headers?: IncomingMessage['headers']; body?: string }[] = []
     const baseUrl = await serve((req, body, res) => {
-      seen.push({ url: req.url, headers: req.headers, body, port: req.socket.remotePort })
+      seen.push({ url: req.url, headers: req.headers, body })
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       res.end('data: {}\n\n')
     })
@@ -56,13 +50,9 @@ describe('openAiStreamPost', () => {
     const post = openAiStreamPost(sdk, errors, '/responses')
     for (const n of [1, 2]) {
       const response = await post({ model: 'm', stream: true, n }, new AbortController().signal)
-      expect(response.status).toBe(200)
-      expect(response.headers.get('content-type')).toBe('text/event-stream')
-      expect(await text(response.body)).toBe('data: {}\n\n')
+      expect(await response.text()).toBe('data: {}\n\n')
     }
     expect(seen).toHaveLength(2)
-    // A fully read response leaves its connection to the next request (keep-alive).
-    expect(seen[1]?.port).toBe(seen[0]?.port)
     expect(seen[1]?.url).toBe('/v1/responses?api-version=1')
     expect(JSON.parse(seen[1]?.body ?? '')).toEqual({ model: 'm', stream: true, n: 2 })
     expect(seen[1]?.headers).toMatchObject({
@@ -82,9 +72,7 @@ describe('openAiStreamPost', () => {
       res.end('data: {}\n\n')
     })
     const sdk = client(baseUrl, { defaultHeaders: { authorization: null } })
-    await text(
-      (await openAiStreamPost(sdk, errors, '/chat/completions')({}, new AbortController().signal)).body,
-    )
+    await (await openAiStreamPost(sdk, errors, '/chat/completions')({}, new AbortController().signal)).text()
     expect(headers.authorization).toBeUndefined()
   })
 

@@ -14,61 +14,67 @@ const SPACE = 32
 /**
  * Decodes an SSE byte stream (lines end in LF, CRLF or CR; a blank line dispatches; `:` starts a
  * comment; only `event` and `data` matter here). A message the stream ends in the middle of,
- * without its blank line, is dropped, as the SDKs do. Stopping early ends the body's iteration,
- * which cancels a web stream or destroys a Node stream.
+ * without its blank line, is dropped, as the SDKs do. Stopping early cancels the body.
  */
-export async function* sseMessages(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* sseMessages(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+  const reader = body.getReader()
   const decoder = new TextDecoder()
   let buffer = ''
   let event: string | null = null
   let data: string[] = []
-  const ready: SseMessage[] = []
-  const take = (finished: boolean) => {
-    let start = 0
-    // Position of the next CR at or after `start`, or -1; most servers send none at all.
-    let cr = buffer.indexOf('\r')
-    for (;;) {
-      if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start)
-      const lf = buffer.indexOf('\n', start)
-      let end: number
-      let next: number
-      if (cr !== -1 && (lf === -1 || cr < lf)) {
-        // A CR last in the buffer may be the first half of a CRLF split across chunks.
-        if (cr === buffer.length - 1 && !finished) break
-        end = cr
-        next = buffer.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1
-      } else if (lf !== -1) {
-        end = lf
-        next = lf + 1
+  let finished = false
+  try {
+    while (!finished) {
+      const chunk = await reader.read()
+      if (chunk.done) {
+        buffer += decoder.decode()
+        finished = true
       } else {
-        break
+        buffer += decoder.decode(chunk.value, { stream: true })
       }
-      const line = buffer.slice(start, end)
-      start = next
-      if (line === '') {
-        if (event !== null || data.length > 0) ready.push({ event, data: data.join('\n') })
-        event = null
-        data = []
-        continue
+      const ready: SseMessage[] = []
+      let start = 0
+      // Position of the next CR at or after `start`, or -1; most servers send none at all.
+      let cr = buffer.indexOf('\r')
+      for (;;) {
+        if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start)
+        const lf = buffer.indexOf('\n', start)
+        let end: number
+        let next: number
+        if (cr !== -1 && (lf === -1 || cr < lf)) {
+          // A CR last in the buffer may be the first half of a CRLF split across chunks.
+          if (cr === buffer.length - 1 && !finished) break
+          end = cr
+          next = buffer.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1
+        } else if (lf !== -1) {
+          end = lf
+          next = lf + 1
+        } else {
+          break
+        }
+        const line = buffer.slice(start, end)
+        start = next
+        if (line === '') {
+          if (event !== null || data.length > 0) ready.push({ event, data: data.join('\n') })
+          event = null
+          data = []
+          continue
+        }
+        if (line.charCodeAt(0) === COLON) continue
+        const colon = line.indexOf(':')
+        const field = colon === -1 ? line : line.slice(0, colon)
+        let value = colon === -1 ? '' : line.slice(colon + 1)
+        if (value.charCodeAt(0) === SPACE) value = value.slice(1)
+        if (field === 'event') event = value
+        else if (field === 'data') data.push(value)
       }
-      if (line.charCodeAt(0) === COLON) continue
-      const colon = line.indexOf(':')
-      const field = colon === -1 ? line : line.slice(0, colon)
-      let value = colon === -1 ? '' : line.slice(colon + 1)
-      if (value.charCodeAt(0) === SPACE) value = value.slice(1)
-      if (field === 'event') event = value
-      else if (field === 'data') data.push(value)
+      buffer = start === 0 ? buffer : buffer.slice(start)
+      for (const message of ready) yield message
     }
-    buffer = start === 0 ? buffer : buffer.slice(start)
+  } finally {
+    // The consumer stopped early (or reading failed): stop the download too.
+    if (!finished) reader.cancel().catch(() => {})
   }
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true })
-    take(false)
-    while (ready.length > 0) yield ready.shift() as SseMessage
-  }
-  buffer += decoder.decode()
-  take(true)
-  while (ready.length > 0) yield ready.shift() as SseMessage
 }
 
 /** The SDK's error class for errors a server reports inside the stream. */
@@ -90,7 +96,7 @@ function isAbortError(error: unknown): boolean {
  * `APIError`, an unparsable payload throws, and an abort just ends the stream.
  */
 export async function* openAiEventPayloads(
-  response: { body: AsyncIterable<Uint8Array> | null; headers: Headers },
+  response: Response,
   ApiError: ApiErrorClass,
 ): AsyncGenerator<unknown> {
   if (!response.body) throw new Error('the model server answered a streaming request without a body')
