@@ -9,7 +9,6 @@ import { normaliseAnthropicEvents } from './wire/anthropic-events.js'
 import { anthropicRequestBody } from './wire/anthropic-request.js'
 import { normaliseChatChunks } from './wire/chat-events.js'
 import { chatRequestBody } from './wire/chat-request.js'
-import { openAiStreamPost } from './wire/openai-post.js'
 import { normaliseResponsesEvents } from './wire/responses-events.js'
 import { responsesRequestBody } from './wire/responses-request.js'
 import { openAiEventPayloads } from './wire/sse.js'
@@ -86,31 +85,15 @@ abstract class WireClient implements ModelClient {
   }
 }
 
-/**
- * The OpenAI SDK, loaded on first use. The SDK builds the URL and headers and supplies the error
- * classes; requests go out through `openAiStreamPost` and the stream is decoded by
- * `openAiEventPayloads`, both with the SDK's rules at a fraction of its per-request cost.
- */
-async function openAiSdk(options: ReturnType<WireClient['sdkOptions']>) {
-  const {
-    default: OpenAI,
-    APIError,
-    APIConnectionError,
-    APIConnectionTimeoutError,
-    APIUserAbortError,
-  } = await import('openai')
-  return {
-    client: new OpenAI(options),
-    errors: { APIError, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError },
-  }
-}
-
 /** OpenAI Responses API (`POST /responses`). */
 export class ResponsesClient extends WireClient {
   protected async connect(): Promise<StreamCall> {
-    const sdk = await openAiSdk(this.sdkOptions())
-    const post = openAiStreamPost(sdk.client, sdk.errors, '/responses')
-    return async (body, signal) => openAiEventPayloads(await post(body, signal), sdk.errors.APIError)
+    const { default: OpenAI, APIError } = await import('openai')
+    const sdk = new OpenAI(this.sdkOptions())
+    // The SDK sends the request and turns HTTP errors into its errors; the stream itself is
+    // decoded by `openAiEventPayloads`, with the SDK's rules but at a fraction of its cost.
+    return async (body, signal) =>
+      openAiEventPayloads(await sdk.responses.create(body as never, { signal }).asResponse(), APIError)
   }
   protected body(request: ModelRequest): Json {
     return responsesRequestBody(request)
@@ -123,9 +106,10 @@ export class ResponsesClient extends WireClient {
 /** Chat Completions (`POST /chat/completions`): OpenAI and every compatible server. */
 export class ChatCompletionsClient extends WireClient {
   protected async connect(): Promise<StreamCall> {
-    const sdk = await openAiSdk(this.sdkOptions())
-    const post = openAiStreamPost(sdk.client, sdk.errors, '/chat/completions')
-    return async (body, signal) => openAiEventPayloads(await post(body, signal), sdk.errors.APIError)
+    const { default: OpenAI, APIError } = await import('openai')
+    const sdk = new OpenAI(this.sdkOptions())
+    return async (body, signal) =>
+      openAiEventPayloads(await sdk.chat.completions.create(body as never, { signal }).asResponse(), APIError)
   }
   protected body(request: ModelRequest): Json {
     return chatRequestBody(request, this.config.baseUrl)
