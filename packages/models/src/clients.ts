@@ -11,7 +11,6 @@ import { normaliseChatChunks } from './wire/chat-events.js'
 import { chatRequestBody } from './wire/chat-request.js'
 import { normaliseResponsesEvents } from './wire/responses-events.js'
 import { responsesRequestBody } from './wire/responses-request.js'
-import { openAiEventPayloads } from './wire/sse.js'
 
 type Json = Record<string, unknown>
 type StreamCall = (body: Json, signal: AbortSignal) => Promise<AsyncIterable<unknown>>
@@ -88,12 +87,10 @@ abstract class WireClient implements ModelClient {
 /** OpenAI Responses API (`POST /responses`). */
 export class ResponsesClient extends WireClient {
   protected async connect(): Promise<StreamCall> {
-    const { default: OpenAI, APIError } = await import('openai')
+    const { default: OpenAI } = await import('openai')
     const sdk = new OpenAI(this.sdkOptions())
-    // The SDK sends the request and turns HTTP errors into its errors; the stream itself is
-    // decoded by `openAiEventPayloads`, with the SDK's rules but at a fraction of its cost.
     return async (body, signal) =>
-      openAiEventPayloads(await sdk.responses.create(body as never, { signal }).asResponse(), APIError)
+      (await sdk.responses.create(body as never, { signal })) as unknown as AsyncIterable<unknown>
   }
   protected body(request: ModelRequest): Json {
     return responsesRequestBody(request)
@@ -106,10 +103,10 @@ export class ResponsesClient extends WireClient {
 /** Chat Completions (`POST /chat/completions`): OpenAI and every compatible server. */
 export class ChatCompletionsClient extends WireClient {
   protected async connect(): Promise<StreamCall> {
-    const { default: OpenAI, APIError } = await import('openai')
+    const { default: OpenAI } = await import('openai')
     const sdk = new OpenAI(this.sdkOptions())
     return async (body, signal) =>
-      openAiEventPayloads(await sdk.chat.completions.create(body as never, { signal }).asResponse(), APIError)
+      (await sdk.chat.completions.create(body as never, { signal })) as unknown as AsyncIterable<unknown>
   }
   protected body(request: ModelRequest): Json {
     return chatRequestBody(request, this.config.baseUrl)
