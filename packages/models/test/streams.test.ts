@@ -145,3 +145,22 @@ describe.each(WIRES)('%s client', (wire) => {
     expect(server.requests[0]?.headers['x-api-key']).toBeUndefined()
   })
 })
+
+describe.each(WIRES)('%s client, connection reuse', (wire) => {
+  test('five requests in a row share one keep-alive connection, also when the caller stops at completed', async () => {
+    server = await startMockProviderServer({
+      wire,
+      turns: Array.from({ length: 5 }, (_, i) => ({ text: `answer ${i}` })),
+    })
+    const client = clientFor(server)
+    for (let i = 0; i < 5; i++) {
+      // Stop reading at `completed`, the way the agent's turn loop does.
+      for await (const event of client.stream(request())) if (event.type === 'completed') break
+      // The agent runs its tools between requests; by then the response's end (sent right after
+      // its last event) has been read and the connection is back in the pool.
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(server.requests).toHaveLength(5)
+    expect(server.connections).toBe(1)
+  })
+})

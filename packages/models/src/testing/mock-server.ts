@@ -34,6 +34,8 @@ export interface MockProviderServer {
   readonly requests: RecordedRequest[]
   /** Turns not yet served. */
   readonly pending: number
+  /** TCP connections accepted so far: a client that reuses its keep-alive connection opens one. */
+  readonly connections: number
   /**
    * Resolves once `count` requests have arrived, with the `performance.now()` time at which the
    * last of them did (its body fully read). Event-driven: benchmarks that time requests should
@@ -176,7 +178,9 @@ export async function startMockProviderServer(
     const events = turn.type === 'raw' ? turn.events : encodeTurn(wire, turn, { index, requestBody: body })
     await streamEvents(res, events, turn)
   })
+  let connections = 0
   server.on('connection', (socket) => {
+    connections++
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
@@ -194,6 +198,9 @@ export async function startMockProviderServer(
     requests,
     get pending() {
       return turns.length
+    },
+    get connections() {
+      return connections
     },
     push: (...more) => {
       turns.push(...more)
