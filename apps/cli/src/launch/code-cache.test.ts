@@ -111,6 +111,14 @@ describe('runWithCodeCache', () => {
     expect(launch({ file, cacheDir }).cache).toBe('accepted')
   })
 
+  it('reads a bundle that is not ASCII as UTF-8', () => {
+    const { dir, cacheDir } = bundle()
+    const file = join(dir, 'unicode.cjs')
+    writeFileSync(file, "exports.greet = (name) => 'héllo ' + name + ' ✓'\nexports.file = __filename\n")
+    expect(launch({ file, cacheDir, save: true }).greeting).toBe('héllo you ✓')
+    expect(launch({ file, cacheDir })).toMatchObject({ cache: 'accepted', greeting: 'héllo you ✓' })
+  })
+
   it('runs without a cache directory, and one it cannot write costs nothing', () => {
     const { dir, file } = bundle()
     expect(launch({ file }).cache).toBe('off')

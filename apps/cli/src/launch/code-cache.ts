@@ -4,6 +4,7 @@
 // first run of a kind of command compiled, the lazily compiled ones included: it is written when
 // that run exits. V8 refuses a cache made by another V8, other flags or another source (it is
 // then rewritten); a cache that cannot be read or written is simply not used.
+import { isAscii } from 'node:buffer'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import Module, { createRequire } from 'node:module'
 import { homedir } from 'node:os'
@@ -58,7 +59,10 @@ export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
  */
 export function runWithCodeCache(options: CodeCacheOptions): CodeCacheRun {
   const { file } = options
-  const source = readFileSync(file, 'utf8')
+  const bytes = readFileSync(file)
+  // A bundle is ASCII (esbuild escapes everything else), and decoding ASCII as Latin-1 skips the
+  // UTF-8 decoder: ~3 ms less for the CLI's 1.4 MB bundle. Anything else decodes as UTF-8.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
   const cacheFile = options.cacheDir ? join(options.cacheDir, cacheName(options)) : undefined
   const cachedData = cacheFile ? readOptional(cacheFile) : undefined
 
