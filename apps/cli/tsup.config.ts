@@ -40,7 +40,7 @@ const define = { __AGENT_VERSION__: JSON.stringify(version) }
 const conditions = ['@agent/source', 'import', 'node']
 
 // The `agent` binary is three builds (`pnpm build` empties dist/ first; the builds run at once):
-//  - dist/agent.js, the launcher: answers --version, and runs cli.cjs with a V8 code cache
+//  - dist/agent.cjs, the launcher: answers --version, and runs cli.cjs with a V8 code cache
 //    (src/launch). Node 20 caches no compiled code itself, and parsing and compiling the bundle
 //    is a large part of every start.
 //  - dist/cli.cjs, everything else the commands need, workspace packages and small dependencies
@@ -78,9 +78,14 @@ export default defineConfig([
   {
     ...base,
     entry: { agent: 'src/launch/launcher.ts' },
-    format: ['esm'],
+    // CommonJS too: Node starts a CommonJS entry ~5 ms sooner than an ES module one.
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
     splitting: false,
-    banner: { js: '#!/usr/bin/env node' },
+    define: { ...define, 'import.meta.url': '__agentModuleUrl' },
+    banner: {
+      js: '#!/usr/bin/env node\nvar __agentModuleUrl = require("node:url").pathToFileURL(__filename).href;',
+    },
     esbuildOptions(options) {
       options.conditions = conditions
     },

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const agent = fileURLToPath(new URL('../../apps/cli/dist/agent.js', import.meta.url))
+const agent = fileURLToPath(new URL('../../apps/cli/dist/agent.cjs', import.meta.url))
 if (!existsSync(agent)) {
   console.error('The agent is not built yet: run `pnpm install && pnpm build` first.')
   process.exit(2)

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks'
 import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { build } from 'tsup'
 
-const bin = new URL('../dist/agent.js', import.meta.url).pathname
+const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 11)
 const STEPS = 50
 

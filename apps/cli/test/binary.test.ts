@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { findConformanceSuite } from '@agent/mcp/testing'
 import { describe, expect, it } from 'vitest'
 
-const bin = new URL('../dist/agent.js', import.meta.url).pathname
+const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 
 describe('agent binary', () => {

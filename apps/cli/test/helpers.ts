@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 
-export const bin = new URL('../dist/agent.js', import.meta.url).pathname
+export const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 
 export interface RunResult {
   code: number | null

@@ -1,4 +1,4 @@
-// The real `agent` binary (apps/cli/dist/agent.js) in a pseudo-terminal (tmux), against a local
+// The real `agent` binary (apps/cli/dist/agent.cjs) in a pseudo-terminal (tmux), against a local
 // server speaking the OpenAI Responses wire: type a prompt, approve a command, see the diff,
 // interrupt a running command, leave, and resume the session.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
@@ -10,7 +10,7 @@ import { detectSandbox } from '@agent/sandbox'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TmuxSession } from './tmux.js'
 
-const bin = new URL('../../../apps/cli/dist/agent.js', import.meta.url).pathname
+const bin = new URL('../../../apps/cli/dist/agent.cjs', import.meta.url).pathname
 const hasTmux = spawnSync('tmux', ['-V']).status === 0
 const sandbox = (await detectSandbox()).available ? 'workspace-write' : 'danger-full-access'
 

@@ -1,4 +1,4 @@
-// Entry point of the `agent` binary (dist/agent.js). Kept tiny: it answers `--version` itself,
+// Entry point of the `agent` binary (dist/agent.cjs). Kept tiny: it answers `--version` itself,
 // and otherwise runs the CLI's bundle (dist/cli.cjs, built from src/main.ts) through the code
 // cache of launch/code-cache.ts, so that starts after the first skip parsing and compiling.
 import module from 'node:module'
