@@ -1,7 +1,7 @@
 // Each run happens in a fresh Node process: within one process V8 finds a script it compiled
 // before in its own memory and never looks at the cache on disk.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -108,6 +108,15 @@ describe('runWithCodeCache', () => {
     mkdirSync(cacheDir, { recursive: true })
     writeFileSync(join(cacheDir, basename(String(cacheFile))), Buffer.from('not a V8 code cache at all'))
     expect(launch({ file, cacheDir })).toMatchObject({ cache: 'rejected', greeting: 'hello you a/b' })
+    expect(launch({ file, cacheDir }).cache).toBe('accepted')
+  })
+
+  it('ignores a cache file that others may write, and replaces it', () => {
+    const { file, cacheDir } = bundle()
+    const { cacheFile } = launch({ file, cacheDir, save: true })
+    chmodSync(String(cacheFile), 0o666)
+    expect(launch({ file, cacheDir }).cache).toBe('missing')
+    expect(statSync(String(cacheFile)).mode & 0o777).toBe(0o600)
     expect(launch({ file, cacheDir }).cache).toBe('accepted')
   })
 

@@ -5,7 +5,18 @@
 // that run exits. V8 refuses a cache made by another V8, other flags or another source (it is
 // then rewritten); a cache that cannot be read or written is simply not used.
 import { isAscii } from 'node:buffer'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import Module, { createRequire } from 'node:module'
 import { homedir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
@@ -64,7 +75,7 @@ export function runWithCodeCache(options: CodeCacheOptions): CodeCacheRun {
   // UTF-8 decoder: ~3 ms less for the CLI's 1.4 MB bundle. Anything else decodes as UTF-8.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
   const cacheFile = options.cacheDir ? join(options.cacheDir, cacheName(options)) : undefined
-  const cachedData = cacheFile ? readOptional(cacheFile) : undefined
+  const cachedData = cacheFile ? readTrusted(cacheFile) : undefined
 
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
@@ -141,11 +152,24 @@ function removeStale(cacheFile: string): void {
   }
 }
 
-function readOptional(file: string): Buffer | undefined {
+/**
+ * The cache's bytes become running code, so only a file this user owns and nobody else may
+ * write is read (a shared or misconfigured cache directory must not let another user plant one).
+ * Anything else counts as no cache, and is replaced at exit.
+ */
+function readTrusted(file: string): Buffer | undefined {
+  let fd: number | undefined
   try {
-    return readFileSync(file)
+    fd = openSync(file, 'r')
+    const stat = fstatSync(fd)
+    const uid = process.getuid?.()
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0)
+      return undefined
+    return readFileSync(fd)
   } catch {
     return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }
 
