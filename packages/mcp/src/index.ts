@@ -18,17 +18,9 @@ export {
 } from './client/oauth.js'
 export { RESOURCE_TOOL_NAMES } from './client/resources.js'
 export { describeServers, formatStatusTable, type ServerStatus } from './client/status.js'
-export {
-  DEFAULT_STARTUP_TIMEOUT_SEC,
-  DEFAULT_TOOL_TIMEOUT_SEC,
-  McpServerConfig,
-  type McpTransportKind,
-  parseMcpServerConfig,
-  parseMcpServers,
-  transportOf,
-} from './config.js'
+// The configuration schema, its parsers and AgentMcpError (also the `@agent/mcp/config` entry).
+export * from './config-entry.js'
 export { contentBlockToParts, toolResultToParts } from './content.js'
-export { AgentMcpError, type McpErrorKind } from './errors.js'
 export { type Environment, expandEnvVars, expandServerConfig } from './expand.js'
 export { parseMcpJson } from './mcp-json.js'
 export type { AgentSessionHandle, AgentSessionPort, StartSessionOptions } from './server/agent-port.js'
