@@ -228,7 +228,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     sandbox,
     policy,
     processes,
-    hooks,
+    // Without hooks, and without reloading (exec), there is nothing to run: core skips the hook
+    // events of every step altogether.
+    ...(loadedPlugins.hooks.length > 0 || settings.reloadHooks !== false ? { hooks } : {}),
     workspace: tools.createWorkspaceTracker(),
     formatExecOutput: exec.formatForModel,
     cwd,
