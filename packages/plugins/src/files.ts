@@ -1,9 +1,27 @@
 // Small filesystem helpers for the loader: missing directories are simply empty.
-import type { Dirent } from 'node:fs'
+//
+// Most places the loader looks at do not exist (no ~/.claude, no project .agent/...). Each helper
+// first asks synchronously whether its path exists, a few microseconds, instead of learning it
+// from a failed asynchronous call, each of which is a thread-pool round trip: a start-up checks
+// some twenty such paths before its first model request.
+import { type Dirent, statSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
+/**
+ * True only when nothing is at `path`. Any other problem (a directory that cannot be searched...)
+ * says false, so the asynchronous call that follows meets it and reports it as before.
+ */
+function absent(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) === undefined
+  } catch {
+    return false
+  }
+}
+
 export async function isDirectory(path: string): Promise<boolean> {
+  if (absent(path)) return false
   try {
     return (await stat(path)).isDirectory()
   } catch {
@@ -12,6 +30,7 @@ export async function isDirectory(path: string): Promise<boolean> {
 }
 
 export async function isFile(path: string): Promise<boolean> {
+  if (absent(path)) return false
   try {
     return (await stat(path)).isFile()
   } catch {
@@ -21,6 +40,7 @@ export async function isFile(path: string): Promise<boolean> {
 
 /** Text of a file, or undefined when it does not exist (other errors are thrown). */
 export async function readOptional(path: string): Promise<string | undefined> {
+  if (absent(path)) return undefined
   try {
     return await readFile(path, 'utf8')
   } catch (error) {
@@ -35,6 +55,7 @@ export async function walkFiles(
   accept: (name: string) => boolean,
   depth = 8,
 ): Promise<string[]> {
+  if (absent(dir)) return []
   let entries: Dirent[]
   try {
     entries = await readdir(dir, { withFileTypes: true })
@@ -56,6 +77,7 @@ export async function walkFiles(
 
 /** Immediate subdirectories of `dir`, sorted. */
 export async function subdirectories(dir: string): Promise<string[]> {
+  if (absent(dir)) return []
   let entries: string[]
   try {
     entries = await readdir(dir)
