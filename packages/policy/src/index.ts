@@ -9,6 +9,8 @@ export { loadRulesFiles, loadSettingsFiles, parseRules } from './load.js'
 export {
   type CommandPolicy,
   createCommandPolicy,
+  createDeferredCommandPolicy,
+  type DeferredCommandPolicy,
   type EvaluateContext,
   type EvaluateOptions,
   evaluate,

@@ -76,6 +76,54 @@ export async function createCommandPolicy(options: PolicyRuleOptions = {}): Prom
   }
 }
 
+/** `CommandPolicy` with decisions as promises: see `createDeferredCommandPolicy`. */
+export interface DeferredCommandPolicy {
+  evaluate(command: string[], context: EvaluateContext): Promise<PolicyDecision>
+  evaluateScript(script: string, context: EvaluateContext): Promise<PolicyDecision>
+}
+
+/** Thrown by the stand-in parser: this decision needs the real grammar. */
+const NEEDS_GRAMMAR = Symbol('needs the bash grammar')
+
+/**
+ * A policy that is ready at once, before the bash grammar (~15-30 ms of wasm) has loaded. A
+ * command the rules can judge without parsing shell (a plain argv such as `['echo', 'hi']`, the
+ * usual shape of a tool call) is judged immediately; the first one that needs the grammar (a
+ * script, `bash -lc ...`) loads it and waits. Decisions are the same as `createCommandPolicy`'s:
+ * the same engine runs, with a stand-in parser that stops it at the first parse.
+ */
+export function createDeferredCommandPolicy(options: PolicyRuleOptions = {}): DeferredCommandPolicy {
+  const rules = {
+    execPolicy: mergeExecPolicies(toList(options.rules)),
+    settings: mergePermissionSettings(toList(options.settings)),
+  }
+  const early = new PolicyEngine(
+    {
+      parse() {
+        throw NEEDS_GRAMMAR
+      },
+    },
+    rules,
+  )
+  let engine: PolicyEngine | undefined
+  const judge = async (command: string | string[], context: EvaluateContext): Promise<PolicyDecision> => {
+    const ctx: PolicyContext = {
+      approvalPolicy: context.approvalPolicy,
+      sandboxPolicy: context.sandboxPolicy,
+    }
+    if (!engine) {
+      try {
+        return early.evaluate(command, ctx)
+      } catch (error) {
+        if (error !== NEEDS_GRAMMAR) throw error
+      }
+      engine = new PolicyEngine(await loadBashParser(), rules)
+    }
+    return engine.evaluate(command, ctx)
+  }
+  return { evaluate: judge, evaluateScript: judge }
+}
+
 export interface EvaluateOptions extends PolicyRuleOptions {
   approvalPolicy: ApprovalPolicy
   sandboxPolicy: SandboxPolicy

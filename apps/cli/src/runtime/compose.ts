@@ -337,8 +337,8 @@ function deferredSandbox(loadSandbox: () => Promise<typeof import('@agent/sandbo
 /**
  * The command policy. Rule and settings files are read and checked now (a bad file is a
  * configuration error before anything runs); without any, the package loads at the first
- * command. The bash grammar the policy judges with (tree-sitter, wasm) is only needed then too,
- * so it loads then instead of delaying the first model request.
+ * command. The bash grammar (tree-sitter, wasm) loads while the first response streams, and a
+ * plain argv, the usual tool call, does not even wait for it (`createDeferredCommandPolicy`).
  */
 async function createPolicy(
   loadPolicy: () => Promise<typeof import('@agent/policy')>,
@@ -351,7 +351,7 @@ async function createPolicy(
     let ready: Promise<CommandPolicy> | undefined
     return {
       async evaluate(command, context) {
-        ready ??= loadPolicy().then((policyPkg) => policyPkg.createCommandPolicy({}))
+        ready ??= loadPolicy().then((policyPkg) => policyPkg.createDeferredCommandPolicy({}))
         return (await ready).evaluate(command, context)
       },
     }
@@ -376,13 +376,7 @@ async function createPolicy(
     if (error instanceof policyPkg.PolicyError) throw new ConfigError(error.message)
     throw error
   }
-  let ready: Promise<CommandPolicy> | undefined
-  return {
-    async evaluate(command, context) {
-      ready ??= policyPkg.createCommandPolicy(options)
-      return (await ready).evaluate(command, context)
-    },
-  }
+  return policyPkg.createDeferredCommandPolicy(options)
 }
 
 /** The same client, calling `then` once, when the first response of the session starts. */
