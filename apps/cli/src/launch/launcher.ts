@@ -30,8 +30,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     cacheDir: codeCacheDir(process.env),
     version: VERSION,
   })
-  // The UI is an ES module bundle beside this file; importing it from here (a real ES module)
-  // works on every Node version, which an import() inside the cached CommonJS bundle does not.
+  // The UI is an ES module bundle beside this file. import() works from here, a file Node loaded
+  // itself, on every Node version; inside the code-cached bundle it does not (see code-cache.ts).
   ;(exports as typeof import('../main.js')).main({
     loadTui: () => import(new URL('./tui.js', import.meta.url).href),
   })
