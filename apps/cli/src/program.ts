@@ -196,11 +196,18 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   const mcp = program.command('mcp').description('manage MCP servers in config.toml')
   mcp
     .command('list')
-    .description('configured MCP servers; --check connects to each')
+    .description(
+      'the MCP servers a session starts (config.toml, plugins, .mcp.json); --check connects to each',
+    )
     .option('--check', 'connect to every server and show its status and tool count')
     .option('-c, --config <key=value>', 'override a config key; repeatable', collect, [])
-    .action(async (flags) => {
-      await run(async () => (await import('./commands/mcp.js')).runMcpList(flags, stdio()))
+    .action(async (flags, command: Command) => {
+      await run(async () =>
+        (await import('./commands/mcp.js')).runMcpList(
+          { ...flags, pluginDir: globalPluginDirs(command) },
+          stdio(),
+        ),
+      )
     })
   mcp
     .command('add')

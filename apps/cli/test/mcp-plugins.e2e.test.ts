@@ -71,6 +71,36 @@ describe('agent mcp', () => {
     expect(again.code).toBe(1)
   })
 
+  it("lists what a session starts: config.toml's servers and the project's .mcp.json ones", async () => {
+    const ws = workspace()
+    writeFileSync(
+      join(ws.home, '.agent', 'config.toml'),
+      `[mcp_servers.echo]\ncommand = ${JSON.stringify(process.execPath)}\nargs = [${JSON.stringify(echoServer)}]\n`,
+    )
+    writeFileSync(
+      join(ws.repo, '.mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          // The same name as in config.toml: the configured one wins.
+          echo: { command: 'not-this-one' },
+          project: { command: process.execPath, args: [echoServer] },
+          broken: { command: 42 },
+        },
+      }),
+    )
+    const env = ws.env()
+    const list = await runAgent(['mcp', 'list'], { cwd: ws.repo, env })
+    expect(list.code, list.stderr).toBe(0)
+    expect(list.stdout).toMatch(/echo\s+stdio\s+configured/)
+    expect(list.stdout).toMatch(/project\s+stdio\s+configured/)
+    expect(list.stdout).not.toContain('not-this-one')
+    expect(list.stderr).toMatch(/warning: MCP server broken skipped: .*\.mcp\.json: broken/)
+
+    const checked = await runAgent(['mcp', 'list', '--check'], { cwd: ws.repo, env })
+    expect(checked.code, checked.stderr).toBe(0)
+    expect(checked.stdout).toMatch(/project\s+stdio\s+ready\s+1/)
+  })
+
   it('stops exec when a required server cannot start', async () => {
     const ws = workspace()
     writeFileSync(

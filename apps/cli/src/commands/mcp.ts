@@ -1,8 +1,9 @@
 // `agent mcp list|add|remove`: the MCP servers of config.toml (and plugins), and editing them.
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { addMcpServer, removeMcpServer } from '../config/edit.js'
 import { ConfigError, UsageError } from '../config/errors.js'
 import { loadConfig } from '../config/load.js'
+import { sessionMcpServers } from '../runtime/mcp-servers.js'
 
 interface Io {
   stdout: { write(text: string): unknown }
@@ -17,14 +18,32 @@ function targetFile(project: boolean | undefined, io: Io): string {
   return join(loaded.projectAgentDir ?? join(io.cwd, '.agent'), 'config.toml')
 }
 
-export async function runMcpList(flags: { check?: boolean; config?: string[] }, io: Io): Promise<number> {
-  const { config } = loadConfig({ cwd: io.cwd, env: io.env, overrides: flags.config ?? [] })
-  const mcp = await import('@agent/mcp')
+/**
+ * The servers a session here would start: config.toml's, then those of plugins and `.mcp.json`
+ * files (see runtime/mcp-servers.ts). `--check` starts each and shows its state and tools.
+ */
+export async function runMcpList(
+  flags: { check?: boolean; config?: string[]; pluginDir?: string[] },
+  io: Io,
+): Promise<number> {
+  const { config, agentHome } = loadConfig({ cwd: io.cwd, env: io.env, overrides: flags.config ?? [] })
+  const [mcp, plugins] = await Promise.all([import('@agent/mcp'), import('@agent/plugins')])
+  const loaded = await plugins.loadPlugins({
+    cwd: io.cwd,
+    agentHome,
+    pluginDirs: [...config.plugin_dirs, ...(flags.pluginDir ?? [])].map((dir) => resolve(io.cwd, dir)),
+  })
+  const { servers, warnings } = sessionMcpServers(
+    config.mcp_servers,
+    loaded.mcpServers,
+    mcp.parseMcpServerConfig,
+  )
+  for (const warning of warnings) io.stderr.write(`agent: warning: ${warning}\n`)
   if (!flags.check) {
-    io.stdout.write(`${mcp.formatStatusTable(mcp.describeServers(config.mcp_servers))}\n`)
+    io.stdout.write(`${mcp.formatStatusTable(mcp.describeServers(servers))}\n`)
     return 0
   }
-  const manager = mcp.createMcpManager(config.mcp_servers, { cwd: io.cwd, env: { ...io.env } })
+  const manager = mcp.createMcpManager(servers, { cwd: io.cwd, env: { ...io.env } })
   try {
     await manager.start().catch(() => undefined) // failures show in the table
     io.stdout.write(`${mcp.formatStatusTable(manager.status())}\n`)

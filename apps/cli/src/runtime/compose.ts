@@ -28,6 +28,7 @@ import type { ApprovalPolicy, ModelClient, SandboxMode, SandboxPolicy } from '@a
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
 import { VERSION } from '../version.js'
+import { sessionMcpServers } from './mcp-servers.js'
 import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
 import { confinedShell } from './slash.js'
 import { subagentRunner } from './subagents.js'
@@ -170,21 +171,14 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   // MCP: configured servers plus the plugins' ones; the SDK is loaded only when there are any.
   const toolProviders: ToolProvider[] = []
-  const requiredMcpServers = new Set<string>()
-  const mcpConfigs: Record<string, unknown> = { ...config.mcp_servers }
-  for (const entry of loadedPlugins.mcpServers) mcpConfigs[entry.name] ??= entry.config
+  let requiredMcpServers = new Set<string>()
   let closeMcp: (() => Promise<void>) | undefined
-  if (Object.keys(mcpConfigs).length > 0) {
+  if (Object.keys(config.mcp_servers).length > 0 || loadedPlugins.mcpServers.length > 0) {
     const mcp = await import('@agent/mcp')
-    const servers: Record<string, import('@agent/mcp').McpServerConfig> = {}
-    for (const [name, raw] of Object.entries(mcpConfigs)) {
-      try {
-        servers[name] = mcp.parseMcpServerConfig(raw, `mcp_servers.${name}`)
-        if (servers[name].required && servers[name].enabled !== false) requiredMcpServers.add(name)
-      } catch (error) {
-        warnings.push(`MCP server ${name} skipped: ${(error as Error).message}`)
-      }
-    }
+    const found = sessionMcpServers(config.mcp_servers, loadedPlugins.mcpServers, mcp.parseMcpServerConfig)
+    warnings.push(...found.warnings)
+    requiredMcpServers = found.required
+    const servers = found.servers
     const manager = mcp.createMcpManager(servers, {
       cwd,
       env: { ...env },
