@@ -2,8 +2,8 @@
 // events as JSONL (`--json`) or as human-readable progress, and maps the outcome to an exit
 // code: 0 done, 1 the turn failed, 2 usage or configuration, 130 interrupted (Ctrl-C).
 import { existsSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import type { SessionStart } from '@agent/core'
+import { resolve } from 'node:path'
+import { findRepoRoot, type SessionStart } from '@agent/core'
 import type { ApprovalPolicy, Event, SandboxMode } from '@agent/protocol'
 import { UsageError } from '../config/errors.js'
 import { loadConfig } from '../config/load.js'
@@ -48,17 +48,6 @@ export const EXIT_FAILED = 1
 export const EXIT_USAGE = 2
 export const EXIT_INTERRUPTED = 130
 
-/** The nearest directory from `cwd` upwards that holds `.git`. */
-export function findGitRoot(cwd: string): string | undefined {
-  let dir = resolve(cwd)
-  for (;;) {
-    if (existsSync(join(dir, '.git'))) return dir
-    const parent = dirname(dir)
-    if (parent === dir) return undefined
-    dir = parent
-  }
-}
-
 async function readPrompt(prompt: string | undefined, io: ExecIo): Promise<string> {
   if (prompt !== undefined && prompt !== '-') return prompt
   if (prompt === undefined && io.stdin.isTTY) {
@@ -80,7 +69,7 @@ export async function runExec(
   const cwd = resolve(io.cwd, flags.cd ?? '.')
   if (!existsSync(cwd) || !statSync(cwd).isDirectory())
     throw new UsageError(`-C ${flags.cd}: no such directory`)
-  if (!flags.skipGitRepoCheck && !findGitRoot(cwd)) {
+  if (!flags.skipGitRepoCheck && !findRepoRoot(cwd)) {
     throw new UsageError(
       `${cwd} is not inside a git repository; agent exec refuses to change files it cannot show you a diff of.\n` +
         'Run `git init` there, or pass --skip-git-repo-check.',
