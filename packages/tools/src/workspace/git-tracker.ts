@@ -2,10 +2,11 @@
 // .gitignore honoured) is staged into a temporary index seeded from the real one — so only
 // files whose stat changed are re-hashed — and frozen with `git write-tree`. The user's index,
 // HEAD and refs are never touched; the trees are loose objects that `git gc` collects.
-import { copyFile, mkdtemp, rm, rmdir, stat } from 'node:fs/promises'
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { HelperError, runHelper } from '../process/run-helper.js'
+import { pruneEmptyParents } from './prune.js'
 
 export interface GitSnapshotState {
   kind: 'git'
@@ -140,19 +141,6 @@ export async function gitDiff(state: GitSnapshotState, signal?: AbortSignal): Pr
     state.cwd,
     options,
   )
-}
-
-/** Removes directories left empty under `root` after deleting `file`. */
-async function pruneEmptyParents(file: string, root: string): Promise<void> {
-  let dir = dirname(file)
-  while (dir.startsWith(root + sep) && dir !== root) {
-    try {
-      await rmdir(dir)
-    } catch {
-      return
-    }
-    dir = dirname(dir)
-  }
 }
 
 export async function gitRestore(state: GitSnapshotState): Promise<{ restored: string[] }> {

@@ -2,10 +2,11 @@
 // too) and keeps each file's bytes in memory, re-reading only files whose stat changed since
 // the previous walk. Bounds keep a turn cheap in a huge directory; what they leave out is
 // reported in the diff instead of silently ignored.
-import { lstat, mkdir, readdir, readFile, readlink, rm, rmdir, symlink, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve, sep } from 'node:path'
+import { lstat, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import ignore, { type Ignore } from 'ignore'
 import { type FileSide, gitFileDiff } from '../diff/unified.js'
+import { pruneEmptyParents } from './prune.js'
 
 export interface WalkLimits {
   /** Files beyond this count are not tracked (default 20,000). */
@@ -163,18 +164,6 @@ export class WalkTracker {
       restored.push(path)
     }
     return { restored: restored.sort() }
-  }
-}
-
-async function pruneEmptyParents(file: string, root: string): Promise<void> {
-  let dir = dirname(file)
-  while (dir.startsWith(root + sep) && dir !== root) {
-    try {
-      await rmdir(dir)
-    } catch {
-      return
-    }
-    dir = dirname(dir)
   }
 }
 
