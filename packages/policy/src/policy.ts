@@ -50,20 +50,16 @@ export interface CommandPolicy {
 /** Loads the bash parser once (about 15-30 ms) and returns a policy bound to `options`. */
 export async function createCommandPolicy(options: PolicyRuleOptions = {}): Promise<CommandPolicy> {
   const parser = await loadBashParser()
-  const execPolicy = mergeExecPolicies(toList(options.rules))
-  const settings = mergePermissionSettings(toList(options.settings))
-  const engine = new PolicyEngine(parser, { execPolicy, settings })
-  const ctxOf = (c: EvaluateContext): PolicyContext => ({
-    approvalPolicy: c.approvalPolicy,
-    sandboxPolicy: c.sandboxPolicy,
-  })
+  const rules = engineRules(options)
+  const { settings } = rules
+  const engine = new PolicyEngine(parser, rules)
   return {
-    evaluate: (command, context) => engine.evaluate(command, ctxOf(context)),
-    evaluateScript: (script, context) => engine.evaluate(script, ctxOf(context)),
+    evaluate: (command, context) => engine.evaluate(command, contextOf(context)),
+    evaluateScript: (script, context) => engine.evaluate(script, contextOf(context)),
     evaluateTool(toolName, toolInput, context) {
       if (toolName === 'Bash') {
         const command = toolInput.command
-        const decision = engine.evaluate(typeof command === 'string' ? command : '', ctxOf(context))
+        const decision = engine.evaluate(typeof command === 'string' ? command : '', contextOf(context))
         return {
           decision: decision.decision,
           reason: decision.reason,
@@ -93,10 +89,7 @@ const NEEDS_GRAMMAR = Symbol('needs the bash grammar')
  * the same engine runs, with a stand-in parser that stops it at the first parse.
  */
 export function createDeferredCommandPolicy(options: PolicyRuleOptions = {}): DeferredCommandPolicy {
-  const rules = {
-    execPolicy: mergeExecPolicies(toList(options.rules)),
-    settings: mergePermissionSettings(toList(options.settings)),
-  }
+  const rules = engineRules(options)
   const early = new PolicyEngine(
     {
       parse() {
@@ -107,10 +100,7 @@ export function createDeferredCommandPolicy(options: PolicyRuleOptions = {}): De
   )
   let engine: PolicyEngine | undefined
   const judge = async (command: string | string[], context: EvaluateContext): Promise<PolicyDecision> => {
-    const ctx: PolicyContext = {
-      approvalPolicy: context.approvalPolicy,
-      sandboxPolicy: context.sandboxPolicy,
-    }
+    const ctx = contextOf(context)
     if (!engine) {
       try {
         return early.evaluate(command, ctx)
@@ -138,14 +128,7 @@ export async function evaluate(
   options: EvaluateOptions,
 ): Promise<PolicyDecision> {
   const parser = await loadBashParser()
-  const engine = new PolicyEngine(parser, {
-    execPolicy: mergeExecPolicies(toList(options.rules)),
-    settings: mergePermissionSettings(toList(options.settings)),
-  })
-  return engine.evaluate(command, {
-    approvalPolicy: options.approvalPolicy,
-    sandboxPolicy: options.sandboxPolicy,
-  })
+  return new PolicyEngine(parser, engineRules(options)).evaluate(command, contextOf(options))
 }
 
 /**
@@ -170,6 +153,19 @@ export async function evaluateToolPermission(
     },
     ...context,
   })
+}
+
+/** The user's rule files and settings, merged the way every engine takes them. */
+function engineRules(options: PolicyRuleOptions) {
+  return {
+    execPolicy: mergeExecPolicies(toList(options.rules)),
+    settings: mergePermissionSettings(toList(options.settings)),
+  }
+}
+
+/** What a decision depends on, from a caller's context (which may carry more, such as `cwd`). */
+function contextOf(context: Pick<EvaluateContext, 'approvalPolicy' | 'sandboxPolicy'>): PolicyContext {
+  return { approvalPolicy: context.approvalPolicy, sandboxPolicy: context.sandboxPolicy }
 }
 
 function toList<T>(value: T | readonly T[] | undefined): T[] {
