@@ -1,6 +1,12 @@
 // @agent/sandbox: confine a command to a SandboxPolicy — bubblewrap + seccomp on Linux,
 // Seatbelt on macOS — failing closed when the machine cannot.
 
+export {
+  BWRAP_ENV,
+  type BwrapCandidate,
+  type BwrapChoice,
+  bundledBwrapPath,
+} from './bwrap-binary.js'
 export { EXIT_SANDBOX_FAILED, EXIT_USAGE, runSandboxCli, type SandboxCliIo } from './cli.js'
 export { isLikelySandboxDenial } from './denial.js'
 export { type DetectOptions, detectSandbox, type SandboxBackend, type SandboxSupport } from './detect.js'

@@ -3,6 +3,7 @@
 import { dirname } from 'node:path'
 import { SandboxPolicy } from '@agent/protocol'
 import { bwrapArgv, networkAllowed } from './bwrap.js'
+import type { BwrapChoice } from './bwrap-binary.js'
 import { isLikelySandboxDenial } from './denial.js'
 import { detectSandbox, SANDBOX_EXEC_PATH } from './detect.js'
 import { SandboxError } from './errors.js'
@@ -23,6 +24,11 @@ export interface SandboxOptions {
   protectedPaths?: readonly string[]
   /** Use this bwrap binary instead of the one on PATH. */
   bwrapPath?: string
+  /**
+   * Which bwrap when `bwrapPath` is not given: `auto` (the system's, else the static one shipped
+   * in `@agent/sandbox-linux-x64`), `system` or `bundled`. Default: AGENT_SANDBOX_BWRAP, else auto.
+   */
+  bwrap?: BwrapChoice
   /**
    * Absolute paths masked in every sandbox besides the policy's `deny_read`. Default:
    * `defaultHiddenPaths(env)` (Docker, containerd, Podman, systemd, D-Bus, snapd and X11 sockets).
@@ -116,7 +122,10 @@ export async function wrapCommand(
     return { argv: [...command.argv], env: { ...command.env }, fds: [] }
   }
 
-  const support = await detectSandbox(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {})
+  const support = await detectSandbox({
+    ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+    ...(options.bwrap ? { bwrap: options.bwrap } : {}),
+  })
   if (!support.available) {
     throw new SandboxError('unavailable', `cannot run in a ${checked.type} sandbox: ${support.message}`)
   }
