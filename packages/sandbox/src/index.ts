@@ -12,6 +12,13 @@ export { isLikelySandboxDenial } from './denial.js'
 export { type DetectOptions, detectSandbox, type SandboxBackend, type SandboxSupport } from './detect.js'
 export { SandboxError, type SandboxErrorKind } from './errors.js'
 export {
+  auditGitDirectories,
+  describeGitAudit,
+  type GitAuditFinding,
+  type GitAuditOptions,
+  type GitAuditResult,
+} from './git-audit.js'
+export {
   DEFAULT_PROTECTED_NAMES,
   defaultHiddenPaths,
   type MountPlan,
@@ -20,7 +27,13 @@ export {
 } from './mounts.js'
 export { type NetworkProxy, type NetworkProxyOptions, startNetworkProxy } from './proxy/server.js'
 export type { ManagedSandbox } from './sandbox.js'
-export { createSandbox, type SandboxOptions, SECCOMP_FD, wrapCommand } from './sandbox.js'
+export {
+  auditAfterCommand,
+  createSandbox,
+  type SandboxOptions,
+  SECCOMP_FD,
+  wrapCommand,
+} from './sandbox.js'
 export { type SeatbeltProfile, seatbeltArgv, seatbeltProfile } from './seatbelt.js'
 export { buildSeccompFilter, DENIED_SYSCALLS, type SeccompFilterOptions } from './seccomp/filter.js'
 export { hostSeccompArch, type SeccompArch } from './seccomp/syscalls.js'

@@ -7,6 +7,7 @@ import type { BwrapChoice } from './bwrap-binary.js'
 import { isLikelySandboxDenial } from './denial.js'
 import { detectSandbox, SANDBOX_EXEC_PATH } from './detect.js'
 import { SandboxError } from './errors.js'
+import { auditGitDirectories, describeGitAudit } from './git-audit.js'
 import { DEFAULT_PROTECTED_NAMES, planMounts } from './mounts.js'
 import { compileAllowlist } from './proxy/allowlist.js'
 import { bridgeArgv } from './proxy/bridge.js'
@@ -50,6 +51,12 @@ export interface SandboxOptions {
 
 /** A `Sandbox` that may own a network proxy. */
 export interface ManagedSandbox extends Sandbox {
+  /**
+   * Call after a sandboxed command ended (its process tree gone), with the time it started:
+   * disarms git hooks and config keys it planted in repositories inside the writable roots
+   * (`auditGitDirectories`). Returns a message for the model and the user, or null.
+   */
+  afterCommand(policy: SandboxPolicy, command: CommandToWrap, startedAt: number): Promise<string | null>
   /** The running proxy, if `allowedDomains` was given and a command needed it. */
   readonly proxy: NetworkProxy | null
   /** Stops the proxy, if any. The sandbox can still wrap commands afterwards (it restarts it). */
@@ -89,6 +96,9 @@ export function createSandbox(options: SandboxOptions = {}): ManagedSandbox {
       return wrapCommand(policy, command, { ...options, proxySocketPath: socketPath })
     },
     isLikelySandboxDenial,
+    async afterCommand(policy, command, startedAt) {
+      return auditAfterCommand(policy, command, startedAt)
+    },
     async close() {
       const current = proxy
       proxy = null
@@ -183,6 +193,26 @@ function seccompProgram(arch: SeccompArch, allowNetwork: boolean): Uint8Array {
     seccompPrograms.set(key, program)
   }
   return program.slice()
+}
+
+/** `ManagedSandbox.afterCommand` without `createSandbox`. */
+export async function auditAfterCommand(
+  policy: SandboxPolicy,
+  command: Pick<CommandToWrap, 'cwd' | 'env'>,
+  startedAt: number,
+): Promise<string | null> {
+  if (policy.type !== 'workspace-write') return null // nothing was writable, or nothing confined
+  let roots: string[]
+  try {
+    roots = planMounts(policy, command, { hiddenPaths: [] }).writable
+  } catch {
+    return null // the cwd is gone: the command could not have run there
+  }
+  const result = auditGitDirectories({ roots, since: startedAt })
+  const message = describeGitAudit(result)
+  if (result.complete) return message
+  const partial = `the sandbox checked only the first ${result.directoriesVisited} directories of the writable roots for planted git hooks`
+  return message ? `${message} (${partial})` : partial
 }
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
