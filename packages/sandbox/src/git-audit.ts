@@ -12,11 +12,19 @@ import {
   type Stats,
   writeFileSync,
 } from 'node:fs'
-import { isAbsolute, join, resolve } from 'node:path'
+import { isAbsolute, join, resolve, sep } from 'node:path'
 
 export interface GitAuditOptions {
-  /** Writable roots the command could change (resolved), e.g. `planMounts(...).writable`. */
+  /** Writable roots the command could change (resolved), walked whole. */
   roots: readonly string[]
+  /**
+   * Roots looked at only near the top (`/tmp`, `$TMPDIR`): a `/tmp/.git` would be found by git
+   * in every directory below it, a repository deep in a shared temp directory only by someone
+   * who goes there. Default: none.
+   */
+  shallowRoots?: readonly string[]
+  /** How deep a shallow root is walked (0: the root itself). Default 2. */
+  shallowDepth?: number
   /** When the command started (ms since the epoch): only what changed since then is looked at. */
   since: number
   /** Directory names not descended into. Default: `node_modules`. */
@@ -76,9 +84,18 @@ export function auditGitDirectories(options: GitAuditOptions): GitAuditResult {
   const seenGitDirs = new Set<string>()
   let visited = 0
   let complete = true
-  const queue = [...new Set(options.roots)]
+  const full = [...new Set(options.roots)]
+  // A root inside another full root is walked as part of it.
+  const tops = full.filter((root) => !full.some((outer) => outer !== root && isWithin(root, outer)))
+  const shallowDepth = options.shallowDepth ?? 2
+  const queue: { dir: string; depth: number; limit: number }[] = [
+    ...tops.map((dir) => ({ dir, depth: 0, limit: Number.POSITIVE_INFINITY })),
+    ...(options.shallowRoots ?? [])
+      .filter((root) => !tops.some((outer) => isWithin(root, outer)))
+      .map((dir) => ({ dir, depth: 0, limit: shallowDepth })),
+  ]
   while (queue.length > 0) {
-    const dir = queue.shift() as string
+    const { dir, depth, limit } = queue.shift() as { dir: string; depth: number; limit: number }
     if (visited >= max) {
       complete = false
       break
@@ -102,7 +119,9 @@ export function auditGitDirectories(options: GitAuditOptions): GitAuditResult {
       }
       // Symlinks are never followed: what they point to is either outside the writable roots
       // (read-only to the command) or reached through its real path.
-      if (entry.isDirectory() && !skip.has(entry.name)) queue.push(path)
+      if (entry.isDirectory() && !skip.has(entry.name) && depth < limit) {
+        queue.push({ dir: path, depth: depth + 1, limit })
+      }
     }
   }
   return { findings, complete, directoriesVisited: visited }
@@ -113,6 +132,10 @@ export function describeGitAudit(result: GitAuditResult): string | null {
   if (result.findings.length === 0) return null
   const items = result.findings.map((f) => `${f.path} (${f.action})`)
   return `the sandbox disarmed git files this command wrote, which would have run code outside the sandbox later: ${items.join('; ')}`
+}
+
+function isWithin(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)
 }
 
 // `.git` as a file: `gitdir: <path>` (worktrees, submodules, --separate-git-dir).

@@ -1,5 +1,6 @@
 // The package's front door: a policy plus a command in, a confined command out. Fails closed:
 // if the machine cannot provide the sandbox the policy asks for, wrapping rejects.
+import { realpathSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { SandboxPolicy } from '@agent/protocol'
 import { bwrapArgv, networkAllowed } from './bwrap.js'
@@ -202,17 +203,38 @@ export async function auditAfterCommand(
   startedAt: number,
 ): Promise<string | null> {
   if (policy.type !== 'workspace-write') return null // nothing was writable, or nothing confined
-  let roots: string[]
+  let writable: string[]
   try {
-    roots = planMounts(policy, command, { hiddenPaths: [] }).writable
+    writable = planMounts(policy, command, { hiddenPaths: [] }).writable
   } catch {
     return null // the cwd is gone: the command could not have run there
   }
-  const result = auditGitDirectories({ roots, since: startedAt })
+  // The temp directories the policy adds are shared and may be large: only their top levels are
+  // looked at, unless the cwd or a writable_roots entry names them.
+  const temp = new Set(
+    policy.exclude_tmp
+      ? []
+      : [realOrSelf('/tmp'), ...(command.env.TMPDIR ? [realOrSelf(command.env.TMPDIR)] : [])],
+  )
+  const named = new Set([realOrSelf(command.cwd), ...(policy.writable_roots ?? []).map(realOrSelf)])
+  const shallow = writable.filter((root) => temp.has(root) && !named.has(root))
+  const result = auditGitDirectories({
+    roots: writable.filter((root) => !shallow.includes(root)),
+    shallowRoots: shallow,
+    since: startedAt,
+  })
   const message = describeGitAudit(result)
   if (result.complete) return message
   const partial = `the sandbox checked only the first ${result.directoriesVisited} directories of the writable roots for planted git hooks`
   return message ? `${message} (${partial})` : partial
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
+  }
 }
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {

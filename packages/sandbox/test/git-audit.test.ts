@@ -2,7 +2,8 @@
 // repository (or changes one nested in the workspace) and plants a hook and a config key that
 // would run code later, outside the sandbox. After the command, afterCommand disarms them.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { auditGitDirectories } from '../src/git-audit.js'
@@ -23,9 +24,8 @@ beforeEach(() => {
 afterEach(() => scratch.cleanup())
 
 /** Runs `script` sandboxed the way the agent does, then the after-command audit. */
-async function runAndAudit(script: string) {
+async function runAndAudit(script: string, policy = workspaceWrite({ exclude_tmp: true })) {
   const sandbox = createSandbox()
-  const policy = workspaceWrite({ exclude_tmp: true })
   const command = { argv: ['sh', '-c', script], cwd: ws, env: baseEnv() }
   const startedAt = Date.now()
   const outcome = await runWrapped(await sandbox.wrapCommand(policy, command), ws)
@@ -78,6 +78,21 @@ describe.runIf(haveGit && process.platform === 'linux')('git files planted durin
     expect(report).toContain(`${link} (symlink moved to ${link}.disabled-by-agent-sandbox)`)
     expect(existsSync(link)).toBe(false)
     expect(statSync(target).mode & 0o777).toBe(0o755)
+  })
+
+  it('looks at the top levels of the writable /tmp too', async () => {
+    const shared = mkdtempSync(join(realpathSync(tmpdir()), 'audit-'))
+    try {
+      const { report } = await runAndAudit(
+        `git init -q ${shared} && printf '#!/bin/sh\n' > ${shared}/.git/hooks/post-merge && chmod 755 ${shared}/.git/hooks/post-merge`,
+        workspaceWrite(),
+      )
+      const hook = join(shared, '.git', 'hooks', 'post-merge')
+      expect(report).toContain(`${hook} (made not executable)`)
+      expect(statSync(hook).mode & 0o777).toBe(0o644)
+    } finally {
+      rmSync(shared, { recursive: true, force: true })
+    }
   })
 
   it('leaves hooks and config alone when they did not change during the command', () => {
