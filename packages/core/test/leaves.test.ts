@@ -1,6 +1,6 @@
 // Integration with the real leaves: @agent/exec runs the commands, @agent/sandbox confines them
 // with bubblewrap, @agent/policy judges them. Sandbox cases skip where bwrap cannot run.
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { createCommandRunner, formatForModel, ProcessSessionManager } from '@agent/exec'
 import { createCommandPolicy } from '@agent/policy'
@@ -126,6 +126,36 @@ describe.skipIf(!support.available)('real sandbox (bubblewrap)', () => {
     expect(existsSync(target)).toBe(false)
     const out = model.requests[1]?.input.find((i) => i.type === 'function_call_output')
     expect(JSON.stringify(out)).toContain('cannot be rerun outside the sandbox')
+  })
+
+  it('disarms a git hook a command planted in a repository it created, and tells the model', async () => {
+    const {
+      agent: a,
+      model,
+      cwd,
+    } = await realAgent(
+      [
+        [
+          reply.toolCall('shell', {
+            command: [
+              'sh',
+              '-c',
+              "git init -q sub && printf '#!/bin/sh\\n' > sub/.git/hooks/pre-commit && chmod +x sub/.git/hooks/pre-commit",
+            ],
+          }),
+        ],
+        [reply.text('ok')],
+      ],
+      { approval: 'never', sandbox: workspaceWrite },
+    )
+    await a.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(a, isTurnEnd)
+    const hook = join(cwd, 'sub', '.git', 'hooks', 'pre-commit')
+    expect(statSync(hook).mode & 0o111).toBe(0)
+    const note = `the sandbox disarmed git files this command wrote, which would have run code outside the sandbox later: ${hook} (made not executable)`
+    expect(find(events, 'exec_command_end')[0]?.stderr).toBe(`${note}\n`)
+    const out = model.requests[1]?.input.find((i) => i.type === 'function_call_output')
+    expect(JSON.stringify(out)).toContain(JSON.stringify(note).slice(1, -1))
   })
 
   it('interrupt kills a sandboxed long-running process tree', async () => {

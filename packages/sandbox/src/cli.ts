@@ -204,7 +204,7 @@ function describeSupport(support: SandboxSupport): string {
   const lines = [`platform: ${support.platform}`, `backend: ${support.backend ?? 'none'}`]
   if (support.platform === 'linux') {
     lines.push(
-      `bwrap: ${support.bwrapPath ? `${support.bwrapPath} (${support.bwrapVersion ?? 'unknown version'})` : 'not found'}`,
+      `bwrap: ${support.bwrapPath ? `${support.bwrapPath} (${support.bwrapVersion ?? 'unknown version'}, ${support.bwrapSource === 'bundled' ? 'shipped static build' : support.bwrapSource === 'system' ? 'system' : 'given'})` : 'not found'}`,
       `user namespaces: ${yesNo(support.userNamespaces)}`,
       `seccomp: ${yesNo(support.seccomp)}${support.seccompArch ? ` (${support.seccompArch})` : ''}`,
     )

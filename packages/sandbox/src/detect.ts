@@ -1,10 +1,10 @@
 // What this machine can confine with: bwrap + user namespaces + seccomp on Linux, sandbox-exec
 // on macOS. Probes by really starting a tiny sandbox, and explains how to fix what is missing.
 import { existsSync, readFileSync } from 'node:fs'
+import { type BwrapCandidate, type BwrapChoice, bwrapCandidates } from './bwrap-binary.js'
 import { buildSeccompFilter } from './seccomp/filter.js'
 import { hostSeccompArch, type SeccompArch } from './seccomp/syscalls.js'
 import { spawnWrapped } from './spawn.js'
-import { findExecutable } from './which.js'
 
 export type SandboxBackend = 'bwrap' | 'seatbelt'
 
@@ -15,6 +15,8 @@ export interface SandboxSupport {
   /** True when a confined command can really be started here. */
   available: boolean
   bwrapPath: string | null
+  /** Where that bwrap comes from: the `bwrapPath` option, PATH, or the shipped static one. */
+  bwrapSource: BwrapCandidate['source'] | null
   bwrapVersion: string | null
   /** bwrap could create a user namespace (null when not probed). */
   userNamespaces: boolean | null
@@ -32,24 +34,26 @@ export interface SandboxSupport {
 export interface DetectOptions {
   /** Use this bwrap instead of the one on PATH. */
   bwrapPath?: string
+  /**
+   * Which bwrap: `auto` (default: the system's, else the static one of
+   * `@agent/sandbox-linux-x64`), `system` or `bundled`. Default: AGENT_SANDBOX_BWRAP, else auto.
+   */
+  bwrap?: BwrapChoice
   /** Ignore the cached result of an earlier probe. */
   refresh?: boolean
   platform?: NodeJS.Platform
 }
 
 export const SANDBOX_EXEC_PATH = '/usr/bin/sandbox-exec'
-const INSTALL_BWRAP =
-  'install bubblewrap: apt-get install bubblewrap (Debian/Ubuntu), dnf install bubblewrap (Fedora), pacman -S bubblewrap (Arch)'
-
 const cache = new Map<string, Promise<SandboxSupport>>()
 
 /** Reports what this machine supports. Cached per bwrap path; the probe takes a few ms. */
 export function detectSandbox(options: DetectOptions = {}): Promise<SandboxSupport> {
   const platform = options.platform ?? process.platform
-  const key = `${platform}:${options.bwrapPath ?? ''}`
+  const key = `${platform}:${options.bwrapPath ?? ''}:${options.bwrap ?? process.env.AGENT_SANDBOX_BWRAP ?? ''}`
   const cached = cache.get(key)
   if (cached && !options.refresh) return cached
-  const probe = platform === 'linux' ? detectLinux(options.bwrapPath) : Promise.resolve(detectOther(platform))
+  const probe = platform === 'linux' ? detectLinux(options) : Promise.resolve(detectOther(platform))
   cache.set(key, probe)
   return probe
 }
@@ -72,18 +76,33 @@ function detectOther(platform: NodeJS.Platform): SandboxSupport {
   return { ...base, problems: [problem], message: problem }
 }
 
-async function detectLinux(bwrapOverride: string | undefined): Promise<SandboxSupport> {
+async function detectLinux(options: DetectOptions): Promise<SandboxSupport> {
+  const { candidates, problem } = bwrapCandidates({
+    ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+    ...(options.bwrap ? { bwrap: options.bwrap } : {}),
+  })
+  if (problem !== null) {
+    return finish({ ...emptySupport('linux'), backend: 'bwrap', seccompArch: hostSeccompArch() }, [problem])
+  }
+  // The first bwrap that really starts a sandbox wins; if none does, the first one's problems
+  // are the ones to fix (a missing user namespace stops them all alike).
+  let first: SandboxSupport | undefined
+  for (const candidate of candidates) {
+    const support = await probeBwrap(candidate)
+    if (support.available) return support
+    first ??= support
+  }
+  return first as SandboxSupport
+}
+
+async function probeBwrap({ path: bwrap, source }: BwrapCandidate): Promise<SandboxSupport> {
   const support: SandboxSupport = {
     ...emptySupport('linux'),
     backend: 'bwrap',
     seccompArch: hostSeccompArch(),
+    bwrapPath: bwrap,
+    bwrapSource: source,
   }
-  const bwrap = bwrapOverride ? findExecutable(bwrapOverride) : findExecutable('bwrap')
-  if (!bwrap) {
-    const what = bwrapOverride ? `bwrap not found at ${bwrapOverride}` : 'bubblewrap (bwrap) is not on PATH'
-    return finish(support, [`${what}: ${INSTALL_BWRAP}`])
-  }
-  support.bwrapPath = bwrap
   const version = await runProbe([bwrap, '--version'])
   support.bwrapVersion = /(\d+\.\d+(?:\.\d+)?)/.exec(version.stdout)?.[1] ?? null
   support.disableUserns = versionAtLeast(support.bwrapVersion, [0, 8, 0])
@@ -170,7 +189,7 @@ function finish(support: SandboxSupport, problems: string[]): SandboxSupport {
   support.problems = problems
   support.available = problems.length === 0
   support.message = support.available
-    ? `bubblewrap ${support.bwrapVersion ?? '?'} with user namespaces and seccomp (${support.seccompArch})`
+    ? `bubblewrap ${support.bwrapVersion ?? '?'}${support.bwrapSource === 'bundled' ? ' (shipped static build)' : ''} with user namespaces and seccomp (${support.seccompArch})`
     : (problems[0] ?? 'sandbox unavailable')
   return support
 }
@@ -181,6 +200,7 @@ function emptySupport(platform: NodeJS.Platform): SandboxSupport {
     backend: null,
     available: false,
     bwrapPath: null,
+    bwrapSource: null,
     bwrapVersion: null,
     userNamespaces: null,
     seccomp: null,

@@ -1,11 +1,14 @@
 // The package's front door: a policy plus a command in, a confined command out. Fails closed:
 // if the machine cannot provide the sandbox the policy asks for, wrapping rejects.
+import { realpathSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { SandboxPolicy } from '@agent/protocol'
 import { bwrapArgv, networkAllowed } from './bwrap.js'
+import type { BwrapChoice } from './bwrap-binary.js'
 import { isLikelySandboxDenial } from './denial.js'
 import { detectSandbox, SANDBOX_EXEC_PATH } from './detect.js'
 import { SandboxError } from './errors.js'
+import { auditGitDirectories, describeGitAudit } from './git-audit.js'
 import { DEFAULT_PROTECTED_NAMES, planMounts } from './mounts.js'
 import { compileAllowlist } from './proxy/allowlist.js'
 import { bridgeArgv } from './proxy/bridge.js'
@@ -23,6 +26,11 @@ export interface SandboxOptions {
   protectedPaths?: readonly string[]
   /** Use this bwrap binary instead of the one on PATH. */
   bwrapPath?: string
+  /**
+   * Which bwrap when `bwrapPath` is not given: `auto` (the system's, else the static one shipped
+   * in `@agent/sandbox-linux-x64`), `system` or `bundled`. Default: AGENT_SANDBOX_BWRAP, else auto.
+   */
+  bwrap?: BwrapChoice
   /**
    * Absolute paths masked in every sandbox besides the policy's `deny_read`. Default:
    * `defaultHiddenPaths(env)` (Docker, containerd, Podman, systemd, D-Bus, snapd and X11 sockets).
@@ -44,6 +52,12 @@ export interface SandboxOptions {
 
 /** A `Sandbox` that may own a network proxy. */
 export interface ManagedSandbox extends Sandbox {
+  /**
+   * Call after a sandboxed command ended (its process tree gone), with the time it started:
+   * disarms git hooks and config keys it planted in repositories inside the writable roots
+   * (`auditGitDirectories`). Returns a message for the model and the user, or null.
+   */
+  afterCommand(policy: SandboxPolicy, command: CommandToWrap, startedAt: number): Promise<string | null>
   /** The running proxy, if `allowedDomains` was given and a command needed it. */
   readonly proxy: NetworkProxy | null
   /** Stops the proxy, if any. The sandbox can still wrap commands afterwards (it restarts it). */
@@ -83,6 +97,9 @@ export function createSandbox(options: SandboxOptions = {}): ManagedSandbox {
       return wrapCommand(policy, command, { ...options, proxySocketPath: socketPath })
     },
     isLikelySandboxDenial,
+    async afterCommand(policy, command, startedAt) {
+      return auditAfterCommand(policy, command, startedAt)
+    },
     async close() {
       const current = proxy
       proxy = null
@@ -116,7 +133,10 @@ export async function wrapCommand(
     return { argv: [...command.argv], env: { ...command.env }, fds: [] }
   }
 
-  const support = await detectSandbox(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {})
+  const support = await detectSandbox({
+    ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+    ...(options.bwrap ? { bwrap: options.bwrap } : {}),
+  })
   if (!support.available) {
     throw new SandboxError('unavailable', `cannot run in a ${checked.type} sandbox: ${support.message}`)
   }
@@ -174,6 +194,47 @@ function seccompProgram(arch: SeccompArch, allowNetwork: boolean): Uint8Array {
     seccompPrograms.set(key, program)
   }
   return program.slice()
+}
+
+/** `ManagedSandbox.afterCommand` without `createSandbox`. */
+export async function auditAfterCommand(
+  policy: SandboxPolicy,
+  command: Pick<CommandToWrap, 'cwd' | 'env'>,
+  startedAt: number,
+): Promise<string | null> {
+  if (policy.type !== 'workspace-write') return null // nothing was writable, or nothing confined
+  let writable: string[]
+  try {
+    writable = planMounts(policy, command, { hiddenPaths: [] }).writable
+  } catch {
+    return null // the cwd is gone: the command could not have run there
+  }
+  // The temp directories the policy adds are shared and may be large: only their top levels are
+  // looked at, unless the cwd or a writable_roots entry names them.
+  const temp = new Set(
+    policy.exclude_tmp
+      ? []
+      : [realOrSelf('/tmp'), ...(command.env.TMPDIR ? [realOrSelf(command.env.TMPDIR)] : [])],
+  )
+  const named = new Set([realOrSelf(command.cwd), ...(policy.writable_roots ?? []).map(realOrSelf)])
+  const shallow = writable.filter((root) => temp.has(root) && !named.has(root))
+  const result = auditGitDirectories({
+    roots: writable.filter((root) => !shallow.includes(root)),
+    shallowRoots: shallow,
+    since: startedAt,
+  })
+  const message = describeGitAudit(result)
+  if (result.complete) return message
+  const partial = `the sandbox checked only the first ${result.directoriesVisited} directories of the writable roots for planted git hooks`
+  return message ? `${message} (${partial})` : partial
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
+  }
 }
 
 function describeIssue(issue: { path: PropertyKey[]; message: string }): string {

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { detectSandbox } from '../src/detect.js'
 import { packageDir, runSandboxed, scratchDir, snapshot, workspaceWrite } from './helpers.js'
 
 let scratch: ReturnType<typeof scratchDir>
@@ -35,6 +36,13 @@ async function attempt(script: string, policy = workspaceWrite()) {
 }
 
 describe('escape battery (workspace-write, network off)', () => {
+  // vitest.config.ts runs this file once per bwrap (system, shipped): make sure it is that one.
+  it('runs under the bwrap this run is for', async () => {
+    const wanted = process.env.AGENT_SANDBOX_BWRAP === 'bundled' ? 'bundled' : 'system'
+    const support = await detectSandbox()
+    expect(support).toMatchObject({ available: true, bwrapSource: wanted })
+  })
+
   it('cannot write outside the workspace by absolute path', async () => {
     const r = await attempt(`
       echo pwned > ${outside}/new

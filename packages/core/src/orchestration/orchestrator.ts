@@ -91,6 +91,7 @@ export class Orchestrator {
       sandbox: sandboxed ? sandboxLabel(turn.sandboxPolicy) : 'none',
     })
     let result = await this.attempt(turn, call, launch, cwd, request)
+    const audit = sandboxed ? await this.afterSandboxed(turn, command, cwd, started) : null
     let note: string | undefined
     if (sandboxed && looksDenied(result) && this.deps.sandbox.isLikelySandboxDenial(result)) {
       if (DECISION_TABLE[turn.approvalPolicy].onSandboxDenial === 'ask') {
@@ -120,6 +121,13 @@ export class Orchestrator {
     }
     let formatted = this.deps.format(result)
     if (note) formatted += `\n\nNote: ${note}`
+    if (audit) {
+      formatted += `\n\nNote: ${audit}`
+      result = {
+        ...result,
+        stderr: `${result.stderr}${result.stderr && !result.stderr.endsWith('\n') ? '\n' : ''}${audit}\n`,
+      }
+    }
     turn.emit({
       type: 'exec_command_end',
       call_id: call.callId,
@@ -260,6 +268,25 @@ export class Orchestrator {
     msg: Extract<EventMsg, { type: 'exec_approval_request' | 'apply_patch_approval_request' }>,
   ): Promise<ApprovalAnswer> {
     return askUser(turn, call, msg, this.deps.pending)
+  }
+
+  /** The sandbox's after-command check (planted git hooks...), as a note, or null. */
+  private async afterSandboxed(
+    turn: TurnScope,
+    command: string[],
+    cwd: string,
+    startedAt: number,
+  ): Promise<string | null> {
+    if (!this.deps.sandbox.afterCommand) return null
+    try {
+      return await this.deps.sandbox.afterCommand(
+        turn.sandboxPolicy,
+        { argv: command, cwd, env: turn.env },
+        startedAt,
+      )
+    } catch (error) {
+      return `the sandbox could not check the writable roots for planted git hooks after this command: ${messageOf(error)}`
+    }
   }
 
   /** The command as it will run: wrapped by the sandbox when `sandboxed`, or why it cannot run. */

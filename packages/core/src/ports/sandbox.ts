@@ -21,4 +21,14 @@ export interface Sandbox {
   ): Promise<WrappedCommand>
   /** True when a failed result looks like the sandbox denied something (EPERM/EROFS text, SIGSYS). */
   isLikelySandboxDenial(result: Pick<RunResult, 'exitCode' | 'stdout' | 'stderr' | 'signal'>): boolean
+  /**
+   * Optional: called once a confined command's process tree is gone, with when it started. Undoes
+   * what the sandbox could not stop at the time (e.g. git hooks planted in a repository the command
+   * created) and returns a note for the model and the user, or null.
+   */
+  afterCommand?(
+    policy: SandboxPolicy,
+    command: { argv: string[]; cwd: string; env: Record<string, string> },
+    startedAt: number,
+  ): Promise<string | null>
 }

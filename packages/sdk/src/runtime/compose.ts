@@ -325,6 +325,9 @@ function deferredSandbox(loadSandbox: () => Promise<typeof import('@agent/sandbo
     isLikelySandboxDenial(result) {
       return sandbox?.isLikelySandboxDenial(result) ?? false
     },
+    async afterCommand(policy, command, startedAt) {
+      return (await ready()).afterCommand?.(policy, command, startedAt) ?? null
+    },
   }
 }
 
