@@ -3,9 +3,10 @@
 import { mkdtempSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Event } from '@agent/protocol'
+import type { Event, ResponseItem } from '@agent/protocol'
 import { z } from 'zod'
 import { type Agent, type AgentOptions, createAgent, defineTool, type ToolDefinition } from '../src/index.js'
+import { isPreamble } from '../src/store/rollout-history.js'
 import {
   FakePolicy,
   FakeSandbox,
@@ -113,4 +114,19 @@ export function find<T extends Event['msg']['type']>(
   type: T,
 ): Extract<Event['msg'], { type: T }>[] {
   return events.map((e) => e.msg).filter((m): m is Extract<Event['msg'], { type: T }> => m.type === type)
+}
+
+/**
+ * The conversation a request carried, as `role: text` lines: messages only, without the
+ * preamble (instructions and the environment context, which name random temp directories).
+ * Assert on this list exactly rather than on substrings of the serialised request.
+ */
+export function conversation(items: readonly ResponseItem[] | undefined): string[] {
+  const out: string[] = []
+  for (const item of items ?? []) {
+    if (item.type !== 'message' || isPreamble(item)) continue
+    const text = item.content.map((part) => ('text' in part ? part.text : `[${part.type}]`)).join('')
+    out.push(`${item.role}: ${text}`)
+  }
+  return out
 }

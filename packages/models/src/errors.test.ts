@@ -75,6 +75,24 @@ describe('classifyError', () => {
       kind: 'network',
       retryable: true,
     })
+    // As a minified bundle sees them: the class renamed, the message and cause chain intact.
+    class Minified extends Error {}
+    const refused = new Minified('Connection error.', {
+      cause: new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+      }),
+    })
+    expect(classifyError(refused)).toMatchObject({
+      kind: 'network',
+      retryable: true,
+      message:
+        'could not reach the model server (ECONNREFUSED: nothing is listening at the base_url; is the server running?): Connection error.',
+    })
+    expect(classifyError(new Minified('Request was aborted.'))).toMatchObject({ kind: 'aborted' })
+    expect(classifyError(new Minified('Request timed out.'))).toMatchObject({
+      kind: 'network',
+      retryable: true,
+    })
     expect(classifyError(new TypeError('terminated'))).toMatchObject({ kind: 'network', retryable: true })
     expect(classifyError(Object.assign(new Error('x'), { name: 'AbortError' }))).toMatchObject({
       kind: 'aborted',

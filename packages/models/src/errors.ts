@@ -170,6 +170,25 @@ function classifyStatus(status: number, message: string, code: string | undefine
   return new ModelFailure({ kind: 'invalid_request', message, status })
 }
 
+const NETWORK_HINTS: Record<string, string> = {
+  ECONNREFUSED: ': nothing is listening at the base_url; is the server running?',
+  ENOTFOUND: ': the host name of the base_url does not resolve',
+  EAI_AGAIN: ': the host name of the base_url does not resolve',
+  ETIMEDOUT: ': the connection timed out',
+  ECONNRESET: ': the server reset the connection',
+}
+
+/** The first system error code (`ECONNREFUSED`...) in an error's cause chain. */
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code } = current as { code?: unknown }
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 /**
  * Turns anything an SDK call or stream iteration threw into a `ModelFailure`. Works on the
  * structural shape of the `openai` and `@anthropic-ai/sdk` errors so neither SDK is imported.
@@ -181,10 +200,12 @@ export function classifyError(error: unknown): ModelFailure {
   // The SDKs' error classes do not all set `name`; their constructor names are stable.
   const ctor = (error as { constructor?: { name?: string } } | null)?.constructor?.name
   const name = ctor && ctor !== 'Object' && ctor !== 'Error' ? ctor : (e.name ?? '')
-  if (name === 'APIUserAbortError' || name === 'AbortError') {
+  // A minified bundle renames the SDKs' classes, so each case also has a structural test: the
+  // SDKs' fixed messages, and the system error code (ECONNREFUSED...) in the cause chain.
+  if (name === 'APIUserAbortError' || name === 'AbortError' || e.message === 'Request was aborted.') {
     return new ModelFailure({ kind: 'aborted', message: 'the request was aborted', cause: error })
   }
-  if (name === 'APIConnectionTimeoutError') {
+  if (name === 'APIConnectionTimeoutError' || /^Request timed out\.?$/.test(e.message ?? '')) {
     return new ModelFailure({
       kind: 'network',
       message: `request timed out: ${message}`,
@@ -192,12 +213,13 @@ export function classifyError(error: unknown): ModelFailure {
       cause: error,
     })
   }
-  if (name === 'APIConnectionError') {
-    const cause = e.cause as { message?: string; cause?: { code?: string } } | undefined
-    const detail = cause?.cause?.code ?? cause?.message
+  const systemCode = networkCode(error)
+  if (name === 'APIConnectionError' || (e.message === 'Connection error.' && e.status === undefined)) {
+    const cause = e.cause as { message?: string } | undefined
+    const detail = systemCode ?? cause?.message
     return new ModelFailure({
       kind: 'network',
-      message: `could not reach the model server${detail ? ` (${detail})` : ''}: ${message}`,
+      message: `could not reach the model server${detail ? ` (${detail}${NETWORK_HINTS[detail] ?? ''})` : ''}: ${message}`,
       retryable: true,
       cause: error,
     })

@@ -53,7 +53,11 @@ describe('createDeferredCommandPolicy', () => {
   })
 })
 
-test('a plain argv is judged without loading the grammar; the first script loads it', async () => {
+// A long test by nature: a fresh Node process compiles the package's sources with tsx and then
+// loads the WASM grammar (about 5 s alone, several times that on a loaded 2-core machine).
+test('a plain argv is judged without loading the grammar; the first script loads it', {
+  timeout: 180_000,
+}, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'policy-deferred-'))
   const hooks = path.join(dir, 'hooks.mjs')
   writeFileSync(
@@ -78,7 +82,7 @@ test('a plain argv is judged without loading the grammar; the first script loads
     {
       cwd: path.resolve(import.meta.dirname, '..'),
       env: { ...process.env, HOOKS_URL: `file://${hooks}` },
-      timeout: 60_000,
+      timeout: 170_000,
     },
   )
   expect(stdout.trim().split('\n')).toEqual(['argv: allow', 'loaded web-tree-sitter', 'script: allow'])

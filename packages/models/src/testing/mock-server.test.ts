@@ -105,4 +105,45 @@ describe('startMockProviderServer', () => {
     const response = await post(`${server.baseUrl}/chat/completions`, {})
     await expect(response.text()).rejects.toThrow()
   })
+
+  test('a turn cut inside an event sends the events before it and half of its bytes', async () => {
+    const turn = { text: 'abcdefgh', chunkSize: 1 }
+    const events = encodeTurn('chat', turn, { index: 0, requestBody: {} })
+    server = await startMockProviderServer({ wire: 'chat', turns: [{ ...turn, cutInsideEvent: 2 }] })
+    const response = await post(`${server.baseUrl}/chat/completions`, {})
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    let received = ''
+    const decoder = new TextDecoder()
+    // Whether the client reports the cut as an error or as an early end depends on timing; what
+    // matters is the bytes that arrived before it.
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        received += decoder.decode(value, { stream: true })
+      }
+    } catch {}
+    const third = events[2] as string
+    expect(received).toBe(`${events[0]}${events[1]}${third.slice(0, Math.floor(third.length / 2))}`)
+  })
+
+  test('a held turn answers only once its promise settles', async () => {
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    server = await startMockProviderServer({
+      wire: 'chat',
+      turns: [{ type: 'error', status: 503, holdUntil: gate }],
+    })
+    let answered = false
+    const pending = post(`${server.baseUrl}/chat/completions`, {}).then((response) => {
+      answered = true
+      return response.status
+    })
+    await server.waitForRequests(1)
+    expect(answered).toBe(false)
+    release()
+    expect(await pending).toBe(503)
+  })
 })

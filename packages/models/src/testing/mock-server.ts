@@ -119,6 +119,10 @@ async function streamEvents(
   for (const [i, event] of events.entries()) {
     if (res.destroyed) return
     if (options.cutAfterEvents === i) return cut(res)
+    if (options.cutInsideEvent === i) {
+      res.write(event.slice(0, Math.max(1, Math.floor(event.length / 2))))
+      return cut(res)
+    }
     // A stall keeps the socket open until the client gives up or the server closes.
     if (options.stallAfterEvents === i) return
     if (options.delayMs) await sleep(options.delayMs)
@@ -162,6 +166,7 @@ export async function startMockProviderServer(
       res.end(JSON.stringify(errorBody(wire, { type: 'error', status: 400, message })))
       return
     }
+    if (turn.holdUntil) await turn.holdUntil.catch(() => undefined)
     if (turn.type === 'error') {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...turn.headers }
       if (turn.retryAfter !== undefined) headers['retry-after'] = String(turn.retryAfter)

@@ -17,6 +17,10 @@ export interface MockStreamOptions {
   cutAfterEvents?: number
   /** Stop sending after this many SSE events but keep the connection open. */
   stallAfterEvents?: number
+  /** Send the events before this one and half of its bytes, then drop the connection (a cut mid-event). */
+  cutInsideEvent?: number
+  /** Answer only once this settles (a test changes the world in between, e.g. frees disk space). */
+  holdUntil?: Promise<unknown>
 }
 
 /** A successful model response, encoded in the wire's real SSE format. */
@@ -45,6 +49,8 @@ export interface MockErrorTurn {
   /** Replaces the generated JSON body. */
   body?: unknown
   headers?: Record<string, string>
+  /** Answer only once this settles. */
+  holdUntil?: Promise<unknown>
 }
 
 /** Pre-encoded SSE events served byte for byte (each string is one complete event). */
