@@ -4,7 +4,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findConformanceSuite } from '@agent/mcp/testing'
+import { startMockProviderServer } from '@agent/models/testing'
 import { describe, expect, it } from 'vitest'
+import { runAgent, workspace } from './helpers.js'
 
 const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
@@ -50,6 +52,37 @@ describe('agent binary with its code cache', () => {
       env,
     })
     expect(danger.stdout).toContain('dangerous')
+  })
+
+  // `pnpm build` ends with a training run (scripts/build-code-cache.mjs) that puts the cache of
+  // `exec` into dist/code-cache: a fresh HOME starts from it and writes none of its own.
+  it("starts a fresh HOME's exec from the cache built with the package", async () => {
+    const packaged = readdirSync(new URL('../dist/code-cache/', import.meta.url))
+    expect(packaged).toEqual([
+      expect.stringMatching(new RegExp(`^cli\\.cjs-${version}-${process.version}-.*-exec$`)),
+    ])
+    const cache = mkdtempSync(join(tmpdir(), 'agent-code-cache-'))
+    const ws = workspace()
+    const server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        { toolCalls: [{ name: 'shell', arguments: { command: ['echo', 'from the cache'] } }] },
+        { text: 'done' },
+      ],
+    })
+    try {
+      const run = await runAgent(['exec', '--json', '-s', 'danger-full-access', 'echo'], {
+        cwd: ws.repo,
+        env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl, AGENT_CODE_CACHE_DIR: cache }),
+      })
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(run.stdout).toContain('from the cache')
+      expect(server.requests).toHaveLength(2)
+      expect(readdirSync(cache)).toEqual([])
+    } finally {
+      await server.close()
+    }
   })
 
   it('runs without a cache when NODE_DISABLE_COMPILE_CACHE is set', () => {

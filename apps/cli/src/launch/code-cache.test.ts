@@ -1,7 +1,16 @@
 // Each run happens in a fresh Node process: within one process V8 finds a script it compiled
 // before in its own memory and never looks at the cache on disk.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -29,6 +38,8 @@ function launch(options: {
   file: string
   profile?: string
   cacheDir?: string
+  packagedDir?: string
+  buildPackaged?: boolean
   version?: string
   save?: boolean
 }): Outcome {
@@ -137,6 +148,62 @@ describe('runWithCodeCache', () => {
       cache: 'missing',
       greeting: 'hello you a/b',
     })
+  })
+})
+
+describe('runWithCodeCache with the caches built with the package', () => {
+  it('builds one into the package, then uses it when the user has none, and writes no user cache', () => {
+    const { dir, file, cacheDir } = bundle()
+    const packagedDir = join(dir, 'packaged')
+    expect(launch({ file, cacheDir, packagedDir, buildPackaged: true }).cache).toBe('missing')
+    const built = readdirSync(packagedDir)
+    // Named after the bundle's SHA-1: installing keeps the content, not the time.
+    expect(built).toEqual([expect.stringMatching(/^bundle\.cjs-1-v[\d.]+-\w+-[0-9a-f]{40}-exec$/)])
+    expect(statSync(join(packagedDir, built[0]!)).mode & 0o777).toBe(0o644)
+    expect(readdirSync(dir)).not.toContain('cache')
+    // A fresh HOME: no user cache, the package's is used, and none is written at exit.
+    expect(launch({ file, cacheDir, packagedDir })).toMatchObject({
+      cache: 'packaged',
+      greeting: 'hello you a/b',
+    })
+    expect(readdirSync(dir)).not.toContain('cache')
+    // Another version, another profile: not the package's cache; the user's is written as before.
+    expect(launch({ file, cacheDir, packagedDir, version: '2' }).cache).toBe('missing')
+    expect(launch({ file, cacheDir, packagedDir, profile: 'mcp-server' }).cache).toBe('missing')
+    expect(readdirSync(cacheDir)).toHaveLength(2)
+  })
+
+  it("prefers the user's own cache, and never uses a package's cache of other content", () => {
+    const { dir, file, cacheDir } = bundle()
+    const packagedDir = join(dir, 'packaged')
+    launch({ file, cacheDir, packagedDir, buildPackaged: true })
+    launch({ file, cacheDir, save: true })
+    expect(launch({ file, cacheDir, packagedDir }).cache).toBe('accepted')
+    // The same length, other content (an edit in place): the package's cache is not for it.
+    const other = join(dir, 'other')
+    mkdirSync(other)
+    const edited = join(other, 'bundle.cjs')
+    writeFileSync(edited, SOURCE.replace('hello', 'howdy'))
+    const otherCache = join(other, 'packaged')
+    mkdirSync(otherCache)
+    for (const name of readdirSync(packagedDir)) {
+      writeFileSync(join(otherCache, name), readFileSync(join(packagedDir, name)), { mode: 0o644 })
+    }
+    expect(launch({ file: edited, packagedDir: otherCache })).toMatchObject({
+      cache: 'off',
+      greeting: 'howdy you a/b',
+    })
+  })
+
+  it("ignores a package's cache that others may write", () => {
+    const { dir, file } = bundle()
+    const packagedDir = join(dir, 'packaged')
+    launch({ file, packagedDir, buildPackaged: true })
+    const [name] = readdirSync(packagedDir)
+    chmodSync(join(packagedDir, String(name)), 0o646)
+    expect(launch({ file, packagedDir }).cache).toBe('off')
+    chmodSync(join(packagedDir, String(name)), 0o644)
+    expect(launch({ file, packagedDir }).cache).toBe('packaged')
   })
 })
 

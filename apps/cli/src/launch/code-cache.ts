@@ -5,6 +5,7 @@
 // that run exits. V8 refuses a cache made by another V8, other flags or another source (it is
 // then rewritten); a cache that cannot be read or written is simply not used.
 import { isAscii } from 'node:buffer'
+import { createHash } from 'node:crypto'
 import {
   closeSync,
   fstatSync,
@@ -34,14 +35,28 @@ export interface CodeCacheOptions {
   cacheDir: string | undefined
   /** Part of the cache's name, so an upgrade never even tries an old cache. */
   version: string
+  /**
+   * Caches built with the package (`dist/code-cache`, read-only): used when `cacheDir` has none,
+   * so that a first run after installing, or one with a fresh HOME, starts from compiled code
+   * too. Each is named after the bundle's SHA-1, the version, the Node version and architecture.
+   */
+  packagedDir?: string
+  /**
+   * The package build's training run: read no cache, and write this run's into `packagedDir`
+   * at exit.
+   */
+  buildPackaged?: boolean
 }
 
 export interface CodeCacheRun {
   /** What the file put in `module.exports`. */
   exports: unknown
-  /** `missing`, `accepted` or `rejected` (by V8); `off` without a cache directory. */
-  cache: 'off' | 'missing' | 'accepted' | 'rejected'
-  /** The cache file, when there is a cache directory. */
+  /**
+   * `missing`, `accepted` or `rejected` (by V8); `packaged` when the package's cache was
+   * accepted; `off` without a cache directory.
+   */
+  cache: 'off' | 'missing' | 'accepted' | 'rejected' | 'packaged'
+  /** The cache file read or to be written, when there is one. */
   cacheFile: string | undefined
   /**
    * Writes the cache now, from what has been compiled so far. Called at exit when the run had no
@@ -74,8 +89,19 @@ export function runWithCodeCache(options: CodeCacheOptions): CodeCacheRun {
   // A bundle is ASCII (esbuild escapes everything else), and decoding ASCII as Latin-1 skips the
   // UTF-8 decoder: ~3 ms less for the CLI's 1.4 MB bundle. Anything else decodes as UTF-8.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
-  const cacheFile = options.cacheDir ? join(options.cacheDir, cacheName(options)) : undefined
-  const cachedData = cacheFile ? readTrusted(cacheFile) : undefined
+  const userFile = options.cacheDir ? join(options.cacheDir, cacheName(options)) : undefined
+  let cacheFile = userFile
+  let cachedData = userFile && !options.buildPackaged ? readTrusted(userFile) : undefined
+  let fromPackage = false
+  if (!cachedData && options.packagedDir) {
+    const packagedFile = join(options.packagedDir, packagedCacheName(options, bytes))
+    if (options.buildPackaged) cacheFile = packagedFile
+    else {
+      cachedData = readTrusted(packagedFile, { rootMayOwn: true })
+      fromPackage = cachedData !== undefined
+      if (fromPackage) cacheFile = packagedFile
+    }
+  }
 
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
@@ -87,9 +113,13 @@ export function runWithCodeCache(options: CodeCacheOptions): CodeCacheRun {
       ? 'missing'
       : script.cachedDataRejected
         ? 'rejected'
-        : 'accepted'
+        : fromPackage
+          ? 'packaged'
+          : 'accepted'
+  // A package's cache that V8 refused (other V8 flags) leaves the user's cache to be written.
+  if (cache === 'rejected' && fromPackage) cacheFile = userFile
   const saveCache = () => {
-    if (cacheFile) writeCache(cacheFile, () => script.createCachedData())
+    if (cacheFile) writeCache(cacheFile, () => script.createCachedData(), !options.buildPackaged)
   }
   // At exit every function this run needed has been compiled: they all go into the cache.
   if (cache === 'missing' || cache === 'rejected') process.once('exit', saveCache)
@@ -125,14 +155,26 @@ function cacheName(options: CodeCacheOptions): string {
   ].join('-')
 }
 
-function writeCache(cacheFile: string, data: () => Buffer): void {
+/**
+ * The name of a cache built with the package. The bundle's own SHA-1 (~1.5 ms for the CLI's)
+ * rather than its size and time, which installing does not keep: a cache is only ever used with
+ * the very bundle it was made from. V8 itself checks little more than the source's length.
+ */
+function packagedCacheName(options: CodeCacheOptions, bytes: Buffer): string {
+  const profile = options.profile.replace(/[^a-z0-9]/gi, '_')
+  const digest = createHash('sha1').update(bytes).digest('hex')
+  return [basename(options.file), options.version, process.version, process.arch, digest, profile].join('-')
+}
+
+/** `user` false: a package's cache, readable by every user of the package and never pruned. */
+function writeCache(cacheFile: string, data: () => Buffer, user = true): void {
   try {
-    mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 })
+    mkdirSync(dirname(cacheFile), { recursive: true, mode: user ? 0o700 : 0o755 })
     // Written aside and renamed: two agents starting at once never read half a file.
     const partial = `${cacheFile}.${process.pid}.tmp`
-    writeFileSync(partial, data(), { mode: 0o600 })
+    writeFileSync(partial, data(), { mode: user ? 0o600 : 0o644 })
     renameSync(partial, cacheFile)
-    removeStale(cacheFile)
+    if (user) removeStale(cacheFile)
   } catch {
     // A read-only or full disk only costs the next start its cache.
   }
@@ -155,16 +197,17 @@ function removeStale(cacheFile: string): void {
 /**
  * The cache's bytes become running code, so only a file this user owns and nobody else may
  * write is read (a shared or misconfigured cache directory must not let another user plant one).
+ * A package's cache may also be root's (a global install), like the bundle beside it.
  * Anything else counts as no cache, and is replaced at exit.
  */
-function readTrusted(file: string): Buffer | undefined {
+function readTrusted(file: string, { rootMayOwn = false } = {}): Buffer | undefined {
   let fd: number | undefined
   try {
     fd = openSync(file, 'r')
     const stat = fstatSync(fd)
     const uid = process.getuid?.()
-    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0)
-      return undefined
+    const owner = uid === undefined || stat.uid === uid || (rootMayOwn && stat.uid === 0)
+    if (!stat.isFile() || !owner || (stat.mode & 0o022) !== 0) return undefined
     return readFileSync(fd)
   } catch {
     return undefined

@@ -29,6 +29,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     profile: command && PROFILES.has(command) ? command : 'default',
     cacheDir: codeCacheDir(process.env),
     version: VERSION,
+    // Caches the package build made (scripts/build-code-cache.mjs), for a first run or a fresh
+    // HOME; NODE_DISABLE_COMPILE_CACHE turns them off with the rest.
+    ...(process.env.NODE_DISABLE_COMPILE_CACHE
+      ? {}
+      : { packagedDir: fileURLToPath(new URL('./code-cache/', import.meta.url)) }),
+    buildPackaged: process.env.AGENT_BUILD_CODE_CACHE === '1',
   })
   // The UI is an ES module bundle beside this file. import() works from here, a file Node loaded
   // itself, on every Node version; inside the code-cached bundle it does not (see code-cache.ts).

@@ -131,8 +131,10 @@ export async function runTurn(
   session.record([{ type: 'message', role: 'user', content }])
 
   // The workspace snapshot (a few git commands) must exist before the first tool runs, not
-  // before the first request: it starts when the model begins answering and runs while the
-  // response streams. Nothing of the agent's writes to the workspace before then.
+  // before the first request: it starts once the first request is on its way (the next
+  // macrotask after sampling begins: the provider SDK builds and hands off the request in
+  // microtasks), or at the model's first event if that comes sooner, and runs while the model
+  // answers. Nothing of the agent's writes to the workspace before then.
   const tracker = session.options.workspace
   let snapshotTask: Promise<WorkspaceSnapshot | undefined> | undefined
   const takeSnapshot = (): Promise<WorkspaceSnapshot | undefined> => {
@@ -176,7 +178,9 @@ export async function runTurn(
       }
       break
     }
+    const early = snapshotTask ? undefined : setImmediate(takeSnapshot)
     const result = await sampleModel(session, subId, settings, signal, takeSnapshot)
+    if (early) clearImmediate(early)
     if (hooks && !signal.aborted) {
       await runHook(hooks, env, {
         hook_event_name: 'AfterModelResponse',

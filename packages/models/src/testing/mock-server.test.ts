@@ -70,6 +70,22 @@ describe('startMockProviderServer', () => {
     await expect(server.waitForRequests(0)).rejects.toThrow(/positive integer/)
   })
 
+  test('waitForResponses resolves when the nth response has been sent in full', async () => {
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'a', delayMs: 5 }] })
+    const sent = server.waitForResponses(1)
+    const response = await post(`${server.baseUrl}/responses`, { model: 'x', input: [] })
+    const arrived = await server.waitForRequests(1)
+    await response.text()
+    const sentAt = await sent
+    // Streamed with a delay between events: the end comes after the request's arrival.
+    expect(sentAt).toBeGreaterThan(arrived)
+    expect(await server.waitForResponses(1)).toBe(sentAt)
+    await expect(server.waitForResponses(2, { timeoutMs: 20 })).rejects.toThrow(
+      /1 of 2 responses were sent within 20 ms/,
+    )
+    await expect(server.waitForResponses(0)).rejects.toThrow(/waitForResponses: count must be a positive/)
+  })
+
   test('errors carry Retry-After and the wire error body', async () => {
     server = await startMockProviderServer({
       wire: 'anthropic',

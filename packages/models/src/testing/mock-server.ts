@@ -42,6 +42,12 @@ export interface MockProviderServer {
    * use it instead of polling `requests`, which keeps a core busy and slows what is measured.
    */
   waitForRequests(count: number, options?: { timeoutMs?: number }): Promise<number>
+  /**
+   * Resolves once `count` responses have been sent in full (the last byte handed to the socket),
+   * with the `performance.now()` time of the last of them: with `waitForRequests`, the time a
+   * client took from the end of one response to its next request.
+   */
+  waitForResponses(count: number, options?: { timeoutMs?: number }): Promise<number>
   /** Appends turns to the script. */
   push(...turns: MockTurn[]): void
   /** A provider config pointing at this server (`model_providers.<id>` shape). */
@@ -140,20 +146,15 @@ export async function startMockProviderServer(
   const { wire } = options
   const turns: MockTurn[] = [...(options.turns ?? [])]
   const requests: RecordedRequest[] = []
-  const arrivals: number[] = []
-  const waiters = new Set<{ count: number; resolve: (at: number) => void }>()
+  const arrivals = timeline('requests arrived', 'waitForRequests')
+  const responses = timeline('responses were sent', 'waitForResponses')
   const sockets = new Set<Socket>()
   const server = createServer(async (req, res) => {
     const body = await readBody(req)
     const index = requests.length
     requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: { ...req.headers }, body })
-    arrivals.push(performance.now())
-    for (const waiter of waiters) {
-      if (requests.length >= waiter.count) {
-        waiters.delete(waiter)
-        waiter.resolve(arrivals[waiter.count - 1]!)
-      }
-    }
+    arrivals.record()
+    res.once('finish', () => responses.record())
     if (req.method !== 'POST') {
       res.writeHead(404, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ error: { message: `mock provider: no route for ${req.method} ${req.url}` } }))
@@ -210,13 +211,36 @@ export async function startMockProviderServer(
     push: (...more) => {
       turns.push(...more)
     },
-    waitForRequests: (count, { timeoutMs } = {}) => {
-      if (!Number.isInteger(count) || count < 1) {
-        return Promise.reject(
-          new RangeError(`waitForRequests: count must be a positive integer, got ${count}`),
-        )
+    waitForRequests: arrivals.waitFor,
+    waitForResponses: responses.waitFor,
+    providerConfig: () => ({ base_url: baseUrl, wire_api: wire }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** Times of a series of events, and promises of the time of the n-th. */
+function timeline(what: string, method: string) {
+  const times: number[] = []
+  const waiters = new Set<{ count: number; resolve: (at: number) => void }>()
+  return {
+    record() {
+      times.push(performance.now())
+      for (const waiter of waiters) {
+        if (times.length >= waiter.count) {
+          waiters.delete(waiter)
+          waiter.resolve(times[waiter.count - 1]!)
+        }
       }
-      if (arrivals.length >= count) return Promise.resolve(arrivals[count - 1]!)
+    },
+    waitFor(count: number, { timeoutMs }: { timeoutMs?: number } = {}): Promise<number> {
+      if (!Number.isInteger(count) || count < 1) {
+        return Promise.reject(new RangeError(`${method}: count must be a positive integer, got ${count}`))
+      }
+      if (times.length >= count) return Promise.resolve(times[count - 1]!)
       return new Promise<number>((resolve, reject) => {
         const waiter = {
           count,
@@ -232,18 +256,12 @@ export async function startMockProviderServer(
                 waiters.delete(waiter)
                 reject(
                   new Error(
-                    `mock provider server: ${arrivals.length} of ${count} requests arrived within ${timeoutMs} ms`,
+                    `mock provider server: ${times.length} of ${count} ${what} within ${timeoutMs} ms`,
                   ),
                 )
               }, timeoutMs)
         waiters.add(waiter)
       })
     },
-    providerConfig: () => ({ base_url: baseUrl, wire_api: wire }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      }),
   }
 }

@@ -117,6 +117,25 @@ describe('createWorkspaceTracker', () => {
     expect((await tracker.snapshot(dir)).kind).toBe('git')
   })
 
+  it('looks the repository up again when it went away or a nested one appeared', async () => {
+    git('init', '-q')
+    await mkdir(join(dir, 'sub'))
+    const tracker = createWorkspaceTracker()
+    expect((await tracker.snapshot(join(dir, 'sub'))).kind).toBe('git')
+    // `git init` in the cwd: the nested repository is the one that tracks its files now.
+    execFileSync('git', ['init', '-q'], { cwd: join(dir, 'sub') })
+    await writeFile(join(dir, 'sub', 'a.txt'), 'v1\n')
+    const nested = await tracker.snapshot(join(dir, 'sub'))
+    await writeFile(join(dir, 'sub', 'a.txt'), 'v2\n')
+    const diff = await tracker.diff(nested)
+    expect(diff).toContain('a/a.txt')
+    expect(diff).toContain('+v2')
+    // Both repositories removed: the walk takes over.
+    await rm(join(dir, 'sub', '.git'), { recursive: true, force: true })
+    await rm(join(dir, '.git'), { recursive: true, force: true })
+    expect((await tracker.snapshot(join(dir, 'sub'))).kind).toBe('walk')
+  })
+
   it('scopes a git snapshot to the cwd inside the repository', async () => {
     git('init', '-q')
     await mkdir(join(dir, 'sub'))

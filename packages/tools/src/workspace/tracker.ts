@@ -2,7 +2,8 @@
 // a bounded .gitignore-aware walk elsewhere. Chosen per snapshot, so a session whose cwd becomes
 // a repository mid-way just works.
 import { randomUUID } from 'node:crypto'
-import { realpath } from 'node:fs/promises'
+import { lstat, realpath } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import type { WorkspaceSnapshot, WorkspaceTracker } from '@agent/core'
 import {
   findRepository,
@@ -44,6 +45,7 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
   const mode = options.mode ?? 'auto'
   const walker = new WalkTracker(options.walkLimits)
   const states = new Map<string, GitSnapshotState | WalkSnapshotState>()
+  const repositories = new RepositoryCache()
 
   const stateOf = (snapshot: WorkspaceSnapshot) => {
     const state = states.get(snapshot.id)
@@ -59,12 +61,21 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
   return {
     async snapshot(cwd, snapshotOptions = {}) {
       const root = await realpath(cwd)
-      const repo = mode === 'walk' ? undefined : await findRepository(root)
+      const repo = mode === 'walk' ? undefined : await repositories.lookup(root)
       if (mode === 'git' && !repo) {
         throw new WorkspaceTrackerError('not_a_repository', `${cwd} is not inside a git work tree`)
       }
       const state = repo
-        ? await gitSnapshot(root, repo, snapshotOptions.signal)
+        ? await gitSnapshot(root, repo, snapshotOptions.signal).catch(async (error: unknown) => {
+            // The repository moved or went away since it was looked up: look again, once.
+            repositories.forget(root)
+            const again = await repositories.lookup(root)
+            if (!again) {
+              if (mode === 'git') throw error
+              return walker.snapshot(root, snapshotOptions.signal)
+            }
+            return gitSnapshot(root, again, snapshotOptions.signal)
+          })
         : await walker.snapshot(root, snapshotOptions.signal)
       const id = randomUUID()
       states.set(id, state)
@@ -86,5 +97,47 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
       states.delete(snapshot.id)
       if (state.kind === 'git') await gitRelease(state)
     },
+  }
+}
+
+/**
+ * The repository of each directory, found by `git rev-parse` once and checked with a few `stat`s
+ * after that (a git command is ~5 ms of the first tool call of every turn). Only found
+ * repositories are kept: a directory that becomes one (`git init`) is found at the next
+ * snapshot. A kept one is looked up again when its `.git` is gone, or when a directory between
+ * the cwd and its top level got a `.git` of its own (a nested repository).
+ */
+class RepositoryCache {
+  private readonly found = new Map<string, { toplevel: string; indexPath: string }>()
+
+  async lookup(root: string): Promise<{ toplevel: string; indexPath: string } | undefined> {
+    const kept = this.found.get(root)
+    if (kept && (await this.stillValid(root, kept.toplevel))) return kept
+    const repo = await findRepository(root)
+    if (repo) this.found.set(root, repo)
+    else this.found.delete(root)
+    return repo
+  }
+
+  forget(root: string): void {
+    this.found.delete(root)
+  }
+
+  private async stillValid(root: string, toplevel: string): Promise<boolean> {
+    if (!(await exists(join(toplevel, '.git')))) return false
+    for (let dir = root; dir !== toplevel; dir = dirname(dir)) {
+      if (await exists(join(dir, '.git'))) return false
+      if (dirname(dir) === dir) return false
+    }
+    return true
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path)
+    return true
+  } catch {
+    return false
   }
 }
