@@ -5,11 +5,15 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { findRepoRoot, type SessionStart } from '@agent/core'
 import type { ApprovalPolicy, Event, SandboxMode, UserInput } from '@agent/protocol'
-import { UsageError } from '../config/errors.js'
-import { type LoadedConfig, loadConfig } from '../config/load.js'
-import type { AgentConfig } from '../config/schema.js'
-import { composeRuntime, type Runtime } from '../runtime/compose.js'
-import { expandPrompt } from '../runtime/slash.js'
+import {
+  type AgentConfig,
+  composeRuntime,
+  expandPrompt,
+  type LoadedConfig,
+  loadConfig,
+  type Runtime,
+  UsageError,
+} from '@agent/sdk'
 import { describeExecDenial } from './approvals.js'
 import { HumanRenderer } from './human-output.js'
 import { ThreadEventMapper } from './thread-events.js'
