@@ -274,6 +274,31 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   })
 
   program
+    .command('acp')
+    .description('serve the agent to an editor over the Agent Client Protocol (JSON-RPC on stdio)')
+    .option('-m, --model <MODEL>', 'model name sent to the provider')
+    .option(
+      '--provider <ID>',
+      'provider: openai, openai-chat, anthropic, ollama, lmstudio, or an id from config',
+    )
+    .option('--base-url <URL>', "the provider's API root")
+    .option('--replay <FILE>', 'answer from a recorded model script instead of a provider')
+    .option(
+      '-c, --config <key=value>',
+      'override a config key (value parsed as TOML); repeatable',
+      collect,
+      [],
+    )
+    .action(async (flags, command: Command) => {
+      await run(async () =>
+        (await import('./commands/acp.js')).runAcp(
+          { ...flags, pluginDir: globalPluginDirs(command) },
+          stdio(),
+        ),
+      )
+    })
+
+  program
     .command('plugins')
     .description('plugins, commands, skills, subagents and hooks')
     .command('list')

@@ -5,9 +5,12 @@ import type { ResponseItem } from '@agent/protocol'
 import type { SessionUpdate, ToolKind } from '@agentclientprotocol/sdk'
 import { commandKind, quoteCommand, textContent } from './tool-calls.js'
 
-/** Context the agent itself put into the history as user messages (not typed by the user). */
+/**
+ * Context the agent itself put into the history as user messages (not typed by the user): core
+ * marks them with its preamble comment; the context's own tags are recognised too.
+ */
 const INJECTED =
-  /^\s*<(environment_context|user_instructions|INSTRUCTIONS|context_summary)\b|^# Instructions from /
+  /^\s*(<!-- agent:preamble -->|<(environment_context|user_instructions|INSTRUCTIONS)\b|# Instructions from )/
 
 const KIND_BY_TOOL: Record<string, ToolKind> = {
   Read: 'read',

@@ -76,7 +76,13 @@ export function serveAcpStream(stream: Stream, options: AcpServerOptions): AcpSe
 
   const session = (id: string): AcpSession => {
     const found = sessions.get(id)
-    if (!found) throw RequestError.sessionNotFound(id)
+    if (!found) {
+      throw new RequestError(
+        -32002,
+        `no session "${id}" in this process: create one with session/new, or open a recorded one with session/load`,
+        { sessionId: id },
+      )
+    }
     return found
   }
   const requireCredentials = () => {

@@ -59,7 +59,9 @@ export function diffSides(unifiedDiff: string): { oldText: string; newText: stri
   const oldLines: string[] = []
   const newLines: string[] = []
   let inHunk = false
-  for (const line of unifiedDiff.split('\n')) {
+  const lines = unifiedDiff.split('\n')
+  if (lines.at(-1) === '') lines.pop()
+  for (const line of lines) {
     if (line.startsWith('@@')) {
       if (inHunk) {
         oldLines.push('…')
