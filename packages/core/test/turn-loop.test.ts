@@ -56,4 +56,24 @@ describe('turn loop', () => {
     expect(error?.message).toContain('2 model requests')
     expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('Step two.')
   })
+
+  it('sends a user_input output_schema with every request of that turn, and only that turn', async () => {
+    const schema = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] }
+    const made = await makeAgent([
+      [reply.toolCall('shell', { command: ['true'] })],
+      [reply.text('{"n":1}')],
+      [reply.text('plain')],
+    ])
+    agent = made.agent
+    await agent.submit({
+      type: 'user_input',
+      items: [{ type: 'text', text: 'count' }],
+      output_schema: schema,
+    })
+    const first = await collectUntil(agent, isTurnEnd)
+    expect(find(first, 'turn_complete')[0]?.last_agent_message).toBe('{"n":1}')
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'again' }] })
+    await collectUntil(agent, isTurnEnd)
+    expect(made.model.requests.map((r) => r.output_schema)).toEqual([schema, schema, undefined])
+  })
 })

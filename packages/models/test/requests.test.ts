@@ -311,3 +311,40 @@ describe('edge cases', () => {
     expect('instructions' in body).toBe(false)
   })
 })
+
+describe('output schema', () => {
+  const schema = {
+    type: 'object',
+    properties: { summary: { type: 'string' } },
+    required: ['summary'],
+    additionalProperties: false,
+  }
+
+  test('Responses: text.format json_schema, strict', async () => {
+    const body = await sent('responses', { output_schema: schema })
+    expect(body.text).toEqual({
+      format: { type: 'json_schema', name: 'output_schema', schema, strict: true },
+    })
+  })
+
+  test('Chat Completions: response_format json_schema, strict', async () => {
+    const body = await sent('chat', { output_schema: schema })
+    expect(body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'output_schema', schema, strict: true },
+    })
+  })
+
+  test('Anthropic: output_config.format json_schema', async () => {
+    const body = await sent('anthropic', { output_schema: schema })
+    expect(body.output_config).toEqual({ format: { type: 'json_schema', schema } })
+  })
+
+  test('no schema, no format fields', async () => {
+    expect((await sent('responses')).text).toBeUndefined()
+    await server?.close()
+    expect((await sent('chat')).response_format).toBeUndefined()
+    await server?.close()
+    expect((await sent('anthropic')).output_config).toBeUndefined()
+  })
+})

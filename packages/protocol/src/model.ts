@@ -21,6 +21,15 @@ export const ToolChoice = z.union([
 ])
 export type ToolChoice = z.infer<typeof ToolChoice>
 
+/**
+ * The shape the final answer must have: a JSON Schema object. Clients ask the provider for it
+ * natively (Responses `text.format`, Chat `response_format`, Anthropic `output_config.format`);
+ * the answer is then that JSON, as text. Strict, as Codex sends it: OpenAI requires
+ * `additionalProperties: false` and every property listed in `required`.
+ */
+export const OutputSchema = z.record(z.string(), z.unknown())
+export type OutputSchema = z.infer<typeof OutputSchema>
+
 export const ModelRequest = z.object({
   model: z.string().min(1),
   /** System / developer instructions. */
@@ -35,6 +44,8 @@ export const ModelRequest = z.object({
   temperature: z.number().optional(),
   /** Caller-supplied key for provider-side prompt caching / request correlation. */
   prompt_cache_key: z.string().optional(),
+  /** The final answer must be JSON of this schema (see `OutputSchema`). */
+  output_schema: OutputSchema.optional(),
 })
 export type ModelRequest = z.infer<typeof ModelRequest>
 export type ModelRequestInput = z.input<typeof ModelRequest>

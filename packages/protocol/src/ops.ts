@@ -1,6 +1,7 @@
 // Submissions: what a client sends to the agent (the "submission queue" of the queue pair).
 import { z } from 'zod'
 import { UserInput } from './items.js'
+import { OutputSchema } from './model.js'
 import { ApprovalPolicy, ReasoningEffort, ReviewDecision, SandboxPolicy } from './policy.js'
 
 /** Settings a client may change for one turn (`user_input`) or from now on (`override_turn_context`). */
@@ -16,6 +17,8 @@ export const UserInputOp = z.object({
   type: z.literal('user_input'),
   items: z.array(UserInput).min(1),
   ...TurnOverrides,
+  /** This turn's final answer must be JSON of this schema (`agent exec --output-schema`, the SDK's `outputSchema`). */
+  output_schema: OutputSchema.optional(),
 })
 
 export const InterruptOp = z.object({ type: z.literal('interrupt') })

@@ -30,6 +30,7 @@ export function buildRequest(session: Session, settings: TurnSettings): ModelReq
     prompt_cache_key: session.id,
   }
   if (settings.effort) request.reasoning_effort = settings.effort
+  if (settings.outputSchema) request.output_schema = settings.outputSchema
   return request
 }
 

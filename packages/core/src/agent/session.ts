@@ -5,6 +5,7 @@ import {
   type EventMsg,
   EventMsg as EventMsgSchema,
   type Op,
+  type OutputSchema,
   parseSubmission,
   type ReasoningEffort,
   type ResponseItem,
@@ -32,6 +33,8 @@ export interface TurnSettings {
   effort?: ReasoningEffort
   approvalPolicy: ApprovalPolicy
   sandboxPolicy: SandboxPolicy
+  /** This turn's final answer must be JSON of this schema (from the `user_input` op; never kept). */
+  outputSchema?: OutputSchema
 }
 
 /** Event types recorded in the rollout besides conversation items (the rest are transient). */

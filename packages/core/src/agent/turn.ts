@@ -41,6 +41,7 @@ export async function runTurn(
   if (op.effort) settings.effort = op.effort
   if (op.approval_policy) settings.approvalPolicy = op.approval_policy
   if (op.sandbox_policy) settings.sandboxPolicy = op.sandbox_policy
+  if (op.output_schema) settings.outputSchema = op.output_schema
   const emit = (msg: EventMsg) => session.emit(subId, msg)
   const started: EventMsg = { type: 'turn_started', turn_id: turnId }
   if (session.options.contextWindow) started.model_context_window = session.options.contextWindow

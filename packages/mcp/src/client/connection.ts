@@ -59,6 +59,8 @@ export interface ConnectionOptions extends ServerRequestHandlers {
   onToolsChanged: (server: string) => void
   /** The connection was lost without `close()` being called. */
   onDisconnect: (server: string, reason: string) => void
+  /** Opens the transport instead of the config's command or URL (an in-process server). */
+  openTransport?: (() => Promise<Transport> | Transport) | undefined
 }
 
 export type CallOutcome =
@@ -188,6 +190,7 @@ export class ServerConnection {
   }
 
   private async createTransport(config: McpServerConfig): Promise<Transport> {
+    if (this.options.openTransport) return this.options.openTransport()
     if (transportOf(config) === 'stdio') {
       return createStdioTransport(config, this.options.cwd, (text) => {
         this.stderr.push(text)

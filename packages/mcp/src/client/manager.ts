@@ -3,6 +3,7 @@
 // server failure into an error result for the model instead of an exception. It satisfies core's
 // `ToolProvider` port structurally.
 import type { ContentPart, EventMsg } from '@agent/protocol'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import {
   DEFAULT_STARTUP_TIMEOUT_SEC,
   DEFAULT_TOOL_TIMEOUT_SEC,
@@ -49,6 +50,12 @@ export interface McpManagerOptions extends ServerRequestHandlers {
   oauth?: McpOAuthOptions
   /** How many times a server that went away is reconnected over the manager's life (default 3). */
   maxRestarts?: number
+  /**
+   * Servers reached through a transport of the caller's (e.g. an in-process server over the SDK's
+   * `InMemoryTransport`): server name -> a function opening a fresh transport at each (re)connect.
+   * Such a server's config only supplies the settings (timeouts, tool filters, `required`).
+   */
+  transports?: Record<string, () => Promise<Transport> | Transport>
 }
 
 type ServerState =
@@ -104,6 +111,7 @@ export class McpConnectionManager {
         onProgress: options.onProgress,
         oauth,
         onStderr: options.onStderr ?? (() => {}),
+        openTransport: options.transports?.[name],
         onDisconnect: (server, reason) => this.lost(server, reason),
         onToolsChanged: (server) => this.toolsChanged(server),
       })

@@ -145,5 +145,8 @@ export function anthropicRequestBody(request: ModelRequest, defaultMaxTokens?: n
   body.max_tokens = maxTokens
   // Anthropic rejects a temperature other than 1 while thinking.
   if (request.temperature !== undefined && body.thinking === undefined) body.temperature = request.temperature
+  if (request.output_schema !== undefined) {
+    body.output_config = { format: { type: 'json_schema', schema: request.output_schema } }
+  }
   return body
 }

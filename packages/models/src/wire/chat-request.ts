@@ -1,7 +1,7 @@
 // Maps a normalised `ModelRequest` to a Chat Completions request body, the lowest common
 // denominator that OpenAI, Ollama, vLLM, llama.cpp server, LM Studio and OpenRouter all accept.
 import type { ContentPart, ModelRequest } from '@agent/protocol'
-import { COMPACTION_PREFIX, partsText } from './shared.js'
+import { COMPACTION_PREFIX, OUTPUT_SCHEMA_NAME, partsText } from './shared.js'
 
 type Json = Record<string, unknown>
 
@@ -112,5 +112,11 @@ export function chatRequestBody(request: ModelRequest, baseUrl: string): Json {
   }
   if (request.temperature !== undefined) body.temperature = request.temperature
   if (openai && request.prompt_cache_key !== undefined) body.prompt_cache_key = request.prompt_cache_key
+  if (request.output_schema !== undefined) {
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: OUTPUT_SCHEMA_NAME, schema: request.output_schema, strict: true },
+    }
+  }
   return body
 }

@@ -2,7 +2,7 @@
 // Stateless (`store: false`): the full history is sent every time, reasoning travels as
 // encrypted content, and server-side item ids are left out because nothing is stored under them.
 import type { ContentPart, ModelRequest, ResponseItem } from '@agent/protocol'
-import { COMPACTION_PREFIX } from './shared.js'
+import { COMPACTION_PREFIX, OUTPUT_SCHEMA_NAME } from './shared.js'
 
 type Json = Record<string, unknown>
 
@@ -83,5 +83,10 @@ export function responsesRequestBody(request: ModelRequest): Json {
   if (request.max_output_tokens !== undefined) body.max_output_tokens = request.max_output_tokens
   if (request.temperature !== undefined) body.temperature = request.temperature
   if (request.prompt_cache_key !== undefined) body.prompt_cache_key = request.prompt_cache_key
+  if (request.output_schema !== undefined) {
+    body.text = {
+      format: { type: 'json_schema', name: OUTPUT_SCHEMA_NAME, schema: request.output_schema, strict: true },
+    }
+  }
   return body
 }

@@ -75,3 +75,6 @@ export const COMPACTION_PREFIX = 'Summary of the earlier conversation:\n'
 export function num(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0
 }
+
+/** The name a provider is told the turn's output schema has (OpenAI requires one). */
+export const OUTPUT_SCHEMA_NAME = 'output_schema'
