@@ -24,16 +24,20 @@ const allowed: Record<string, string[]> = {
   '@agent/tools': ['@agent/protocol', '@agent/core', '@agent/exec'],
   // The UI talks to an agent only through the protocol.
   '@agent/tui': ['@agent/protocol'],
+  // The ACP server, like the UI, talks to an agent only through the protocol (the host gives it
+  // connections); it never imports core.
+  '@agent/acp': ['@agent/protocol'],
   // The composition root knows every concrete package.
   '@agent/sdk': ['*'],
   // The CLI builds on the composition in sdk (it constructs no model client or runner itself);
   // it still uses packages directly for printing and for its own subcommands (the UI, sessions,
-  // `agent policy`, `agent sandbox`, `agent apply-patch`, `agent mcp`, `agent plugins`).
+  // `agent policy`, `agent sandbox`, `agent apply-patch`, `agent mcp`, `agent plugins`, `agent acp`).
   '@agent/cli': [
     '@agent/sdk',
     '@agent/protocol',
     '@agent/core',
     '@agent/tui',
+    '@agent/acp',
     '@agent/plugins',
     '@agent/mcp',
     '@agent/policy',

@@ -8,48 +8,75 @@ const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access']
 const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never']
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
+const collectList = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value.split(',').filter((part) => part.trim() !== ''),
+]
 
 function addRunOptions(command: Command): Command {
-  return command
-    .option('--json', 'print events as JSONL on stdout (the shape of `codex exec --json`)')
-    .option('-m, --model <MODEL>', 'model name sent to the provider')
-    .option(
-      '--provider <ID>',
-      'provider: openai (Responses), openai-chat (Chat Completions), anthropic, ollama, lmstudio, or an id from config',
-    )
-    .option('--base-url <URL>', "the provider's API root (http://host:port/v1 for the OpenAI wires)")
-    .addOption(
-      new Option('-s, --sandbox <MODE>', 'how commands are confined (default read-only)').choices(
-        SANDBOX_MODES,
-      ),
-    )
-    .addOption(
-      new Option(
-        '-a, --approval <POLICY>',
-        'when to ask for approval; exec cannot ask, so asks are denied (default never)',
-      ).choices(APPROVAL_POLICIES),
-    )
-    .option('--full-auto', 'let the agent edit the workspace: -s workspace-write')
-    .option('-C, --cd <DIR>', 'run in DIR instead of the current directory')
-    .option('--skip-git-repo-check', 'allow running outside a git repository')
-    .option('-o, --output-last-message <FILE>', "write the agent's final message to FILE")
-    .option('--ephemeral', 'do not record the session (it cannot be resumed)')
-    .option(
-      '--replay <FILE>',
-      'answer from a recorded model script (JSONL, see @agent/models) instead of a provider',
-    )
-    .option(
-      '-c, --config <key=value>',
-      'override a config key (value parsed as TOML); repeatable',
-      collect,
-      [],
-    )
-    .option(
-      '--plugin-dir <DIR>',
-      'load a plugin (or a directory of plugins) for this run; repeatable',
-      collect,
-      [],
-    )
+  return (
+    command
+      .option('--json', 'print events as JSONL on stdout (the shape of `codex exec --json`)')
+      // What `@openai/codex-sdk` passes for --json: accepted so the SDK can drive this binary.
+      .addOption(new Option('--experimental-json', 'same as --json').hideHelp())
+      .option('-m, --model <MODEL>', 'model name sent to the provider')
+      .option(
+        '--provider <ID>',
+        'provider: openai (Responses), openai-chat (Chat Completions), anthropic, ollama, lmstudio, or an id from config',
+      )
+      .option('--base-url <URL>', "the provider's API root (http://host:port/v1 for the OpenAI wires)")
+      .addOption(
+        new Option('-s, --sandbox <MODE>', 'how commands are confined (default read-only)').choices(
+          SANDBOX_MODES,
+        ),
+      )
+      .addOption(
+        new Option(
+          '-a, --approval <POLICY>',
+          'when to ask for approval; exec cannot ask, so asks are denied (default never)',
+        ).choices(APPROVAL_POLICIES),
+      )
+      .option('--full-auto', 'let the agent edit the workspace: -s workspace-write')
+      .option('-C, --cd <DIR>', 'run in DIR instead of the current directory')
+      .option('--skip-git-repo-check', 'allow running outside a git repository')
+      .option(
+        '--add-dir <DIR>',
+        'another directory the agent may write to (with -s workspace-write); repeatable',
+        collect,
+        [],
+      )
+      .option(
+        '-i, --image <FILE>',
+        'attach an image to the prompt (png, jpeg, gif, webp); repeatable or comma-separated',
+        collectList,
+        [],
+      )
+      .option(
+        '--output-schema <FILE>',
+        'a JSON Schema file the final answer must follow; the last message is then that JSON',
+      )
+      // Sent by @openai/codex-sdk for options this runtime has no counterpart of: accepted, ignored.
+      .addOption(new Option('--thread-source <SOURCE>').hideHelp())
+      .addOption(new Option('--cyber-access-program <PROGRAM>').hideHelp())
+      .option('-o, --output-last-message <FILE>', "write the agent's final message to FILE")
+      .option('--ephemeral', 'do not record the session (it cannot be resumed)')
+      .option(
+        '--replay <FILE>',
+        'answer from a recorded model script (JSONL, see @agent/models) instead of a provider',
+      )
+      .option(
+        '-c, --config <key=value>',
+        'override a config key (value parsed as TOML); repeatable',
+        collect,
+        [],
+      )
+      .option(
+        '--plugin-dir <DIR>',
+        'load a plugin (or a directory of plugins) for this run; repeatable',
+        collect,
+        [],
+      )
+  )
 }
 
 /** Runs an action, mapping errors to exit codes: usage/config 2, anything else 1. */
@@ -128,9 +155,11 @@ export function buildProgram(options: ProgramOptions = {}): Command {
       const prompt = flags.last ? first : second
       if (!flags.last && !id)
         throw new UsageError('resume needs a session ID or --last (see `agent sessions`)')
+      // `exec [OPTIONS] resume ID`, as the Codex SDK sends it: exec's options apply too.
+      const merged = mergeRunFlags(command.parent?.opts() ?? {}, flags)
       return runExec(
         prompt,
-        { ...flags, pluginDir: [...globalPluginDirs(command), ...flags.pluginDir] },
+        { ...merged, pluginDir: [...globalPluginDirs(command), ...(merged.pluginDir as string[])] },
         stdio(),
         flags.last ? { last: true } : { id },
       )
@@ -245,6 +274,31 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   })
 
   program
+    .command('acp')
+    .description('serve the agent to an editor over the Agent Client Protocol (JSON-RPC on stdio)')
+    .option('-m, --model <MODEL>', 'model name sent to the provider')
+    .option(
+      '--provider <ID>',
+      'provider: openai, openai-chat, anthropic, ollama, lmstudio, or an id from config',
+    )
+    .option('--base-url <URL>', "the provider's API root")
+    .option('--replay <FILE>', 'answer from a recorded model script instead of a provider')
+    .option(
+      '-c, --config <key=value>',
+      'override a config key (value parsed as TOML); repeatable',
+      collect,
+      [],
+    )
+    .action(async (flags, command: Command) => {
+      await run(async () =>
+        (await import('./commands/acp.js')).runAcp(
+          { ...flags, pluginDir: globalPluginDirs(command) },
+          stdio(),
+        ),
+      )
+    })
+
+  program
     .command('plugins')
     .description('plugins, commands, skills, subagents and hooks')
     .command('list')
@@ -260,6 +314,23 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     })
 
   return program
+}
+
+/**
+ * A subcommand's run options over its parent's: lists (`-c`, `--add-dir`, `--image`...) are
+ * joined, a scalar given to the subcommand wins.
+ */
+function mergeRunFlags(
+  parent: Record<string, unknown>,
+  own: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...parent }
+  for (const [key, value] of Object.entries(own)) {
+    const before = merged[key]
+    if (Array.isArray(value)) merged[key] = [...(Array.isArray(before) ? before : []), ...value]
+    else if (value !== undefined) merged[key] = value
+  }
+  return merged
 }
 
 /** The arguments after a mounted sub-CLI's name, untouched (commander would eat a `--`). */

@@ -2,6 +2,7 @@
 // id of the submission it answers.
 import { z } from 'zod'
 import { ResponseItem } from './items.js'
+import { StopReason } from './model.js'
 import { ApprovalPolicy, ReasoningEffort, SandboxPolicy, TokenUsage } from './policy.js'
 
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -28,6 +29,8 @@ export const TurnStarted = ev('turn_started', {
 export const TurnComplete = ev('turn_complete', {
   turn_id: z.string().optional(),
   last_agent_message: z.string().nullable(),
+  /** Why the model's last response ended (`max_tokens`: cut off; `refusal`: it declined). */
+  stop_reason: StopReason.optional(),
 })
 export const TurnAborted = ev('turn_aborted', {
   turn_id: z.string().optional(),

@@ -48,6 +48,7 @@ export const ThreadUsage = z.object({
   input_tokens: z.number().int().nonnegative(),
   cached_input_tokens: z.number().int().nonnegative(),
   output_tokens: z.number().int().nonnegative(),
+  reasoning_output_tokens: z.number().int().nonnegative().default(0),
 })
 
 export const ThreadEvent = z.discriminatedUnion('type', [

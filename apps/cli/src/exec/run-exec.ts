@@ -1,17 +1,27 @@
 // `agent exec`: one non-interactive turn. Builds the runtime, submits the prompt, streams the
 // events as JSONL (`--json`) or as human-readable progress, and maps the outcome to an exit
 // code: 0 done, 1 the turn failed, 2 usage or configuration, 130 interrupted (Ctrl-C).
-import { existsSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { findRepoRoot, type SessionStart } from '@agent/core'
-import type { ApprovalPolicy, Event, SandboxMode } from '@agent/protocol'
-import { composeRuntime, expandPrompt, loadConfig, type Runtime, UsageError } from '@agent/sdk'
+import type { ApprovalPolicy, Event, SandboxMode, UserInput } from '@agent/protocol'
+import {
+  type AgentConfig,
+  composeRuntime,
+  expandPrompt,
+  type LoadedConfig,
+  loadConfig,
+  type Runtime,
+  UsageError,
+} from '@agent/sdk'
 import { describeExecDenial } from './approvals.js'
 import { HumanRenderer } from './human-output.js'
 import { ThreadEventMapper } from './thread-events.js'
 
 export interface ExecFlags {
   json?: boolean
+  /** What `@openai/codex-sdk` passes for `--json`. */
+  experimentalJson?: boolean
   model?: string
   provider?: string
   baseUrl?: string
@@ -20,6 +30,12 @@ export interface ExecFlags {
   fullAuto?: boolean
   cd?: string
   skipGitRepoCheck?: boolean
+  /** Extra writable roots for the workspace-write sandbox. */
+  addDir?: string[]
+  /** Images attached to the prompt. */
+  image?: string[]
+  /** A JSON Schema file the final answer must follow. */
+  outputSchema?: string
   outputLastMessage?: string
   ephemeral?: boolean
   replay?: string
@@ -72,8 +88,17 @@ export async function runExec(
         'Run `git init` there, or pass --skip-git-repo-check.',
     )
   }
-  const loaded = loadConfig({ cwd, env: io.env, overrides: flags.config ?? [] })
+  const loaded = withExtraWritableRoots(
+    loadConfig({ cwd, env: io.env, overrides: flags.config ?? [] }),
+    (flags.addDir ?? []).map((dir) => resolve(io.cwd, dir)),
+  )
   const { config } = loaded
+  const env = codexCompatibleEnv(io.env, config)
+  const outputSchema = flags.outputSchema ? readOutputSchema(resolve(io.cwd, flags.outputSchema)) : undefined
+  const images = (flags.image ?? []).map((file) => resolve(io.cwd, file))
+  for (const image of images) {
+    if (!existsSync(image)) throw new UsageError(`--image ${image}: no such file`)
+  }
   const prompt = await readPrompt(promptArg, io)
 
   const sandboxMode: SandboxMode =
@@ -84,10 +109,21 @@ export async function runExec(
   let session: SessionStart | undefined
   if (resume) session = { type: 'resume', sessionId: await resolveResumeId(resume, loaded.agentHome, cwd) }
 
+  if ((flags.addDir ?? []).length > 0 && sandboxMode !== 'workspace-write') {
+    io.stderr.write(
+      `agent: warning: --add-dir has no effect with -s ${sandboxMode}: only workspace-write has writable roots\n`,
+    )
+  }
+  if (config.web_search !== undefined && config.web_search !== 'disabled') {
+    io.stderr.write(
+      `agent: warning: web_search = "${config.web_search}" ignored: this agent has no web search tool\n`,
+    )
+  }
+
   const runtime = await composeRuntime({
     cwd,
     loaded,
-    env: io.env,
+    env,
     model: {
       ...(flags.model ? { model: flags.model } : {}),
       ...(flags.provider ? { provider: flags.provider } : {}),
@@ -100,6 +136,7 @@ export async function runExec(
     ephemeral: Boolean(flags.ephemeral),
     reloadHooks: false,
     ...(session ? { session } : {}),
+    ...(env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE ? { originator: env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE } : {}),
   })
   for (const warning of runtime.warnings) io.stderr.write(`agent: warning: ${warning}\n`)
   let expanded: string
@@ -109,7 +146,71 @@ export async function runExec(
     await runtime.close()
     throw error
   }
-  return drive(runtime, expanded, flags, io)
+  const input: UserInput[] = [
+    { type: 'text', text: expanded },
+    ...images.map((path): UserInput => ({ type: 'local_image', path })),
+  ]
+  return drive(
+    runtime,
+    input,
+    { ...flags, json: Boolean(flags.json || flags.experimentalJson) },
+    io,
+    outputSchema,
+  )
+}
+
+/**
+ * The environment as the Codex SDK means it: `CODEX_API_KEY` is an OpenAI key, and the
+ * `openai_base_url` config key moves the OpenAI endpoint (as OPENAI_BASE_URL does).
+ */
+export function codexCompatibleEnv(env: NodeJS.ProcessEnv, config: AgentConfig): NodeJS.ProcessEnv {
+  const out = { ...env }
+  if (env.CODEX_API_KEY && !env.OPENAI_API_KEY) out.OPENAI_API_KEY = env.CODEX_API_KEY
+  if (config.openai_base_url) out.OPENAI_BASE_URL = config.openai_base_url
+  return out
+}
+
+/** `--add-dir`: more writable roots for the workspace-write sandbox, after the configured ones. */
+function withExtraWritableRoots(loaded: LoadedConfig, dirs: string[]): LoadedConfig {
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`--add-dir ${dir}: no such directory`)
+  }
+  if (dirs.length === 0) return loaded
+  const ws = loaded.config.sandbox_workspace_write
+  return {
+    ...loaded,
+    config: {
+      ...loaded.config,
+      sandbox_workspace_write: {
+        writable_roots: [...(ws?.writable_roots ?? []), ...dirs],
+        network_access: ws?.network_access ?? false,
+        ...(ws?.exclude_tmp === undefined ? {} : { exclude_tmp: ws.exclude_tmp }),
+      },
+    },
+  }
+}
+
+/** `--output-schema FILE`: a JSON Schema object, read and checked before anything starts. */
+export function readOutputSchema(file: string): Record<string, unknown> {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`--output-schema ${file}: cannot read: ${(error as Error).message}`)
+  }
+  let schema: unknown
+  try {
+    schema = JSON.parse(text)
+  } catch (error) {
+    throw new UsageError(`--output-schema ${file}: not JSON: ${(error as Error).message}`)
+  }
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
+    throw new UsageError(
+      `--output-schema ${file}: expected a JSON Schema object, such as {"type": "object", ...}`,
+    )
+  }
+  return schema as Record<string, unknown>
 }
 
 /** `--last`: the most recent session started in this directory (else the most recent at all). */
@@ -122,7 +223,13 @@ async function resolveResumeId(target: ResumeTarget, agentHome: string, cwd: str
   return here.id
 }
 
-async function drive(runtime: Runtime, prompt: string, flags: ExecFlags, io: ExecIo): Promise<number> {
+async function drive(
+  runtime: Runtime,
+  input: UserInput[],
+  flags: ExecFlags,
+  io: ExecIo,
+  outputSchema: Record<string, unknown> | undefined,
+): Promise<number> {
   const { agent } = runtime
   const mapper = new ThreadEventMapper()
   const human = new HumanRenderer(io.stderr, { color: Boolean(io.stderr.isTTY) && !io.env.NO_COLOR })
@@ -146,7 +253,7 @@ async function drive(runtime: Runtime, prompt: string, flags: ExecFlags, io: Exe
   process.on('SIGTERM', onSigint)
 
   try {
-    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: prompt }] })
+    await agent.submit({ type: 'user_input', items: input })
     for (;;) {
       const event = await agent.nextEvent()
       emit(event)

@@ -1,6 +1,13 @@
 // One model request: stream it, turn its events into agent events, append finished items to
 // the history verbatim, collect the tool calls, and account for tokens.
-import type { ModelErrorKind, ModelEvent, ModelRequest, ResponseItem, TokenUsage } from '@agent/protocol'
+import type {
+  ModelErrorKind,
+  ModelEvent,
+  ModelRequest,
+  ResponseItem,
+  StopReason,
+  TokenUsage,
+} from '@agent/protocol'
 import { errorText, type Session, type TurnSettings } from './session.js'
 import { baseInstructions } from './turn.js'
 
@@ -9,6 +16,8 @@ export interface SampleResult {
   /** The text of the last assistant message of this response, if it had one. */
   lastMessage?: string
   error?: { kind: ModelErrorKind | 'stream_ended' | 'hook_blocked'; message: string }
+  /** Why the response ended, as the model said. */
+  stopReason?: StopReason
 }
 
 export function buildRequest(session: Session, settings: TurnSettings): ModelRequest {
@@ -83,6 +92,7 @@ export async function sampleModel(
         finished = true
         break
       case 'completed':
+        result.stopReason = event.stop_reason
         finished = true
         break
       case 'created':

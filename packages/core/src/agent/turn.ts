@@ -2,7 +2,14 @@
 // answers without tool calls (or is interrupted, fails, or a hook stops it).
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import type { ContentPart, EventMsg, FunctionCallOutputItem, Op, ResponseItem } from '@agent/protocol'
+import type {
+  ContentPart,
+  EventMsg,
+  FunctionCallOutputItem,
+  Op,
+  ResponseItem,
+  StopReason,
+} from '@agent/protocol'
 import type { CallEnvironment } from '../orchestration/router.js'
 import { runHook } from '../orchestration/router.js'
 import { ReadWriteLock } from '../orchestration/rw-lock.js'
@@ -153,6 +160,7 @@ export async function runTurn(
 
   await session.toolsReady
   let lastMessage: string | null = null
+  let lastStopReason: StopReason | undefined
   let stopContinuations = 0
   let failure: SampleResult['error']
   const maxRequests = session.options.maxModelRequestsPerTurn
@@ -192,6 +200,7 @@ export async function runTurn(
       })
     }
     if (result.lastMessage !== undefined) lastMessage = result.lastMessage
+    lastStopReason = result.stopReason
     if (result.error) {
       failure = result.error
       break
@@ -238,7 +247,12 @@ export async function runTurn(
       message: `stopped after ${requests} model requests, the limit for one turn of this session; the task may be unfinished`,
     })
   }
-  emit({ type: 'turn_complete', turn_id: turnId, last_agent_message: lastMessage })
+  emit({
+    type: 'turn_complete',
+    turn_id: turnId,
+    last_agent_message: lastMessage,
+    ...(lastStopReason ? { stop_reason: lastStopReason } : {}),
+  })
 }
 
 /** Runs one response's calls: read-only ones together, others alone; results in the model's order. */

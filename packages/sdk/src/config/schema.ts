@@ -18,6 +18,10 @@ export const AgentConfig = z
     model_provider: z.string().min(1).optional(),
     model_providers: z.record(z.string(), ModelProviderConfig).default({}),
     model_reasoning_effort: ReasoningEffort.optional(),
+    /** Moves the built-in OpenAI providers' endpoint, like OPENAI_BASE_URL (the Codex key of that name). */
+    openai_base_url: z.url().optional(),
+    /** Codex's web search switch; accepted for compatibility: this agent has no web search tool. */
+    web_search: z.enum(['disabled', 'cached', 'live']).optional(),
     /** Context window of the model in tokens; enables automatic compaction. */
     model_context_window: z.number().int().positive().optional(),
     /** Compact when the history passes this fraction of the context window (default 0.9). */

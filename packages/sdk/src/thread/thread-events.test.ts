@@ -81,7 +81,7 @@ describe('ThreadEventMapper', () => {
     expect(out[8]).toMatchObject({ item: { id: 'item_0', type: 'todo_list', items: [{ completed: true }] } })
     expect(out[9]).toEqual({
       type: 'turn.completed',
-      usage: { input_tokens: 30, cached_input_tokens: 2, output_tokens: 7 },
+      usage: { input_tokens: 30, cached_input_tokens: 2, output_tokens: 7, reasoning_output_tokens: 0 },
     })
   })
 

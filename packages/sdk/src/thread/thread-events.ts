@@ -4,7 +4,18 @@
 import type { Event, EventMsgOf, ThreadEvent, ThreadItem } from '@agent/protocol'
 import { quoteCommand } from './quote.js'
 
-type Usage = { input_tokens: number; cached_input_tokens: number; output_tokens: number }
+type Usage = {
+  input_tokens: number
+  cached_input_tokens: number
+  output_tokens: number
+  reasoning_output_tokens: number
+}
+const noUsage = (): Usage => ({
+  input_tokens: 0,
+  cached_input_tokens: 0,
+  output_tokens: 0,
+  reasoning_output_tokens: 0,
+})
 type FileChangeItem = Extract<ThreadItem, { type: 'file_change' }>
 
 export class ThreadEventMapper {
@@ -13,7 +24,7 @@ export class ThreadEventMapper {
   private readonly mcpCalls = new Map<string, string>()
   private readonly patches = new Map<string, FileChangeItem['changes']>()
   private todo: { id: string; items: { text: string; completed: boolean }[] } | undefined
-  private usage: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 }
+  private usage: Usage = noUsage()
   private turnError: string | undefined
 
   private newId(): string {
@@ -26,7 +37,7 @@ export class ThreadEventMapper {
       case 'session_configured':
         return [{ type: 'thread.started', thread_id: msg.session_id }]
       case 'turn_started':
-        this.usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 }
+        this.usage = noUsage()
         this.turnError = undefined
         this.todo = undefined
         return [{ type: 'turn.started' }]
@@ -88,6 +99,7 @@ export class ThreadEventMapper {
           this.usage.input_tokens += last.input_tokens
           this.usage.cached_input_tokens += last.cached_input_tokens
           this.usage.output_tokens += last.output_tokens
+          this.usage.reasoning_output_tokens += last.reasoning_output_tokens
         }
         return []
       }

@@ -1,0 +1,112 @@
+// session/load: a recorded session's history (the `initial_messages` of its session_configured
+// event) replayed to the client as the updates it would have seen: the user's and the agent's
+// messages, thoughts, and every tool call with its final status.
+import type { ResponseItem } from '@agent/protocol'
+import type { SessionUpdate, ToolKind } from '@agentclientprotocol/sdk'
+import { commandKind, quoteCommand, textContent } from './tool-calls.js'
+
+/**
+ * Context the agent itself put into the history as user messages (not typed by the user): core
+ * marks them with its preamble comment; the context's own tags are recognised too.
+ */
+const INJECTED =
+  /^\s*(<!-- agent:preamble -->|<(environment_context|user_instructions|INSTRUCTIONS)\b|# Instructions from )/
+
+const KIND_BY_TOOL: Record<string, ToolKind> = {
+  Read: 'read',
+  read_file: 'read',
+  view_image: 'read',
+  Grep: 'search',
+  Glob: 'search',
+  grep_files: 'search',
+  list_dir: 'search',
+  Edit: 'edit',
+  Write: 'edit',
+  apply_patch: 'edit',
+  update_plan: 'think',
+  TodoWrite: 'think',
+  WebFetch: 'fetch',
+}
+
+function parseArgs(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {}
+  } catch {
+    return {}
+  }
+}
+
+/** Kind and title of a recorded tool call, from its name and arguments. */
+export function describeRecordedCall(name: string, argsText: string): { kind: ToolKind; title: string } {
+  const args = parseArgs(argsText)
+  const command = args.command ?? args.cmd
+  if (Array.isArray(command) && command.every((part) => typeof part === 'string'))
+    return { kind: commandKind(command), title: quoteCommand(command) }
+  if (typeof command === 'string' && (name === 'Bash' || name === 'exec_command'))
+    return { kind: commandKind(['bash', '-lc', command]), title: command }
+  const path = args.file_path ?? args.path ?? args.pattern
+  const kind = KIND_BY_TOOL[name] ?? 'other'
+  return { kind, title: typeof path === 'string' ? `${name} ${path}` : name }
+}
+
+function outputText(output: string | { type: string; text?: string }[]): string {
+  if (typeof output === 'string') return output
+  return output.flatMap((part) => (part.text ? [part.text] : [])).join('\n')
+}
+
+export function replayHistory(items: readonly ResponseItem[]): SessionUpdate[] {
+  const updates: SessionUpdate[] = []
+  const outputs = new Map<string, { text: string; failed: boolean }>()
+  for (const item of items) {
+    if (item.type === 'function_call_output')
+      outputs.set(item.call_id, { text: outputText(item.output), failed: Boolean(item.is_error) })
+  }
+  for (const item of items) {
+    if (item.type === 'message') {
+      if (item.role !== 'user' && item.role !== 'assistant') continue
+      for (const part of item.content) {
+        if (part.type === 'input_image' && item.role === 'user') {
+          const match = /^data:([^;]+);base64,(.*)$/s.exec(part.image_url)
+          if (match)
+            updates.push({
+              sessionUpdate: 'user_message_chunk',
+              content: { type: 'image', mimeType: match[1] as string, data: match[2] as string },
+            })
+          continue
+        }
+        if (part.type === 'input_image' || !part.text) continue
+        if (item.role === 'user' && INJECTED.test(part.text)) continue
+        updates.push({
+          sessionUpdate: item.role === 'user' ? 'user_message_chunk' : 'agent_message_chunk',
+          content: { type: 'text', text: part.text },
+        })
+      }
+    } else if (item.type === 'reasoning') {
+      const text = [...item.summary.map((s) => s.text), ...(item.content ?? []).map((c) => c.text)].join(
+        '\n\n',
+      )
+      if (text) updates.push({ sessionUpdate: 'agent_thought_chunk', content: { type: 'text', text } })
+    } else if (item.type === 'function_call') {
+      const { kind, title } = describeRecordedCall(item.name, item.arguments)
+      const result = outputs.get(item.call_id)
+      updates.push({
+        sessionUpdate: 'tool_call',
+        toolCallId: item.call_id,
+        title,
+        kind,
+        status: result === undefined ? 'failed' : result.failed ? 'failed' : 'completed',
+        rawInput: parseArgs(item.arguments),
+        ...(result?.text ? { content: [textContent(result.text)] } : {}),
+      })
+    } else if (item.type === 'compaction_summary') {
+      updates.push({
+        sessionUpdate: 'agent_message_chunk',
+        content: { type: 'text', text: `(earlier conversation, summarised)\n${item.summary}` },
+      })
+    }
+  }
+  return updates
+}
