@@ -6,6 +6,7 @@ import type { AgentSessionHandle, StartSessionOptions } from '@agent/mcp'
 import { UsageError } from '../config/errors.js'
 import { loadConfig } from '../config/load.js'
 import type { ExecFlags } from '../exec/run-exec.js'
+import { launcherCachePaths } from '../launch/code-cache.js'
 import { composeRuntime } from '../runtime/compose.js'
 import { VERSION } from '../version.js'
 
@@ -49,6 +50,7 @@ export async function runMcpServer(flags: ExecFlags & { http?: number }, io: Io)
         pluginDirs: flags.pluginDir ?? [],
         ephemeral: Boolean(flags.ephemeral),
         originator: 'agent_mcp_server',
+        agentStatePaths: launcherCachePaths(io.env),
       })
       for (const warning of runtime.warnings) io.stderr.write(`agent mcp-server: warning: ${warning}\n`)
       const handle: AgentSessionHandle = {

@@ -7,6 +7,7 @@ import { findRepoRoot, type SessionStart } from '@agent/core'
 import type { ApprovalPolicy, Event, SandboxMode } from '@agent/protocol'
 import { UsageError } from '../config/errors.js'
 import { loadConfig } from '../config/load.js'
+import { launcherCachePaths } from '../launch/code-cache.js'
 import { composeRuntime, type Runtime } from '../runtime/compose.js'
 import { expandPrompt } from '../runtime/slash.js'
 import { describeExecDenial } from './approvals.js'
@@ -102,6 +103,7 @@ export async function runExec(
     pluginDirs: flags.pluginDir ?? [],
     ephemeral: Boolean(flags.ephemeral),
     reloadHooks: false,
+    agentStatePaths: launcherCachePaths(io.env),
     ...(session ? { session } : {}),
   })
   for (const warning of runtime.warnings) io.stderr.write(`agent: warning: ${warning}\n`)
