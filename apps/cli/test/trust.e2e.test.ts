@@ -1,16 +1,21 @@
 // Workspace trust through the built binary: a cloned repository whose hooks, MCP servers and
 // config would run commands and widen the sandbox does nothing of the kind until `agent trust`.
 // And the agent's own state (AGENT_HOME inside the workspace) is never a change `/undo` reverts.
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runAgent, workspace } from './helpers.js'
+import { bin, runAgent, workspace } from './helpers.js'
 
 let server: MockProviderServer | undefined
+/** Terminal sessions still running when a test ends (it failed): killed with their agent. */
+const terminals = new Set<ReturnType<typeof spawn>>()
 afterEach(async () => {
   await server?.close()
   server = undefined
+  for (const child of terminals) child.kill('SIGKILL')
+  terminals.clear()
 })
 
 /** A command that writes `marker` (an absolute path outside the repository) and exits. */
@@ -128,6 +133,87 @@ describe('workspace trust (agent exec)', () => {
     expect(run.stdout).toMatch(/Sandbox: +workspace-write/)
     expect(run.stdout).toMatch(/Approvals: +on-request/)
     expect(run.stderr.split('\n').filter((line) => line.includes('agent trust'))).toHaveLength(1)
+    for (const marker of markers) expect(existsSync(marker), marker).toBe(false)
+  })
+})
+
+/** util-linux `script`: runs the binary on a pseudo-terminal, as a person at a terminal would. */
+const hasScript = spawnSync('script', ['--version']).status === 0
+
+/**
+ * The interactive agent on a terminal: each step's text is typed once the screen (ANSI codes
+ * removed) matches its pattern. Resolves with the screen text when the agent exits.
+ */
+function onTerminal(
+  cwd: string,
+  env: Record<string, string>,
+  steps: { when: RegExp; type: string }[],
+): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, bin].map((part) => `'${part}'`).join(' ')
+  // `exec` makes the agent the shell's process, so killing `script`'s child kills the agent.
+  const child = spawn('script', ['-qec', `exec ${command}`, '/dev/null'], {
+    cwd,
+    env: { ...env, TERM: 'xterm' },
+  })
+  terminals.add(child)
+  let screen = ''
+  let next = 0
+  const onData = (chunk: Buffer) => {
+    // Colour and cursor sequences out, so the patterns see the text.
+    screen += chunk.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g, '')
+    const step = steps[next]
+    if (step?.when.test(screen)) {
+      next++
+      child.stdin.write(step.type)
+    }
+  }
+  child.stdout.on('data', onData)
+  child.stderr.on('data', onData)
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      terminals.delete(child)
+      resolve({ code, screen })
+    }),
+  )
+}
+
+/** Types `/exit` once `ready` shows, then Enter once the input shows it (a paste would not submit). */
+const exit = (ready: RegExp) => [
+  { when: ready, type: '/exit' },
+  { when: /› \/exit/, type: '\r' },
+]
+
+describe.skipIf(!hasScript)('workspace trust (the interactive agent on a terminal)', () => {
+  it('asks once: "trust" is recorded and applies; the next start does not ask', async () => {
+    const { ws, markers } = hostileRepository()
+    const env = ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' })
+    const first = await onTerminal(ws.repo, env, [
+      { when: /Trust this folder\? \[t\/N\]/, type: 't\r' },
+      ...exit(/sandbox danger-full-access/),
+    ])
+    expect(first.code, first.screen).toBe(0)
+    expect(first.screen).toContain(`Do you trust the files in ${ws.repo}?`)
+    expect(first.screen).toContain('  - hooks SessionStart, UserPromptSubmit (.claude/settings.json)')
+    expect(readFileSync(join(ws.home, '.agent', 'config.toml'), 'utf8')).toBe(
+      `[projects."${ws.repo}"]\ntrust_level = "trusted"\n`,
+    )
+    // The session started with the repository's hooks: its SessionStart hook ran.
+    expect(existsSync(markers[0] as string)).toBe(true)
+
+    const second = await onTerminal(ws.repo, env, exit(/sandbox danger-full-access/))
+    expect(second.code, second.screen).toBe(0)
+    expect(second.screen).not.toContain('Do you trust')
+  })
+
+  it('"not now" opens the folder without its settings and records nothing', async () => {
+    const { ws, markers } = hostileRepository()
+    const env = ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' })
+    const run = await onTerminal(ws.repo, env, [
+      { when: /Trust this folder\? \[t\/N\]/, type: 'n\r' },
+      ...exit(/sandbox workspace-write/),
+    ])
+    expect(run.code, run.screen).toBe(0)
+    expect(existsSync(join(ws.home, '.agent', 'config.toml'))).toBe(false)
     for (const marker of markers) expect(existsSync(marker), marker).toBe(false)
   })
 })
