@@ -273,6 +273,27 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     )
   })
 
+  for (const [name, level, description] of [
+    [
+      'trust',
+      'trusted',
+      "let a folder's own hooks, MCP servers, permission rules and sandbox settings apply",
+    ],
+    [
+      'untrust',
+      'untrusted',
+      "stop a folder's own hooks, MCP servers, allow rules and wider sandbox settings",
+    ],
+  ] as const) {
+    program
+      .command(name)
+      .description(`${description} (recorded in $AGENT_HOME/config.toml)`)
+      .argument('[DIR]', 'the folder (default: the git repository around the current directory)')
+      .action(async (dir: string | undefined) => {
+        await run(async () => (await import('./commands/trust.js')).runTrust(level, dir, stdio()))
+      })
+  }
+
   program
     .command('acp')
     .description('serve the agent to an editor over the Agent Client Protocol (JSON-RPC on stdio)')

@@ -89,6 +89,15 @@ describe('agent mcp', () => {
       }),
     )
     const env = ws.env()
+    // The repository is not trusted yet: its .mcp.json servers are neither listed nor started.
+    const untrusted = await runAgent(['mcp', 'list', '--check'], { cwd: ws.repo, env })
+    expect(untrusted.code, untrusted.stderr).toBe(0)
+    expect(untrusted.stdout).not.toMatch(/^project\s/m)
+    expect(untrusted.stderr).toContain(
+      `MCP servers echo, project, broken (.mcp.json). To apply them: agent trust ${ws.repo}`,
+    )
+    expect((await runAgent(['trust'], { cwd: ws.repo, env })).code).toBe(0)
+
     const list = await runAgent(['mcp', 'list'], { cwd: ws.repo, env })
     expect(list.code, list.stderr).toBe(0)
     expect(list.stdout).toMatch(/echo\s+stdio\s+configured/)

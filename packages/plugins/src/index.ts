@@ -21,6 +21,7 @@ export { type CompiledMatcher, compileMatcher, matches } from './matcher.js'
 export { type Resolved, resolveByName } from './names.js'
 export { type ComponentOrigin, type SourceScope, substitutePluginRoot } from './origin.js'
 export type { PluginInfo } from './plugin-dir.js'
+export type { SkippedProjectSetting } from './project-trust.js'
 export type { McpServerEntry, PermissionsEntry } from './settings-files.js'
 export { createSkillTool, type SkillArgs, skillBudgetChars, skillsContextText } from './skills-tool.js'
 export {

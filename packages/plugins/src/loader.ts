@@ -14,6 +14,7 @@ import {
   loadPluginDir,
   type PluginInfo,
 } from './plugin-dir.js'
+import { type SkippedProjectSetting, withoutCodeOrWidening } from './project-trust.js'
 import {
   type McpServerEntry,
   type PermissionsEntry,
@@ -33,6 +34,13 @@ export interface LoadPluginsOptions {
    * directory of plugin directories. `$AGENT_HOME/plugins/` is always searched too.
    */
   pluginDirs?: string[]
+  /**
+   * Whether the project's own files (`<cwd>/.claude/`, `<cwd>/.agent/`, `<cwd>/.mcp.json`) may run
+   * code or widen permissions (default `'trusted'`: the caller decides, see the CLI's trust.ts).
+   * `'untrusted'` leaves out their hooks, MCP servers and `permissions.allow` rules (listed in
+   * `untrustedSkipped`); their commands, subagents and skills, which are text, still load.
+   */
+  projectTrust?: 'trusted' | 'untrusted'
 }
 
 export interface LoadedPlugins {
@@ -47,6 +55,8 @@ export interface LoadedPlugins {
   mcpServers: McpServerEntry[]
   /** Raw `permissions` blocks, lowest precedence first, for `@agent/policy`. */
   permissions: PermissionsEntry[]
+  /** With `projectTrust: 'untrusted'`: what the project's files set that was left out. */
+  untrustedSkipped: SkippedProjectSetting[]
   diagnostics: PluginDiagnostic[]
 }
 
@@ -55,7 +65,9 @@ interface Source {
   /** Directory with `commands/`, `agents/`, `skills/`, `settings.json`... */
   root: string
   settings: string[]
-  mcp: { file: string; optional?: boolean; at?: string[] }[]
+  mcp: { file: string; optional?: boolean; at?: string[]; userOwned?: boolean }[]
+  /** A folder of the project (not the user's own), subject to `projectTrust`. */
+  project?: boolean
 }
 
 /** The non-plugin sources, lowest precedence first. */
@@ -82,18 +94,24 @@ function sources(options: LoadPluginsOptions): Source[] {
     })
   }
   const projectClaude = join(cwd, '.claude')
+  // In the home directory, `<cwd>/.claude` is the user's own folder, not a project's.
+  const ownFolders = new Set(out.map((source) => source.root))
   out.push({
+    project: !ownFolders.has(projectClaude),
     scope: 'project-claude',
     root: projectClaude,
     settings: [join(projectClaude, 'settings.json'), join(projectClaude, 'settings.local.json')],
     mcp: [
       { file: join(cwd, '.mcp.json') },
       // Claude Code's "local" scope: servers added for this project only, kept in ~/.claude.json.
-      ...(home !== null ? [{ file: join(home, '.claude.json'), optional: true, at: ['projects', cwd] }] : []),
+      ...(home !== null
+        ? [{ file: join(home, '.claude.json'), optional: true, at: ['projects', cwd], userOwned: true }]
+        : []),
     ],
   })
   const project = join(cwd, '.agent')
   out.push({
+    project: !ownFolders.has(project),
     scope: 'project',
     root: project,
     settings: [join(project, 'settings.json'), join(project, 'settings.local.json')],
@@ -153,8 +171,15 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
 
   // Every source is read at once (a start should not wait for ~20 file checks one after
   // another), then merged in the documented order, which decides what wins.
-  const loadedSources = await Promise.all(sources(options).map((source) => loadSource(source, sink)))
-  for (const loaded of loadedSources) {
+  const allSources = sources(options)
+  const loadedSources = await Promise.all(allSources.map((source) => loadSource(source, sink)))
+  const untrustedSkipped: SkippedProjectSetting[] = []
+  for (const [index, loaded] of loadedSources.entries()) {
+    const source = allSources[index] as Source
+    if (source.project && options.projectTrust === 'untrusted') {
+      const userOwned = new Set(source.mcp.filter((m) => m.userOwned).map((m) => m.file))
+      untrustedSkipped.push(...withoutCodeOrWidening(loaded, userOwned))
+    }
     for (const settings of loaded.settings) {
       if (settings.permissions) permissions.push(settings.permissions)
       if (settings.disableAllHooks === true) hooksDisabledBy = settings.file
@@ -178,6 +203,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
     hookFiles: [...new Set(all.hookFiles)],
     mcpServers: lastWins(all.mcpServers, 'MCP server', sink),
     permissions,
+    untrustedSkipped,
     // Files load concurrently; sorting keeps the report stable from run to run.
     diagnostics: [...sink.items].sort((a, b) =>
       a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0),

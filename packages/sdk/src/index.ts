@@ -7,6 +7,18 @@ export { findProjectAgentDir, type LoadedConfig, loadConfig, resolveAgentHome } 
 export { type ConfigTable, mergeTables, parseOverride, setPath } from './config/overrides.js'
 export { AgentConfig, Toolset } from './config/schema.js'
 export {
+  describeSkipped,
+  formatTrustNotice,
+  recordTrust,
+  rejectTrustRecords,
+  resolveWorkspaceTrust,
+  restrictUntrustedProject,
+  shortPath,
+  type TrustLevel,
+  type TrustRecords,
+  type WorkspaceTrust,
+} from './config/trust.js'
+export {
   composeRuntime,
   type Runtime,
   type RuntimeSettings,

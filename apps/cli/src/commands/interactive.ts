@@ -104,9 +104,20 @@ async function runInteractiveSession(
 ): Promise<number> {
   const [{ runInteractive, pickSession }, { loadConfig, composeRuntime, UsageError }, { JsonlSessionStore }] =
     await Promise.all([loadTui(), import('@agent/sdk'), import('@agent/core')])
+  const { launcherCachePaths } = await import('../launch/code-cache.js')
   const env = process.env
   const cwd = resolve(process.cwd(), flags.cd ?? '.')
-  const loaded = loadConfig({ cwd, env, overrides: flags.config ?? [] })
+  let loaded = loadConfig({ cwd, env, overrides: flags.config ?? [] })
+  if (process.stdin.isTTY && process.stderr.isTTY) {
+    // Only a person at a terminal can answer; piped input opens the folder untrusted.
+    const { confirmWorkspaceTrust } = await import('./trust-prompt.js')
+    loaded = await confirmWorkspaceTrust({
+      loaded,
+      reload: () => loadConfig({ cwd, env, overrides: flags.config ?? [] }),
+      cwd,
+      io: { input: process.stdin, output: process.stderr },
+    })
+  }
   const { config, agentHome } = loaded
   const sandboxMode =
     flags.sandbox ??
@@ -159,6 +170,7 @@ async function runInteractiveSession(
       ephemeral: Boolean(flags.ephemeral),
       ...(session ? { session } : {}),
       originator: 'agent_tui',
+      agentStatePaths: launcherCachePaths(env),
     })
 
   let runtime = await compose(resumeId ? { type: 'resume', sessionId: resumeId } : undefined)

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import type { AgentSessionHandle, StartSessionOptions } from '@agent/mcp'
 import { composeRuntime, loadConfig, UsageError } from '@agent/sdk'
 import type { ExecFlags } from '../exec/run-exec.js'
+import { launcherCachePaths } from '../launch/code-cache.js'
 import { VERSION } from '../version.js'
 
 interface Io {
@@ -47,6 +48,7 @@ export async function runMcpServer(flags: ExecFlags & { http?: number }, io: Io)
         pluginDirs: flags.pluginDir ?? [],
         ephemeral: Boolean(flags.ephemeral),
         originator: 'agent_mcp_server',
+        agentStatePaths: launcherCachePaths(io.env),
       })
       for (const warning of runtime.warnings) io.stderr.write(`agent mcp-server: warning: ${warning}\n`)
       const handle: AgentSessionHandle = {

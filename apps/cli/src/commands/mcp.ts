@@ -8,6 +8,7 @@ import {
   sessionMcpServers,
   UsageError,
 } from '@agent/sdk'
+import { describeSkipped, formatTrustNotice } from '@agent/sdk'
 
 interface Io {
   stdout: { write(text: string): unknown }
@@ -30,13 +31,24 @@ export async function runMcpList(
   flags: { check?: boolean; config?: string[]; pluginDir?: string[] },
   io: Io,
 ): Promise<number> {
-  const { config, agentHome } = loadConfig({ cwd: io.cwd, env: io.env, overrides: flags.config ?? [] })
+  const { config, agentHome, trust, untrustedSkipped } = loadConfig({
+    cwd: io.cwd,
+    env: io.env,
+    overrides: flags.config ?? [],
+  })
   const [mcp, plugins] = await Promise.all([import('@agent/mcp'), import('@agent/plugins')])
   const loaded = await plugins.loadPlugins({
     cwd: io.cwd,
     agentHome,
     pluginDirs: [...config.plugin_dirs, ...(flags.pluginDir ?? [])].map((dir) => resolve(io.cwd, dir)),
+    // An untrusted folder's servers are not started here either (`--check` starts them).
+    projectTrust: trust.trusted ? 'trusted' : 'untrusted',
   })
+  const notice = formatTrustNotice(trust, [
+    ...untrustedSkipped,
+    ...describeSkipped(loaded.untrustedSkipped, trust.folder),
+  ])
+  if (notice) io.stderr.write(`agent: warning: ${notice}\n`)
   const { servers, warnings } = sessionMcpServers(
     config.mcp_servers,
     loaded.mcpServers,

@@ -2,6 +2,7 @@
 // hooks, MCP servers) from every source, and every file it skipped, with the reason.
 import { resolve } from 'node:path'
 import { loadConfig } from '@agent/sdk'
+import { describeSkipped } from '@agent/sdk'
 
 interface Io {
   stdout: { write(text: string): unknown }
@@ -11,14 +12,20 @@ interface Io {
 
 export async function runPluginsList(flags: { cd?: string; pluginDir: string[] }, io: Io): Promise<number> {
   const cwd = resolve(io.cwd, flags.cd ?? '.')
-  const { config, agentHome } = loadConfig({ cwd, env: io.env })
+  const { config, agentHome, trust } = loadConfig({ cwd, env: io.env })
   const { loadPlugins, formatDiagnostic } = await import('@agent/plugins')
   const loaded = await loadPlugins({
     cwd,
     agentHome,
     pluginDirs: [...config.plugin_dirs, ...flags.pluginDir].map((dir) => resolve(cwd, dir)),
+    projectTrust: trust.trusted ? 'trusted' : 'untrusted',
   })
   const out = (text: string) => io.stdout.write(`${text}\n`)
+  const skipped = describeSkipped(loaded.untrustedSkipped, trust.folder)
+  if (skipped.length > 0) {
+    out(`Not loaded: ${trust.folder} is not trusted (agent trust ${trust.folder} applies them)`)
+    for (const line of skipped) out(`  ${line}`)
+  }
   out(`Plugins (${loaded.plugins.length})`)
   for (const p of loaded.plugins) {
     const parts = [

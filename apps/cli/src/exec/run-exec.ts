@@ -14,6 +14,7 @@ import {
   type Runtime,
   UsageError,
 } from '@agent/sdk'
+import { launcherCachePaths } from '../launch/code-cache.js'
 import { describeExecDenial } from './approvals.js'
 import { HumanRenderer } from './human-output.js'
 import { ThreadEventMapper } from './thread-events.js'
@@ -135,6 +136,7 @@ export async function runExec(
     pluginDirs: flags.pluginDir ?? [],
     ephemeral: Boolean(flags.ephemeral),
     reloadHooks: false,
+    agentStatePaths: launcherCachePaths(io.env),
     ...(session ? { session } : {}),
     ...(env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE ? { originator: env.CODEX_INTERNAL_ORIGINATOR_OVERRIDE } : {}),
   })

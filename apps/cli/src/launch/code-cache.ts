@@ -77,6 +77,11 @@ export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   return base ? join(base, 'agent', 'code-cache') : undefined
 }
 
+/** Where the launcher's caches are written: paths a turn's snapshot must leave alone. */
+export function launcherCachePaths(env: NodeJS.ProcessEnv): string[] {
+  return [codeCacheDir(env), env.NODE_COMPILE_CACHE].filter((dir): dir is string => Boolean(dir))
+}
+
 /**
  * Compiles and runs `options.file` as a CommonJS module, with its code cache when there is one.
  * The file must not use `import()`: on Node 20, functions restored from a code cache lose the

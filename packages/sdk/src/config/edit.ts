@@ -53,7 +53,7 @@ export function addMcpServer(file: string, name: string, config: Record<string, 
 }
 
 /** Header of a table (`[a.b]` or `[[a.b]]`) as its dotted key path, quotes removed. */
-function headerPath(line: string): string[] | undefined {
+export function headerPath(line: string): string[] | undefined {
   const match = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(line)
   if (!match?.[1]) return undefined
   return match[1].split('.').map((part) => part.trim().replace(/^["'](.*)["']$/, '$1'))

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -37,6 +37,8 @@ describe('loadConfig', () => {
       'model = "gpt-5"\napproval_policy = "on-request"\n[sandbox_workspace_write]\nwritable_roots = ["/data"]\n',
       'approval_policy = "never"\n[sandbox_workspace_write]\nnetwork_access = true\n',
     )
+    // The repository is trusted, so its config applies whole (see trust.test.ts for the rest).
+    appendFileSync(join(home, '.agent', 'config.toml'), `[projects."${repo}"]\ntrust_level = "trusted"\n`)
     const loaded = loadConfig({
       cwd: join(repo, 'src', 'deep'),
       env,

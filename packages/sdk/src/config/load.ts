@@ -10,6 +10,14 @@ import type { z } from 'zod'
 import { ConfigError } from './errors.js'
 import { type ConfigTable, mergeTables, parseOverride, setPath } from './overrides.js'
 import { AgentConfig } from './schema.js'
+import {
+  rejectTrustRecords,
+  resolveWorkspaceTrust,
+  restrictUntrustedProject,
+  shortPath,
+  type TrustRecords,
+  type WorkspaceTrust,
+} from './trust.js'
 
 export interface LoadedConfig {
   config: AgentConfig
@@ -18,6 +26,10 @@ export interface LoadedConfig {
   agentHome: string
   /** Directory of the project's `.agent/` folder, when one was found. */
   projectAgentDir?: string
+  /** Whether the cwd's own settings may run code or widen permissions (see trust.ts). */
+  trust: WorkspaceTrust
+  /** What an untrusted project's config set that was not applied, one phrase each. */
+  untrustedSkipped: string[]
 }
 
 export function resolveAgentHome(env: NodeJS.ProcessEnv): string {
@@ -93,14 +105,33 @@ export function loadConfig(options: {
   const projectAgentDir = findProjectAgentDir(options.cwd, agentHome)
   const projectFile = projectAgentDir ? join(projectAgentDir, 'config.toml') : undefined
   const candidates = [userFile, projectFile, options.extraFile && resolve(options.cwd, options.extraFile)]
+  let user: ConfigTable = {}
+  let trust: WorkspaceTrust | undefined
+  const trustNow = () => {
+    trust ??= resolveWorkspaceTrust(options.cwd, user as TrustRecords)
+    return trust
+  }
+  let untrustedSkipped: string[] = []
   for (const file of candidates) {
     if (!file) continue
     if (!existsSync(file)) {
       if (file === options.extraFile) throw new ConfigError(`${file}: no such config file`, file)
       continue
     }
-    const table = readToml(file)
+    let table = readToml(file)
     validate(table, file, file) // each file on its own first, so the error names the right file
+    if (file === userFile) user = table
+    if (file === projectFile) {
+      // The repository's file: only the user records trust, and an untrusted one is narrowed.
+      rejectTrustRecords(table, file)
+      if (!trustNow().trusted) {
+        ;({ table, skipped: untrustedSkipped } = restrictUntrustedProject(
+          table,
+          user,
+          shortPath(file, trustNow().folder),
+        ))
+      }
+    }
     merged = mergeTables(merged, table)
     files.push(file)
   }
@@ -109,6 +140,16 @@ export function loadConfig(options: {
     const { path, value } = parseOverride(spec)
     merged = setPath(merged, path, value)
   }
+  const projectRules = projectAgentDir && join(projectAgentDir, 'rules')
+  if (!trustNow().trusted && projectRules && existsSync(projectRules) && statSync(projectRules).isDirectory())
+    untrustedSkipped.push(`rules files (${shortPath(projectRules, trustNow().folder)})`)
   const config = validate(merged, options.overrides?.length ? 'config (with -c overrides)' : 'config')
-  return { config, files, agentHome, ...(projectAgentDir ? { projectAgentDir } : {}) }
+  return {
+    config,
+    files,
+    agentHome,
+    ...(projectAgentDir ? { projectAgentDir } : {}),
+    trust: trustNow(),
+    untrustedSkipped,
+  }
 }

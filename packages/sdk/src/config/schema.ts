@@ -52,6 +52,10 @@ export const AgentConfig = z
     project_doc_max_bytes: z.number().int().nonnegative().optional(),
     /** Plugin directories loaded for every run (like `--plugin-dir`). */
     plugin_dirs: z.array(z.string()).default([]),
+    /** Workspace trust, per folder (Codex's format; see trust.ts). Only read from the user's config. */
+    projects: z
+      .record(z.string(), z.object({ trust_level: z.enum(['trusted', 'untrusted']).optional() }).strict())
+      .default({}),
   })
   .strict()
 export type AgentConfig = z.infer<typeof AgentConfig>

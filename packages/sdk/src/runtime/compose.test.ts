@@ -114,3 +114,88 @@ describe('composeRuntime', () => {
     }
   })
 })
+
+describe('composeRuntime in an untrusted folder', () => {
+  function project() {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'cli-compose-trust-')))
+    const home = join(root, 'home')
+    const repo = join(root, 'repo')
+    mkdirSync(join(repo, '.git'), { recursive: true })
+    mkdirSync(join(repo, '.claude', 'commands'), { recursive: true })
+    mkdirSync(join(repo, '.agent', 'rules'), { recursive: true })
+    mkdirSync(home, { recursive: true })
+    writeFileSync(
+      join(repo, '.claude', 'settings.json'),
+      JSON.stringify({
+        hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'touch hook-ran' }] }] },
+        permissions: { allow: ['Bash(touch:*)'], deny: ['Bash(echo secret:*)'] },
+      }),
+    )
+    writeFileSync(
+      join(repo, '.agent', 'rules', 'allow.rules'),
+      'prefix_rule(pattern=["mkdir"], decision="allow")',
+    )
+    writeFileSync(join(repo, '.claude', 'commands', 'hi.md'), '---\ndescription: Hi\n---\nHi\n')
+    const env = {
+      AGENT_HOME: home,
+      HOME: root,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      OPENAI_API_KEY: 'x',
+    }
+    const compose = () =>
+      composeRuntime({
+        cwd: repo,
+        loaded: loadConfig({ cwd: repo, env }),
+        env,
+        model: { provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+        sandboxMode: 'danger-full-access',
+        approvalPolicy: 'untrusted',
+        pluginDirs: [],
+        ephemeral: true,
+      })
+    return { repo, home, compose }
+  }
+
+  it('loads no hooks or allow rules, keeps deny rules and commands, and says so in one warning', async () => {
+    const { repo, compose } = project()
+    const runtime = await compose()
+    try {
+      const command = runtime.plugins.commands[0]
+      if (!command) throw new Error('the command did not load')
+      expect(runtime.plugins.hooks).toEqual([])
+      const notices = runtime.warnings.filter((w) => w.includes('agent trust'))
+      expect(notices).toEqual([
+        `${repo} is not trusted: skipped rules files (.agent/rules); hooks SessionStart (.claude/settings.json); 1 permissions.allow rule (.claude/settings.json). To apply them: agent trust ${repo}`,
+      ])
+      // Neither the settings' allow rule nor the rules file's vouches for a command any more...
+      await expect(runtime.runShell('touch made', { cwd: repo, command })).rejects.toThrow(/was not run/)
+      await expect(runtime.runShell('mkdir made', { cwd: repo, command })).rejects.toThrow(/was not run/)
+      // ...while the deny rule still applies.
+      await expect(runtime.runShell('echo secret', { cwd: repo, command })).rejects.toThrow(/echo secret/)
+    } finally {
+      await runtime.close()
+    }
+  })
+
+  it('applies hooks and allow rules once the folder is trusted', async () => {
+    const { repo, home, compose } = project()
+    writeFileSync(join(home, 'config.toml'), `[projects."${repo}"]\ntrust_level = "trusted"\n`)
+    const runtime = await compose()
+    try {
+      const command = runtime.plugins.commands[0]
+      if (!command) throw new Error('the command did not load')
+      expect(runtime.plugins.hooks.map((h) => h.event)).toEqual(['SessionStart'])
+      expect(runtime.warnings.filter((w) => w.includes('agent trust'))).toEqual([])
+      expect(await runtime.runShell('touch made', { cwd: repo, command })).toEqual({
+        output: '',
+        exitCode: 0,
+      })
+      expect(await runtime.runShell('mkdir made-dir', { cwd: repo, command })).toEqual({
+        output: '',
+        exitCode: 0,
+      })
+    } finally {
+      await runtime.close()
+    }
+  })
+})

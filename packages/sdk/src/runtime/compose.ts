@@ -27,6 +27,7 @@ import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
 import type { ApprovalPolicy, ModelClient, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
+import { describeSkipped, formatTrustNotice } from '../config/trust.js'
 import { VERSION } from '../version.js'
 import { sessionMcpServers } from './mcp-servers.js'
 import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
@@ -51,6 +52,11 @@ export interface RuntimeSettings {
   reloadHooks?: boolean
   session?: SessionStart
   originator?: string
+  /**
+   * Agent-owned paths besides `$AGENT_HOME` (the launcher's code cache...) that turn snapshots,
+   * `/diff` and `/undo` leave alone wherever they are.
+   */
+  agentStatePaths?: string[]
 }
 
 export interface Runtime {
@@ -96,7 +102,10 @@ export function sandboxPolicyFor(
 
 export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime> {
   const { cwd, env } = settings
-  const { config, agentHome, projectAgentDir } = settings.loaded
+  const { config, agentHome, trust } = settings.loaded
+  // An untrusted folder's `.agent/rules/` could allow commands: it is left out like its hooks.
+  const projectAgentDir = trust.trusted ? settings.loaded.projectAgentDir : undefined
+  const untrustedSkipped = [...settings.loaded.untrustedSkipped]
   const warnings: string[] = []
 
   // Leaves needed before the first model request, loaded in parallel. The sandbox and the policy
@@ -141,9 +150,13 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     cwd,
     agentHome,
     pluginDirs: [...config.plugin_dirs, ...settings.pluginDirs].map((dir) => resolve(cwd, dir)),
+    projectTrust: trust.trusted ? ('trusted' as const) : ('untrusted' as const),
   }
   const loadedPlugins = await plugins.loadPlugins(pluginOptions)
   for (const diagnostic of loadedPlugins.diagnostics) warnings.push(plugins.formatDiagnostic(diagnostic))
+  untrustedSkipped.push(...describeSkipped(loadedPlugins.untrustedSkipped, trust.folder))
+  const trustNotice = formatTrustNotice(trust, untrustedSkipped)
+  if (trustNotice) warnings.unshift(trustNotice)
   const hooks = plugins.createHookRunner({
     hooks: loadedPlugins.hooks,
     projectDir: cwd,
@@ -225,7 +238,8 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     // Without hooks, and without reloading (exec), there is nothing to run: core skips the hook
     // events of every step altogether.
     ...(loadedPlugins.hooks.length > 0 || settings.reloadHooks !== false ? { hooks } : {}),
-    workspace: tools.createWorkspaceTracker(),
+    // The agent's own state (rollouts, history, caches) is never a change of the turn to undo.
+    workspace: tools.createWorkspaceTracker({ exclude: [agentHome, ...(settings.agentStatePaths ?? [])] }),
     formatExecOutput: exec.formatForModel,
     cwd,
     modelName: model.modelName,

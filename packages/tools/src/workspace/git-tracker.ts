@@ -16,6 +16,8 @@ export interface GitSnapshotState {
   /** Temporary directory holding the snapshot's index (a warm stat cache for later diffs). */
   tempDir: string
   indexPath: string
+  /** Paths (relative to `cwd`) the snapshots leave out, with everything under them. */
+  excluded: readonly string[]
 }
 
 export class GitTrackerError extends Error {
@@ -81,11 +83,18 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Stages the current working tree under `cwd` into `indexPath` and returns its tree id. */
-async function writeWorkingTree(cwd: string, indexPath: string, signal?: AbortSignal): Promise<string> {
+async function writeWorkingTree(
+  cwd: string,
+  indexPath: string,
+  excluded: readonly string[],
+  signal?: AbortSignal,
+): Promise<string> {
   const options = signal ? { indexPath, signal } : { indexPath }
+  // Excluded paths are never staged, so both trees keep what the real index had for them.
+  const exclude = excluded.map((path) => `:(exclude,literal)${path}`)
   // With --ignore-errors an unreadable file is skipped (and reported) instead of failing the
   // whole snapshot; any other failure still does.
-  const added = await git(['add', '--all', '--ignore-errors', '--', '.'], cwd, options)
+  const added = await git(['add', '--all', '--ignore-errors', '--', '.', ...exclude], cwd, options)
   if (added.code !== 0 && !/unable to (index|add|stat)|Permission denied/.test(added.stderr)) {
     throw new GitTrackerError(`git add failed in ${cwd}: ${added.stderr.trim()}`)
   }
@@ -96,13 +105,14 @@ export async function gitSnapshot(
   cwd: string,
   repo: { toplevel: string; indexPath: string },
   signal?: AbortSignal,
+  excluded: readonly string[] = [],
 ): Promise<GitSnapshotState> {
   const tempDir = await mkdtemp(join(tmpdir(), 'agent-snapshot-'))
   const indexPath = join(tempDir, 'index')
   try {
     if (await exists(repo.indexPath)) await copyFile(repo.indexPath, indexPath)
-    const tree = await writeWorkingTree(cwd, indexPath, signal)
-    return { kind: 'git', cwd, toplevel: repo.toplevel, tree, tempDir, indexPath }
+    const tree = await writeWorkingTree(cwd, indexPath, excluded, signal)
+    return { kind: 'git', cwd, toplevel: repo.toplevel, tree, tempDir, indexPath, excluded }
   } catch (error) {
     await rm(tempDir, { recursive: true, force: true })
     throw error
@@ -114,7 +124,7 @@ async function currentTree(state: GitSnapshotState, signal?: AbortSignal): Promi
   const scratch = join(state.tempDir, `scratch-${process.pid}-${Date.now()}-${Math.random()}`)
   try {
     await copyFile(state.indexPath, scratch)
-    return await writeWorkingTree(state.cwd, scratch, signal)
+    return await writeWorkingTree(state.cwd, scratch, state.excluded, signal)
   } finally {
     await rm(scratch, { force: true })
   }

@@ -106,6 +106,31 @@ for (const mode of ['git', 'walk'] as const) {
       expect(existsSync(join(dir, 'debug.log'))).toBe(true)
       expect(await tracker.diff(snapshot)).toBe('')
     })
+
+    it("leaves the agent's own state out of snapshots, diffs and undo", async () => {
+      // AGENT_HOME inside the workspace, reached through a symlink; its session log exists before
+      // the turn, the history file and the cache are created during it.
+      const home = join(dir, 'h', '.agent')
+      await mkdir(join(home, 'sessions'), { recursive: true })
+      await writeFile(join(home, 'sessions', 'rollout.jsonl'), '{"n":1}\n')
+      sh('ln -s h/.agent home-link')
+      const cache = join(dir, '.cache', 'agent')
+      const tracker = createWorkspaceTracker({ mode, exclude: [join(dir, 'home-link'), cache, '/elsewhere'] })
+      const snapshot = await tracker.snapshot(dir)
+      await writeFile(join(home, 'sessions', 'rollout.jsonl'), '{"n":1}\n{"n":2}\n')
+      await writeFile(join(home, 'history.jsonl'), '{"text":"hi"}\n')
+      await mkdir(cache, { recursive: true })
+      await writeFile(join(cache, 'code.bin'), 'cache')
+      await writeFile(join(dir, 'made.txt'), 'made\n')
+      const diff = await tracker.diff(snapshot)
+      expect(diff).toContain('diff --git a/made.txt b/made.txt')
+      expect(diff.match(/^diff --git /gm)).toHaveLength(1)
+      expect(await tracker.restore(snapshot)).toEqual({ restored: ['made.txt'] })
+      expect(await readFile(join(home, 'sessions', 'rollout.jsonl'), 'utf8')).toBe('{"n":1}\n{"n":2}\n')
+      expect(await readFile(join(home, 'history.jsonl'), 'utf8')).toBe('{"text":"hi"}\n')
+      expect(await readFile(join(cache, 'code.bin'), 'utf8')).toBe('cache')
+      expect(existsSync(join(dir, 'made.txt'))).toBe(false)
+    })
   })
 }
 

@@ -3,7 +3,7 @@
 // a repository mid-way just works.
 import { randomUUID } from 'node:crypto'
 import { lstat, realpath } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
 import type { WorkspaceSnapshot, WorkspaceTracker } from '@agent/core'
 import {
   findRepository,
@@ -19,6 +19,12 @@ export interface WorkspaceTrackerOptions {
   /** `auto` (default): git inside a repository, the walk elsewhere. */
   mode?: 'auto' | 'git' | 'walk'
   walkLimits?: WalkLimits
+  /**
+   * Absolute paths (files or directories) that are never part of a snapshot, a diff or an
+   * undo: the agent's own state (`$AGENT_HOME` with its sessions and history, caches), which
+   * may well sit inside the workspace. Paths outside the workspace are simply irrelevant.
+   */
+  exclude?: readonly string[]
 }
 
 export interface TrackedSnapshot extends WorkspaceSnapshot {
@@ -65,18 +71,19 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
       if (mode === 'git' && !repo) {
         throw new WorkspaceTrackerError('not_a_repository', `${cwd} is not inside a git work tree`)
       }
+      const excluded = await excludedUnder(root, options.exclude ?? [])
       const state = repo
-        ? await gitSnapshot(root, repo, snapshotOptions.signal).catch(async (error: unknown) => {
+        ? await gitSnapshot(root, repo, snapshotOptions.signal, excluded).catch(async (error: unknown) => {
             // The repository moved or went away since it was looked up: look again, once.
             repositories.forget(root)
             const again = await repositories.lookup(root)
             if (!again) {
               if (mode === 'git') throw error
-              return walker.snapshot(root, snapshotOptions.signal)
+              return walker.snapshot(root, snapshotOptions.signal, excluded)
             }
-            return gitSnapshot(root, again, snapshotOptions.signal)
+            return gitSnapshot(root, again, snapshotOptions.signal, excluded)
           })
-        : await walker.snapshot(root, snapshotOptions.signal)
+        : await walker.snapshot(root, snapshotOptions.signal, excluded)
       const id = randomUUID()
       states.set(id, state)
       return { id, cwd, kind: state.kind }
@@ -139,5 +146,30 @@ async function exists(path: string): Promise<boolean> {
     return true
   } catch {
     return false
+  }
+}
+
+/**
+ * The excluded paths inside `root`, relative to it (`/`-separated). Symlinks are resolved, so an
+ * agent home reached through a link is still recognised; a path that does not exist yet is
+ * resolved through its nearest existing parent (the home may be created during the turn).
+ */
+async function excludedUnder(root: string, paths: readonly string[]): Promise<string[]> {
+  const out = new Set<string>()
+  for (const path of paths) {
+    if (!isAbsolute(path)) continue
+    const rel = relative(root, await realpathOfNearest(path))
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) continue
+    out.add(rel.split(sep).join('/'))
+  }
+  return [...out]
+}
+
+async function realpathOfNearest(path: string): Promise<string> {
+  try {
+    return await realpath(path)
+  } catch {
+    const parent = dirname(path)
+    return parent === path ? path : join(await realpathOfNearest(parent), basename(path))
   }
 }

@@ -31,6 +31,8 @@ export interface WalkSnapshotState {
   files: Map<string, WalkEntry>
   /** True when the walk stopped at a limit. */
   truncated: boolean
+  /** Paths (relative, `/`-separated) the walk leaves out, with everything under them. */
+  excluded: readonly string[]
 }
 
 const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn'])
@@ -53,7 +55,12 @@ export class WalkTracker {
     }
   }
 
-  async snapshot(cwd: string, signal?: AbortSignal): Promise<WalkSnapshotState> {
+  async snapshot(
+    cwd: string,
+    signal?: AbortSignal,
+    excluded: readonly string[] = [],
+  ): Promise<WalkSnapshotState> {
+    const left = new Set(excluded)
     const files = new Map<string, WalkEntry>()
     let total = 0
     let truncated = false
@@ -83,6 +90,7 @@ export class WalkTracker {
       for (const entry of entries) {
         if (ALWAYS_SKIPPED.has(entry.name)) continue
         const path = rel ? `${rel}/${entry.name}` : entry.name
+        if (left.has(path)) continue
         const isDir = entry.isDirectory()
         const ignored = local.some(({ base, ig }) => {
           const inner = base ? path.slice(base.length + 1) : path
@@ -125,16 +133,16 @@ export class WalkTracker {
     }
     await walk(cwd, '', [])
     for (const key of this.cache.keys()) if (!seen.has(key) && key.startsWith(cwd)) this.cache.delete(key)
-    return { kind: 'walk', cwd, files, truncated }
+    return { kind: 'walk', cwd, files, truncated, excluded }
   }
 
   async diff(before: WalkSnapshotState, signal?: AbortSignal): Promise<string> {
-    const after = await this.snapshot(before.cwd, signal)
+    const after = await this.snapshot(before.cwd, signal, before.excluded)
     return diffStates(before, after)
   }
 
   async restore(state: WalkSnapshotState): Promise<{ restored: string[] }> {
-    const now = await this.snapshot(state.cwd)
+    const now = await this.snapshot(state.cwd, undefined, state.excluded)
     const restored: string[] = []
     for (const path of now.files.keys()) {
       if (state.files.has(path)) continue
