@@ -14,6 +14,7 @@ import {
   FakePolicy,
   MemoryApprovalGate,
   MemoryJournal,
+  RecordingHookRunner,
   reply,
   ScriptedModel,
 } from '../src/testing/index.js'
@@ -216,6 +217,70 @@ describe('a turn over a step journal', () => {
     expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('all done')
     expect(replay.calls).toEqual(journal.calls)
     expect(finished).toEqual([])
+  })
+})
+
+describe('hooks and sessions over a journal', () => {
+  it('runs turn-level hooks as steps, tool hooks inside the tool step; a replay runs no hook', async () => {
+    const script = () => [[reply.toolCall('echo', { text: 'hi' }, 'call_e')], [reply.text('done')]]
+    const hooks = new RecordingHookRunner()
+    const journal = new MemoryJournal()
+    const { agent, cwd } = await makeAgent(script(), { hooks, journal })
+    agents.push(agent)
+    const original = await runTurn(agent)
+    expect(journal.calls).toEqual([
+      'session/start',
+      'session/hook/SessionStart/1',
+      'turn/1/hook/UserPromptSubmit/1',
+      'turn/1/input',
+      'turn/1/hook/BeforeModelRequest/1',
+      'turn/1/sample/1',
+      'turn/1/hook/AfterModelResponse/1',
+      'turn/1/tool/call_e',
+      'turn/1/hook/BeforeModelRequest/2',
+      'turn/1/sample/2',
+      'turn/1/hook/AfterModelResponse/2',
+      'turn/1/hook/Stop/1',
+    ])
+    expect(hooks.events).toContain('PreToolUse:echo')
+    const seen = hooks.inputs.length
+
+    const replay = journal.fork()
+    const again = await makeAgent([], { cwd, model: new ScriptedModel([]), hooks, journal: replay })
+    agents.push(again.agent)
+    expect(await runTurn(again.agent)).toEqual(original)
+    expect(hooks.inputs.length).toBe(seen)
+  })
+
+  it('a new worker rebuilds the session from the rollout lines the adapter kept', async () => {
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [{ text: 'first answer' }, { text: 'second answer' }],
+    })
+    const cwd = tempDir()
+    const store = new MemorySessionStore()
+    const first = await worker(cwd, { journal: new MemoryJournal(), store })
+    await runTurn(first, 'remember the word heliotrope')
+    await first.flush()
+    const saved = (await store.load(first.sessionId)).lines
+
+    // Another worker, another process: only the saved lines come along.
+    const restored = new MemorySessionStore()
+    const sessionId = restored.import(saved)
+    const second = await worker(cwd, {
+      journal: new MemoryJournal(),
+      store: restored,
+      session: { type: 'resume', sessionId },
+    })
+    expect(second.sessionId).toBe(first.sessionId)
+    const events = await runTurn(second, 'which word?')
+    expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('second answer')
+    const request = JSON.stringify(server.requests[1]?.body)
+    expect(request).toContain('heliotrope')
+    expect(request).toContain('first answer')
+    expect(() => new MemorySessionStore().import(saved.slice(1))).toThrow(
+      /first rollout line must be session_meta/,
+    )
   })
 })
 
