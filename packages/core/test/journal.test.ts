@@ -92,10 +92,13 @@ describe('a turn over a step journal', () => {
     expect(journal.calls).toEqual([
       'session/start',
       'turn/1/input',
+      'turn/1/steer/1',
       'turn/1/sample/1',
       'turn/1/tool/call_a',
+      'turn/1/steer/2',
       'turn/1/sample/2',
       'turn/1/tool/call_b',
+      'turn/1/steer/3',
       'turn/1/sample/3',
     ])
     // Deltas inside a step are not emitted with a journal; whole items are.
@@ -117,7 +120,7 @@ describe('a turn over a step journal', () => {
     expect((await store.load(second.sessionId)).lines).toEqual((await firstStore.load(first.sessionId)).lines)
   })
 
-  it.each([2, 3, 4, 5, 6])(
+  it.each([2, 3, 4, 5, 7, 8, 9])(
     'a worker crashing after %i recorded steps: the next one finishes the turn, finished calls and requests are not repeated',
     async (k) => {
       server = await startMockProviderServer({ wire: 'responses', turns: TWO_COMMANDS })
@@ -233,10 +236,12 @@ describe('hooks and sessions over a journal', () => {
       'session/hook/SessionStart/1',
       'turn/1/hook/UserPromptSubmit/1',
       'turn/1/input',
+      'turn/1/steer/1',
       'turn/1/hook/BeforeModelRequest/1',
       'turn/1/sample/1',
       'turn/1/hook/AfterModelResponse/1',
       'turn/1/tool/call_e',
+      'turn/1/steer/2',
       'turn/1/hook/BeforeModelRequest/2',
       'turn/1/sample/2',
       'turn/1/hook/AfterModelResponse/2',
@@ -319,7 +324,7 @@ describe('approvals through the gate', () => {
     const events = await runTurn(second)
     expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('done')
     expect(find(events, 'exec_approval_request').map((e) => e.call_id)).toEqual(['call_a'])
-    expect(next.executed).toEqual(['turn/1/tool/call_a/2', 'turn/1/sample/2'])
+    expect(next.executed).toEqual(['turn/1/tool/call_a/2', 'turn/1/steer/2', 'turn/1/sample/2'])
     expect(lines(join(cwd, 'approved.txt'))).toBe(1)
     expect(server.requests).toHaveLength(2)
   })

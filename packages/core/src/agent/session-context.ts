@@ -4,6 +4,7 @@
 import type {
   ApprovalPolicy,
   EventMsg,
+  Op,
   ReasoningEffort,
   ResponseItem,
   RolloutLine,
@@ -24,6 +25,12 @@ export interface TurnSettings {
   effort?: ReasoningEffort
   approvalPolicy: ApprovalPolicy
   sandboxPolicy: SandboxPolicy
+}
+
+/** A `user_input` op with `steer: true` that arrived while a turn ran. */
+export interface SteeringInput {
+  subId: string
+  op: Extract<Op, { type: 'user_input' }>
 }
 
 export interface SessionContext {
@@ -52,6 +59,9 @@ export interface SessionContext {
   startContext: string[]
   toolsReady: Promise<void>
   nextTurnId(): string
+  /** Takes the steering input that arrived since the last call. */
+  takeSteering(): SteeringInput[]
+  readonly hasSteering: boolean
   emit(subId: string, msg: EventMsg): void
   /** Appends to the history and the rollout, in order. */
   record(items: readonly ResponseItem[]): void

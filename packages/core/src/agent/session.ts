@@ -26,7 +26,7 @@ import { runHookStep } from './hook-step.js'
 import { errorText } from './items.js'
 import type { AgentOptions } from './options.js'
 import { applyUsage } from './sampling.js'
-import type { SessionContext, TurnSettings } from './session-context.js'
+import type { SessionContext, SteeringInput, TurnSettings } from './session-context.js'
 import { listMcpTools, undoLastTurn } from './session-ops.js'
 import { startSession } from './session-startup.js'
 import { StepRunner, type StepSink } from './steps.js'
@@ -47,6 +47,7 @@ const PERSISTED_EVENTS = new Set<EventMsg['type']>([
 
 interface ActiveTurn {
   subId: string
+  kind: 'turn' | 'compact'
   controller: AbortController
   abortReason: 'interrupted' | 'shutdown' | undefined
   done: Promise<void>
@@ -86,6 +87,8 @@ export class Session implements SessionContext {
   private writeChain: Promise<void> = Promise.resolve()
   private active: ActiveTurn | undefined
   private readonly queue: Queued[] = []
+  /** Input steering the running turn, waiting for its next model request. */
+  private readonly steering: SteeringInput[] = []
   private turns = 0
   private compactions = 0
   /** With a journal submission ids are per session, so a replay tags events the same way. */
@@ -157,6 +160,13 @@ export class Session implements SessionContext {
   private handle(subId: string, op: Op): void {
     switch (op.type) {
       case 'user_input':
+        if (op.steer && this.active?.kind === 'turn' && !this.active.controller.signal.aborted) {
+          this.steering.push({ subId, op })
+          return
+        }
+        this.queue.push({ subId, op })
+        this.startNext()
+        return
       case 'compact':
         this.queue.push({ subId, op })
         this.startNext()
@@ -217,6 +227,7 @@ export class Session implements SessionContext {
     const controller = new AbortController()
     const active: ActiveTurn = {
       subId: next.subId,
+      kind: next.op.type === 'user_input' ? 'turn' : 'compact',
       controller,
       abortReason: undefined,
       done: Promise.resolve(),
@@ -246,6 +257,8 @@ export class Session implements SessionContext {
       })
       .finally(() => {
         if (this.active === active) this.active = undefined
+        // Steering the turn never reached (it ended first) becomes the next turns, in order.
+        this.queue.unshift(...this.steering.splice(0))
         this.startNext()
       })
   }
@@ -255,6 +268,14 @@ export class Session implements SessionContext {
     if (!active || active.controller.signal.aborted) return
     active.abortReason = reason
     active.controller.abort(new Error(reason))
+  }
+
+  takeSteering(): SteeringInput[] {
+    return this.steering.splice(0)
+  }
+
+  get hasSteering(): boolean {
+    return this.steering.length > 0
   }
 
   nextTurnId(): string {
@@ -336,7 +357,7 @@ export class Session implements SessionContext {
   shutdown(subId: string): Promise<void> {
     if (this.shuttingDown) return this.shuttingDown
     this.shuttingDown = (async () => {
-      for (const queued of this.queue.splice(0)) {
+      for (const queued of [...this.steering.splice(0), ...this.queue.splice(0)]) {
         this.emit(queued.subId, { type: 'turn_aborted', reason: 'shutdown' })
       }
       const active = this.active

@@ -5,6 +5,8 @@
 //   3. `turn/<n>/input`: read the project docs (first turn) and local images; then record the
 //      preamble or environment change, the turn context and the user message
 //   4. per model request k, until the model answers without tool calls:
+//      s. `turn/<n>/steer/<k>`: input sent to steer the turn since the last request (always a
+//         step with a journal; in-process only when there is some); recorded before the request
 //      a. `turn/<n>/compact/<k>/…` when the context is nearly full
 //      b. `turn/<n>/hook/BeforeModelRequest/<k>`
 //      c. `turn/<n>/sample/<k>`: the complete response (items, tool calls, usage)
@@ -171,6 +173,7 @@ async function modelRequest(turn: Turn): Promise<boolean> {
     return false
   }
   const k = ++turn.requests
+  await injectSteering(turn, k)
   if (shouldAutoCompact(session)) {
     await compactHistory(session, turn.subId, settings, signal, 'auto', `turn/${turn.id}/compact/${k}`)
   }
@@ -212,6 +215,34 @@ async function modelRequest(turn: Turn): Promise<boolean> {
   await takeSnapshot(turn)
   await runToolCalls(turn, result.calls)
   return true
+}
+
+/** Step 4s: steering input reaches the model at this request; its `user_message` carries its own submission id. */
+async function injectSteering(turn: Turn, k: number): Promise<void> {
+  const { session, settings } = turn
+  // With a journal the step runs even when nothing waits, so a replay (where the input is not
+  // pending again) makes the same calls and gets the recorded input back.
+  if (!session.steps.journaled && !session.hasSteering) return
+  const inputs = await session.step(turn.subId, `turn/${turn.id}/steer/${k}`, (sink) =>
+    Promise.all(
+      session.takeSteering().map(async ({ subId, op }) => {
+        const text = op.items.flatMap((i) => (i.type === 'text' ? [i.text] : [])).join('\n')
+        const images = op.items.flatMap((i) =>
+          i.type === 'image' ? [i.image_url] : i.type === 'local_image' ? [i.path] : [],
+        )
+        return { subId, text, images, content: await userContent(op, text, settings.cwd, sink) }
+      }),
+    ),
+  )
+  for (const input of inputs) {
+    session.emit(
+      input.subId,
+      input.images.length > 0
+        ? { type: 'user_message', message: input.text, images: input.images }
+        : { type: 'user_message', message: input.text },
+    )
+    session.record([{ type: 'message', role: 'user', content: input.content }])
+  }
 }
 
 /** Step 4e: a blocking Stop hook makes the agent continue with its reason (Claude Code's contract). */
