@@ -16,6 +16,13 @@ const TurnOverrides = {
 export const UserInputOp = z.object({
   type: z.literal('user_input'),
   items: z.array(UserInput).min(1),
+  /**
+   * Steer the running turn: the input reaches the model at its next request within that turn
+   * (its `user_message` event, tagged with this submission's id, says when). Without a running
+   * turn, or when the turn ends before another request, it starts a turn of its own. Turn
+   * overrides are ignored for steering input. Default false: input during a turn is queued.
+   */
+  steer: z.boolean().optional(),
   ...TurnOverrides,
   /** This turn's final answer must be JSON of this schema (`agent exec --output-schema`, the SDK's `outputSchema`). */
   output_schema: OutputSchema.optional(),

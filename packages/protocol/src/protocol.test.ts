@@ -40,6 +40,20 @@ describe('submissions', () => {
     expect(bad.error.issues[0]?.path).toBe('op.items.0.text')
   })
 
+  it('accepts steering input and names a malformed steer flag', () => {
+    const steer = parseSubmission({
+      id: 's1',
+      op: { type: 'user_input', items: [{ type: 'text', text: 'also x' }], steer: true },
+    })
+    expect(steer.ok && steer.value.op.type === 'user_input' && steer.value.op.steer).toBe(true)
+    const bad = parseSubmission({
+      id: 's1',
+      op: { type: 'user_input', items: [{ type: 'text', text: 'x' }], steer: 'yes' },
+    })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.error.issues[0]?.path).toBe('op.steer')
+  })
+
   it('rejects an unknown op type and an empty input', () => {
     const unknown = parseSubmission({ id: 's1', op: { type: 'dance' } })
     expect(unknown.ok).toBe(false)

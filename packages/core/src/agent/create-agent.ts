@@ -18,6 +18,11 @@ export interface Agent {
   nextEvent(): Promise<Event>
   /** Every event until `shutdown_complete` (inclusive). One reader at a time. */
   events(): AsyncIterable<Event>
+  /**
+   * Resolves once every rollout line recorded so far is in the session store (e.g. before a
+   * durable worker copies the rollout out of a `MemorySessionStore` after `turn_complete`).
+   */
+  flush(): Promise<void>
   /** Interrupts any running turn, runs SessionEnd hooks, flushes the rollout, ends the event stream. */
   shutdown(): Promise<void>
 }
@@ -35,6 +40,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     submit: async (op) => session.submit(op),
     nextEvent: () => session.events.shift(),
     events: () => iterate(session),
+    flush: () => session.flush(),
     shutdown: () => session.shutdown(''),
   }
 }

@@ -7,6 +7,7 @@ import type { HookRunner } from '../ports/hooks.js'
 import type { CommandPolicy } from '../ports/policy.js'
 import type { CommandRunner, ProcessSessions } from '../ports/runner.js'
 import type { Sandbox } from '../ports/sandbox.js'
+import type { ApprovalGate, StepJournal } from '../ports/step-journal.js'
 import type { ToolProvider } from '../ports/tool-provider.js'
 import type { WorkspaceTracker } from '../ports/workspace.js'
 import type { SessionStore } from '../store/session-store.js'
@@ -37,6 +38,14 @@ export interface AgentOptions {
   /** Where the rollout is written; absent: the session is ephemeral (no rollout, no resume). */
   store?: SessionStore
   clock?: Clock
+  /**
+   * Runs every non-deterministic step of a turn (model samplings, tool calls, hook runs, ids and
+   * clock values). Absent: steps run directly (no cost). With a journal, events are emitted at
+   * step boundaries only (deltas inside a step are dropped) so a replay emits the same events.
+   */
+  journal?: StepJournal
+  /** Where approvals wait for the user's answer; default: the `exec_approval` / `patch_approval` ops. */
+  approvals?: ApprovalGate
   /** Formats a finished command for the model (inject `@agent/exec`'s `formatForModel`). */
   formatExecOutput?: ExecOutputFormatter
 

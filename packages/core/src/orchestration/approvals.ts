@@ -1,13 +1,9 @@
 // Approvals as a round trip: a request event goes out, the matching op comes back and resolves
 // the waiting call. Also the session's memory of `approved_for_session` answers.
 import { isAbsolute, relative, resolve } from 'node:path'
-import type { ReviewDecision } from '@agent/protocol'
+import type { ApprovalAnswer } from '../ports/step-journal.js'
 
-export interface ApprovalAnswer {
-  decision: ReviewDecision
-  prefix?: string[]
-  feedback?: string
-}
+export type { ApprovalAnswer }
 
 export class PendingApprovals {
   private readonly waiting = new Map<string, (answer: ApprovalAnswer) => void>()

@@ -32,6 +32,29 @@ export class MemorySessionStore implements SessionStore {
     return this.writerFor(record)
   }
 
+  /**
+   * Adds a session from rollout lines kept elsewhere (the first must be its `session_meta`), so
+   * `createAgent({ store, session: { type: 'resume', sessionId } })` rebuilds it: how a durable
+   * worker restores a session from the state its engine stores. Returns the session id.
+   */
+  import(lines: readonly RolloutLine[]): string {
+    const first = lines[0]
+    if (first?.type !== 'session_meta') {
+      throw new Error(
+        `cannot import a session: its first rollout line must be session_meta, got ${first ? first.type : 'no lines'}`,
+      )
+    }
+    const meta = first.payload
+    if (this.sessions.has(meta.id)) throw new Error(`session ${meta.id} already exists in this store`)
+    const last = lines.at(-1) as RolloutLine
+    this.sessions.set(meta.id, {
+      meta: structuredClone(meta),
+      lines: structuredClone([...lines]),
+      updatedAt: last.timestamp,
+    })
+    return meta.id
+  }
+
   async openForAppend(id: string): Promise<SessionWriter> {
     return this.writerFor(this.get(id))
   }
