@@ -1,7 +1,9 @@
 // A client of durable sessions over Restate's HTTP ingress: submit a prompt once (an idempotency
 // key makes a resend after a broken connection return the same invocation), follow its events
 // with a cursor, answer approvals, interrupt. It rides out a restarting Restate by retrying.
-import type { Event, ReviewDecision } from '@agent/protocol'
+import { randomUUID } from 'node:crypto'
+import type { Event } from '@agent/protocol'
+import type { ApprovalAnswer } from './contract.js'
 import type { StoredEvent } from './event-log.js'
 import { type EventsPage, SESSION_OBJECT, type SubmitRequest, type SubmitResult } from './session-object.js'
 
@@ -83,8 +85,33 @@ export class DurableSessionClient {
     })
   }
 
-  approve(sessionId: string, callId: string, decision: ReviewDecision): Promise<{ callId: string }> {
-    return this.call(`${this.objectPath(sessionId)}/approve`, { callId, decision })
+  /**
+   * Answers a pending approval. The answer is handed to Restate durably first: when no worker is
+   * up it waits there (`queued`) and takes effect once one is; an answer Restate's worker rejects
+   * (no such pending call) is thrown as a `DurableSessionError`.
+   */
+  async approve(
+    sessionId: string,
+    callId: string,
+    answer: ApprovalAnswer,
+    options: { waitMs?: number } = {},
+  ): Promise<{ status: 'answered' } | { status: 'queued'; invocationId: string }> {
+    const { invocationId } = await this.call<{ invocationId: string }>(
+      `${this.objectPath(sessionId)}/approve/send`,
+      { callId, ...answer },
+      { 'idempotency-key': randomUUID() },
+    )
+    const timeout = new AbortController()
+    const timer = setTimeout(() => timeout.abort(), options.waitMs ?? 5000)
+    try {
+      await this.attach(invocationId, timeout.signal)
+      return { status: 'answered' }
+    } catch (error) {
+      if (timeout.signal.aborted) return { status: 'queued', invocationId }
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   interrupt(sessionId: string): Promise<{ interrupted: string | null }> {

@@ -15,6 +15,9 @@ export interface RestateServerOptions {
   retryInitialIntervalMs?: number
   /** Upper bound of the retry backoff (default 500 ms). */
   retryMaxIntervalMs?: number
+  /** Fixed ports (default: free ones picked at start). */
+  adminPort?: number
+  ingressPort?: number
   /** Extra environment for the server (e.g. `RESTATE_LOG_FILTER`). */
   env?: Record<string, string>
 }
@@ -64,7 +67,12 @@ export async function freePort(): Promise<number> {
 export async function startRestateServer(options: RestateServerOptions = {}): Promise<RestateServer> {
   const ownDir = options.baseDir === undefined
   const baseDir = options.baseDir ?? mkdtempSync(join(tmpdir(), 'restate-'))
-  const [ingress, admin, fabric, pgsql] = await Promise.all([freePort(), freePort(), freePort(), freePort()])
+  const [ingress, admin, fabric, pgsql] = await Promise.all([
+    options.ingressPort ?? freePort(),
+    options.adminPort ?? freePort(),
+    freePort(),
+    freePort(),
+  ])
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ingress}`,
