@@ -25,7 +25,21 @@ const allowed: Record<string, string[]> = {
   // The UI talks to an agent only through the protocol.
   '@agent/tui': ['@agent/protocol'],
   // The composition root knows every concrete package.
-  '@agent/cli': ['*'],
+  '@agent/sdk': ['*'],
+  // The CLI builds on the composition in sdk (it constructs no model client or runner itself);
+  // it still uses packages directly for printing and for its own subcommands (the UI, sessions,
+  // `agent policy`, `agent sandbox`, `agent apply-patch`, `agent mcp`, `agent plugins`).
+  '@agent/cli': [
+    '@agent/sdk',
+    '@agent/protocol',
+    '@agent/core',
+    '@agent/tui',
+    '@agent/plugins',
+    '@agent/mcp',
+    '@agent/policy',
+    '@agent/sandbox',
+    '@agent/tools',
+  ],
 }
 
 interface Pkg {

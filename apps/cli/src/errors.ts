@@ -1,7 +1,6 @@
 // How a failed command reports itself: one clear line (or a few) on stderr, then the exit code.
 // Configuration and usage problems exit 2 and nothing else happens; anything else exits 1.
-import { ConfigError, UsageError } from './config/errors.js'
-import { SandboxUnavailableError } from './runtime/compose.js'
+import { ConfigError, SandboxUnavailableError, UsageError } from '@agent/sdk'
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof ConfigError || error instanceof UsageError) return 2

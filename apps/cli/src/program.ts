@@ -123,7 +123,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   ).action(async (first: string | undefined, second: string | undefined, flags, command: Command) => {
     await run(async () => {
       const { runExec } = await import('./exec/run-exec.js')
-      const { UsageError } = await import('./config/errors.js')
+      const { UsageError } = await import('@agent/sdk')
       const id = flags.last ? undefined : first
       const prompt = flags.last ? first : second
       if (!flags.last && !id)

@@ -102,19 +102,8 @@ async function runInteractiveSession(
   flags: InteractiveFlags,
   resumeTarget?: { id?: string | undefined; last?: boolean | undefined },
 ): Promise<number> {
-  const [
-    { runInteractive, pickSession },
-    { loadConfig },
-    { composeRuntime },
-    { JsonlSessionStore },
-    { UsageError },
-  ] = await Promise.all([
-    loadTui(),
-    import('../config/load.js'),
-    import('../runtime/compose.js'),
-    import('@agent/core'),
-    import('../config/errors.js'),
-  ])
+  const [{ runInteractive, pickSession }, { loadConfig, composeRuntime, UsageError }, { JsonlSessionStore }] =
+    await Promise.all([loadTui(), import('@agent/sdk'), import('@agent/core')])
   const env = process.env
   const cwd = resolve(process.cwd(), flags.cd ?? '.')
   const loaded = loadConfig({ cwd, env, overrides: flags.config ?? [] })

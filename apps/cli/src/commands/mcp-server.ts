@@ -3,10 +3,8 @@
 // client as elicitation requests (handled by @agent/mcp).
 import { resolve } from 'node:path'
 import type { AgentSessionHandle, StartSessionOptions } from '@agent/mcp'
-import { UsageError } from '../config/errors.js'
-import { loadConfig } from '../config/load.js'
+import { composeRuntime, loadConfig, UsageError } from '@agent/sdk'
 import type { ExecFlags } from '../exec/run-exec.js'
-import { composeRuntime } from '../runtime/compose.js'
 import { VERSION } from '../version.js'
 
 interface Io {

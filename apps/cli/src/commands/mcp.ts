@@ -1,9 +1,13 @@
 // `agent mcp list|add|remove`: the MCP servers of config.toml (and plugins), and editing them.
 import { join, resolve } from 'node:path'
-import { addMcpServer, removeMcpServer } from '../config/edit.js'
-import { ConfigError, UsageError } from '../config/errors.js'
-import { loadConfig } from '../config/load.js'
-import { sessionMcpServers } from '../runtime/mcp-servers.js'
+import {
+  addMcpServer,
+  ConfigError,
+  loadConfig,
+  removeMcpServer,
+  sessionMcpServers,
+  UsageError,
+} from '@agent/sdk'
 
 interface Io {
   stdout: { write(text: string): unknown }

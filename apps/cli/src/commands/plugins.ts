@@ -1,7 +1,7 @@
 // `agent plugins list`: what the plugin loader found (plugins, commands, skills, subagents,
 // hooks, MCP servers) from every source, and every file it skipped, with the reason.
 import { resolve } from 'node:path'
-import { loadConfig } from '../config/load.js'
+import { loadConfig } from '@agent/sdk'
 
 interface Io {
   stdout: { write(text: string): unknown }

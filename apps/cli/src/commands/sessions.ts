@@ -1,6 +1,6 @@
 // `agent sessions`: the recorded sessions, most recent first, with what each was about.
 import { JsonlSessionStore } from '@agent/core'
-import { resolveAgentHome } from '../config/load.js'
+import { resolveAgentHome } from '@agent/sdk'
 
 export async function runSessions(
   flags: { limit: number; json?: boolean },

@@ -2,11 +2,10 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, UsageError } from '../config/errors.js'
+import { ConfigError } from '../config/errors.js'
 import { loadConfig } from '../config/load.js'
 import { AgentConfig } from '../config/schema.js'
-import { describeError, exitCodeFor } from '../errors.js'
-import { composeRuntime, SandboxUnavailableError, sandboxPolicyFor } from './compose.js'
+import { composeRuntime, sandboxPolicyFor } from './compose.js'
 
 describe('sandboxPolicyFor', () => {
   it('applies sandbox_workspace_write, with roots resolved against the cwd', () => {
@@ -25,16 +24,6 @@ describe('sandboxPolicyFor', () => {
     })
     expect(sandboxPolicyFor('read-only', config, '/w')).toEqual({ type: 'read-only' })
     expect(sandboxPolicyFor('danger-full-access', config, '/w')).toEqual({ type: 'danger-full-access' })
-  })
-})
-
-describe('exit codes', () => {
-  it('maps configuration and usage to 2, everything else to 1', () => {
-    expect(exitCodeFor(new ConfigError('x'))).toBe(2)
-    expect(exitCodeFor(new UsageError('x'))).toBe(2)
-    expect(exitCodeFor(new SandboxUnavailableError('no bwrap'))).toBe(1)
-    expect(exitCodeFor(new Error('x'))).toBe(1)
-    expect(describeError('plain')).toBe('plain')
   })
 })
 

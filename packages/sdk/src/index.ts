@@ -1,0 +1,25 @@
+// @agent/sdk: the composition root of the agent runtime (configuration -> the concrete parts ->
+// core's `createAgent`), used by the `agent` CLI and by embedders.
+
+export { addMcpServer, checkServerName, removeMcpServer } from './config/edit.js'
+export { ConfigError, UsageError } from './config/errors.js'
+export { findProjectAgentDir, type LoadedConfig, loadConfig, resolveAgentHome } from './config/load.js'
+export { type ConfigTable, mergeTables, parseOverride, setPath } from './config/overrides.js'
+export { AgentConfig, Toolset } from './config/schema.js'
+export {
+  composeRuntime,
+  type Runtime,
+  type RuntimeSettings,
+  SandboxUnavailableError,
+  sandboxPolicyFor,
+} from './runtime/compose.js'
+export { type SessionMcpServers, sessionMcpServers } from './runtime/mcp-servers.js'
+export {
+  type ModelFlags,
+  NO_MODEL_CONFIGURED,
+  providerFromEnv,
+  type SelectedModel,
+  selectModel,
+} from './runtime/model.js'
+export { confinedShell, expandPrompt, type ShellDeps } from './runtime/slash.js'
+export { VERSION } from './version.js'
