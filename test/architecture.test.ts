@@ -24,6 +24,9 @@ const allowed: Record<string, string[]> = {
   '@agent/tools': ['@agent/protocol', '@agent/core', '@agent/exec'],
   // The UI talks to an agent only through the protocol.
   '@agent/tui': ['@agent/protocol'],
+  // Durable sessions adapt core's journal and approval ports to Restate structurally: the agent
+  // factory is injected by the composition root, so restate never imports core.
+  '@agent/restate': ['@agent/protocol'],
   // The composition root knows every concrete package.
   '@agent/sdk': ['*'],
   // The CLI builds on the composition in sdk (it constructs no model client or runner itself);
@@ -39,6 +42,8 @@ const allowed: Record<string, string[]> = {
     '@agent/policy',
     '@agent/sandbox',
     '@agent/tools',
+    // `agent durable`: the worker (session object) and the ingress client.
+    '@agent/restate',
   ],
 }
 

@@ -1,11 +1,13 @@
 // A client of durable sessions over Restate's HTTP ingress: submit a prompt once (an idempotency
 // key makes a resend after a broken connection return the same invocation), follow its events
 // with a cursor, answer approvals, interrupt. It rides out a restarting Restate by retrying.
+// Also exported alone as `@agent/restate/client`: it does not load the Restate SDK.
 import { randomUUID } from 'node:crypto'
 import type { Event } from '@agent/protocol'
 import type { ApprovalAnswer } from './contract.js'
 import type { StoredEvent } from './event-log.js'
-import { type EventsPage, SESSION_OBJECT, type SubmitRequest, type SubmitResult } from './session-object.js'
+import { SESSION_OBJECT } from './names.js'
+import type { EventsPage, SubmitRequest, SubmitResult } from './session-object.js'
 
 /** Restate answered with an error about the request itself (unknown session, bad input...). */
 export class DurableSessionError extends Error {
@@ -242,3 +244,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     )
   })
 }
+
+export type { StoredEvent } from './event-log.js'
+export { SESSION_OBJECT } from './names.js'
+export type { EventsPage, SubmitRequest, SubmitResult } from './session-object.js'

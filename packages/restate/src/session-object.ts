@@ -16,8 +16,9 @@ import {
 } from './event-log.js'
 import { EventPump, type TurnEnd } from './event-pump.js'
 
-/** The Restate service name of the session object. */
-export const SESSION_OBJECT = 'AgentSession'
+import { SESSION_OBJECT } from './names.js'
+
+export { SESSION_OBJECT }
 
 export interface SessionMetaState {
   cwd: string

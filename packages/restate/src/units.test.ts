@@ -4,6 +4,9 @@ import { EventLogWriter, eventKey } from './event-log.js'
 import { EventPump } from './event-pump.js'
 import { installPromiseWithResolvers } from './node-compat.js'
 
+type WithResolvers<T> = { promise: Promise<T>; resolve(value: T): void; reject(reason: unknown): void }
+type PromiseWithShim = { withResolvers<T>(): WithResolvers<T> }
+
 describe('installPromiseWithResolvers', () => {
   it('provides Promise.withResolvers with the standard behaviour where it is missing', async () => {
     const P = Promise as unknown as { withResolvers?: unknown }
@@ -11,14 +14,10 @@ describe('installPromiseWithResolvers', () => {
     delete P.withResolvers
     try {
       expect(installPromiseWithResolvers()).toBe(true)
-      const { promise, resolve } = (
-        Promise as unknown as { withResolvers<T>(): PromiseWithResolvers<T> }
-      ).withResolvers<number>()
+      const { promise, resolve } = (Promise as unknown as PromiseWithShim).withResolvers<number>()
       resolve(7)
       expect(await promise).toBe(7)
-      const rejected = (
-        Promise as unknown as { withResolvers<T>(): PromiseWithResolvers<T> }
-      ).withResolvers<number>()
+      const rejected = (Promise as unknown as PromiseWithShim).withResolvers<number>()
       rejected.reject(new Error('no'))
       await expect(rejected.promise).rejects.toThrow('no')
       expect(installPromiseWithResolvers()).toBe(false)
