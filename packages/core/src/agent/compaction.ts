@@ -1,10 +1,11 @@
 // Compaction: when the history nears the context window (or on request), the model summarises
 // it; the summary and the recent user messages replace the older history.
 import type { ResponseItem } from '@agent/protocol'
-import { runHook } from '../orchestration/router.js'
 import { isPreamble, PREAMBLE_MARK } from '../store/rollout-history.js'
+import { runHookStep } from './hook-step.js'
+import { errorText } from './items.js'
 import { abortable } from './sampling.js'
-import { errorText, type Session, type TurnSettings } from './session.js'
+import type { SessionContext, TurnSettings } from './session-context.js'
 
 export const DEFAULT_COMPACTION_THRESHOLD = 0.9
 
@@ -23,7 +24,7 @@ export function estimateTokens(items: readonly ResponseItem[]): number {
   return Math.ceil(JSON.stringify(items).length / 4)
 }
 
-export function shouldAutoCompact(session: Session): boolean {
+export function shouldAutoCompact(session: SessionContext): boolean {
   const window = session.options.contextWindow
   if (!window) return false
   const threshold = session.options.compactionThreshold ?? DEFAULT_COMPACTION_THRESHOLD
@@ -31,47 +32,28 @@ export function shouldAutoCompact(session: Session): boolean {
   return used >= threshold * window
 }
 
-/** Returns true when the history was replaced. */
+/**
+ * Returns true when the history was replaced. Steps: the PreCompact hooks (`<prefix>/hook/PreCompact/1`),
+ * then the summary request (`<prefix>/summary`); the history changes after them.
+ */
 export async function compactHistory(
-  session: Session,
+  session: SessionContext,
   subId: string,
   settings: TurnSettings,
   signal: AbortSignal,
   trigger: 'auto' | 'manual',
+  /** Step names start with it: `compact/<n>` for the op, `turn/<n>/compact/<k>` inside a turn. */
+  prefix: string,
 ): Promise<boolean> {
   const emit = session.emit.bind(session, subId)
   const before = session.lastUsage?.total_tokens ?? estimateTokens(session.history)
-  await runHook(session.options.hooks, session.hookEnv(subId, signal), {
+  await runHookStep(session, subId, `${prefix}/hook/PreCompact/1`, session.hookEnv(subId, signal), {
     hook_event_name: 'PreCompact',
     trigger,
   })
-  const request = {
-    model: settings.model,
-    instructions: SUMMARY_PROMPT,
-    input: [
-      ...session.history,
-      {
-        type: 'message' as const,
-        role: 'user' as const,
-        content: [{ type: 'input_text' as const, text: SUMMARY_PROMPT }],
-      },
-    ],
-    tools: [],
-  }
-  let summary = ''
-  let failure: string | undefined
-  try {
-    for await (const event of abortable(() => session.options.model.stream(request, { signal }), signal)) {
-      if (event.type === 'output_item' && event.item.type === 'message' && event.item.role === 'assistant') {
-        summary += event.item.content.map((c) => (c.type === 'input_image' ? '' : c.text)).join('')
-      } else if (event.type === 'error') {
-        failure = event.message
-        break
-      } else if (event.type === 'completed') break
-    }
-  } catch (error) {
-    failure = errorText(error)
-  }
+  const { summary, failure } = await session.step(subId, `${prefix}/summary`, () =>
+    requestSummary(session, settings, signal),
+  )
   if (signal.aborted) return false
   if (failure || !summary.trim()) {
     emit({
@@ -95,6 +77,40 @@ export async function compactHistory(
     session.lastUsage = { ...session.lastUsage, total_tokens: after, input_tokens: after }
   emit({ type: 'context_compacted', tokens_before: before, tokens_after: after })
   return true
+}
+
+/** Asks the model for the summary (no tools); never throws. */
+async function requestSummary(
+  session: SessionContext,
+  settings: TurnSettings,
+  signal: AbortSignal,
+): Promise<{ summary: string; failure?: string }> {
+  const request = {
+    model: settings.model,
+    instructions: SUMMARY_PROMPT,
+    input: [
+      ...session.history,
+      {
+        type: 'message' as const,
+        role: 'user' as const,
+        content: [{ type: 'input_text' as const, text: SUMMARY_PROMPT }],
+      },
+    ],
+    tools: [],
+  }
+  let summary = ''
+  try {
+    for await (const event of abortable(() => session.options.model.stream(request, { signal }), signal)) {
+      if (event.type === 'output_item' && event.item.type === 'message' && event.item.role === 'assistant') {
+        summary += event.item.content.map((c) => (c.type === 'input_image' ? '' : c.text)).join('')
+      } else if (event.type === 'error') {
+        return { summary, failure: event.message }
+      } else if (event.type === 'completed') break
+    }
+  } catch (error) {
+    return { summary, failure: errorText(error) }
+  }
+  return { summary }
 }
 
 /** The instructions preamble, the latest environment context, and the most recent user messages. */

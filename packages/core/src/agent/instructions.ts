@@ -111,3 +111,8 @@ export const DEFAULT_BASE_INSTRUCTIONS = [
   'Commands run inside a sandbox chosen by the user; when a command is refused or fails because of the',
   'sandbox or the approval policy, do not try to work around it: explain what you need instead.',
 ].join('\n')
+
+/** The base instructions sent with every request: the session's own, or the default. */
+export function baseInstructions(options: { instructions?: string }): string {
+  return options.instructions ?? DEFAULT_BASE_INSTRUCTIONS
+}

@@ -1,8 +1,13 @@
 // One model request: stream it, turn its events into agent events, append finished items to
 // the history verbatim, collect the tool calls, and account for tokens.
+// One model request: stream it, turn its events into agent events, hand finished items to the
+// history verbatim, collect the tool calls, and report token usage. Every effect goes through the
+// step's sink, so the sampling can run as one journaled step.
 import type { ModelErrorKind, ModelEvent, ModelRequest, ResponseItem, TokenUsage } from '@agent/protocol'
-import { errorText, type Session, type TurnSettings } from './session.js'
-import { baseInstructions } from './turn.js'
+import { baseInstructions } from './instructions.js'
+import { errorText } from './items.js'
+import type { SessionContext, TurnSettings } from './session-context.js'
+import type { StepSink } from './steps.js'
 
 export interface SampleResult {
   calls: { call_id: string; name: string; arguments: string }[]
@@ -11,10 +16,10 @@ export interface SampleResult {
   error?: { kind: ModelErrorKind | 'stream_ended' | 'hook_blocked'; message: string }
 }
 
-export function buildRequest(session: Session, settings: TurnSettings): ModelRequest {
+export function buildRequest(session: SessionContext, settings: TurnSettings): ModelRequest {
   const request: ModelRequest = {
     model: settings.model,
-    instructions: baseInstructions(session),
+    instructions: baseInstructions(session.options),
     input: session.history,
     tools: session.router.specs(),
     parallel_tool_calls: true,
@@ -25,15 +30,15 @@ export function buildRequest(session: Session, settings: TurnSettings): ModelReq
 }
 
 export async function sampleModel(
-  session: Session,
-  subId: string,
+  session: SessionContext,
   settings: TurnSettings,
   signal: AbortSignal,
+  sink: StepSink,
   /** Called once, at the first event of the stream: the request is out, the model is answering. */
   onAnswering?: () => void,
 ): Promise<SampleResult> {
   const result: SampleResult = { calls: [] }
-  const emit = session.emit.bind(session, subId)
+  const emit = sink.emit
   let finished = false
   for await (const event of abortable(
     () => session.options.model.stream(buildRequest(session, settings), { signal }),
@@ -51,22 +56,14 @@ export async function sampleModel(
         emit({ type: 'agent_reasoning_delta', delta: event.delta })
         break
       case 'output_item':
-        session.record([event.item])
+        sink.record([event.item])
         announceItem(event.item, emit, result)
         break
       case 'tool_call':
         result.calls.push({ call_id: event.call_id, name: event.name, arguments: event.arguments })
         break
       case 'usage':
-        accountUsage(session, event.usage)
-        emit({
-          type: 'token_count',
-          info: {
-            total_token_usage: session.totalUsage as TokenUsage,
-            last_token_usage: event.usage,
-            ...(session.options.contextWindow ? { model_context_window: session.options.contextWindow } : {}),
-          },
-        })
+        sink.usage(event.usage)
         break
       case 'retry':
         emit({
@@ -95,11 +92,20 @@ export async function sampleModel(
   return result
 }
 
-function announceItem(
-  item: ResponseItem,
-  emit: (msg: Parameters<Session['emit']>[1]) => void,
-  result: SampleResult,
-) {
+/** Adds one response's usage to the session's totals and tells the client. */
+export function applyUsage(session: SessionContext, subId: string, usage: TokenUsage): void {
+  accountUsage(session, usage)
+  session.emit(subId, {
+    type: 'token_count',
+    info: {
+      total_token_usage: session.totalUsage as TokenUsage,
+      last_token_usage: usage,
+      ...(session.options.contextWindow ? { model_context_window: session.options.contextWindow } : {}),
+    },
+  })
+}
+
+function announceItem(item: ResponseItem, emit: StepSink['emit'], result: SampleResult) {
   if (item.type === 'message' && item.role === 'assistant') {
     const text = item.content
       .map((c) => (c.type === 'output_text' || c.type === 'input_text' ? c.text : ''))
@@ -112,7 +118,7 @@ function announceItem(
   }
 }
 
-export function accountUsage(session: Session, usage: TokenUsage): void {
+export function accountUsage(session: SessionContext, usage: TokenUsage): void {
   session.lastUsage = usage
   const t = session.totalUsage
   session.totalUsage = t

@@ -1,9 +1,14 @@
 // The ops that do not start a turn: undo (restore the last turn's workspace snapshot) and
 // listing the MCP tools.
-import { errorText, type Session } from './session.js'
+import { errorText } from './items.js'
+import type { SessionContext } from './session-context.js'
 
 /** Restores the workspace to the start of the last turn. */
-export async function undoLastTurn(session: Session, subId: string, turnRunning: boolean): Promise<void> {
+export async function undoLastTurn(
+  session: SessionContext,
+  subId: string,
+  turnRunning: boolean,
+): Promise<void> {
   const tracker = session.options.workspace
   if (turnRunning) {
     session.emit(subId, {
@@ -50,7 +55,7 @@ export async function undoLastTurn(session: Session, subId: string, turnRunning:
   }
 }
 
-export async function listMcpTools(session: Session, subId: string): Promise<void> {
+export async function listMcpTools(session: SessionContext, subId: string): Promise<void> {
   await session.toolsReady
   const tools: Record<string, { name: string; description?: string; input_schema?: unknown }> = {}
   for (const tool of session.router.providedTools()) {

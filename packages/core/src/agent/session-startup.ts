@@ -2,16 +2,22 @@
 // hooks; session_configured; MCP providers started in the background.
 import { randomUUID } from 'node:crypto'
 import type { EventMsg, ResponseItem, SessionMeta } from '@agent/protocol'
-import { runHook } from '../orchestration/router.js'
 import { forkLines, restoreFromRollout } from '../store/rollout-history.js'
-import { danglingCallOutputs, errorText, type Session } from './session.js'
+import { runHookStep } from './hook-step.js'
+import { danglingCallOutputs, errorText } from './items.js'
+import type { SessionContext } from './session-context.js'
 
-export async function startSession(session: Session): Promise<void> {
+export async function startSession(session: SessionContext): Promise<void> {
   const start = session.options.session ?? { type: 'new' }
   const store = session.options.store
   let initial: ResponseItem[] | undefined
+  // The id a new session gets and the start time (with a journal, the session's clock until the
+  // first turn's steps) are the step `session/start`.
+  const newId = await session.step('', 'session/start', async () =>
+    start.type === 'resume' ? '' : (session.options.sessionId ?? randomUUID()),
+  )
   if (start.type === 'new') {
-    session.id = session.options.sessionId ?? randomUUID()
+    session.id = newId
     if (store) session.writer = await store.create(sessionMeta(session))
   } else {
     if (!store) throw new Error(`cannot ${start.type} a session without a session store`)
@@ -23,7 +29,7 @@ export async function startSession(session: Session): Promise<void> {
       session.writer = await store.openForAppend(loaded.meta.id)
     } else {
       lines = forkLines(loaded.lines, start.userMessages)
-      session.id = session.options.sessionId ?? randomUUID()
+      session.id = newId
       session.writer = await store.create({ ...sessionMeta(session), forked_from: loaded.meta.id })
       await session.writer.append(lines)
     }
@@ -53,18 +59,24 @@ export async function startSession(session: Session): Promise<void> {
   if (initial) configured.initial_messages = initial
   session.emit('', configured)
   // After session_configured, so clients see the session before any hook activity.
-  const startHook = await runHook(session.options.hooks, session.hookEnv('', new AbortController().signal), {
-    hook_event_name: 'SessionStart',
-    source: start.type === 'new' ? 'startup' : start.type,
-  })
+  const startHook = await runHookStep(
+    session,
+    '',
+    'session/hook/SessionStart/1',
+    session.hookEnv('', new AbortController().signal),
+    {
+      hook_event_name: 'SessionStart',
+      source: start.type === 'new' ? 'startup' : start.type,
+    },
+  )
   session.startContext = startHook.additionalContext ?? []
   session.toolsReady = startProviders(session)
 }
 
-function sessionMeta(session: Session): SessionMeta {
+function sessionMeta(session: SessionContext): SessionMeta {
   const meta: SessionMeta = {
     id: session.id,
-    timestamp: session.clock.now().toISOString(),
+    timestamp: session.now(),
     cwd: session.settings.cwd,
     originator: session.options.originator ?? 'agent',
     model: session.settings.model,
@@ -75,7 +87,7 @@ function sessionMeta(session: Session): SessionMeta {
   return meta
 }
 
-async function startProviders(session: Session): Promise<void> {
+async function startProviders(session: SessionContext): Promise<void> {
   await Promise.all(
     (session.options.toolProviders ?? []).map(async (provider) => {
       try {

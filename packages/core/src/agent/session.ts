@@ -15,24 +15,22 @@ import {
 import { type ApprovalAnswer, PendingApprovals, SessionApprovals } from '../orchestration/approvals.js'
 import { formatExecResult } from '../orchestration/format.js'
 import { Orchestrator } from '../orchestration/orchestrator.js'
-import { runHook, ToolRouter } from '../orchestration/router.js'
+import { ToolRouter } from '../orchestration/router.js'
 import { systemClock } from '../ports/clock.js'
+import type { ApprovalGate } from '../ports/step-journal.js'
 import type { WorkspaceSnapshot } from '../ports/workspace.js'
 import type { SessionWriter } from '../store/session-store.js'
 import { AsyncQueue } from './async-queue.js'
 import { compactHistory } from './compaction.js'
+import { runHookStep } from './hook-step.js'
+import { errorText } from './items.js'
 import type { AgentOptions } from './options.js'
+import { applyUsage } from './sampling.js'
+import type { SessionContext, TurnSettings } from './session-context.js'
 import { listMcpTools, undoLastTurn } from './session-ops.js'
 import { startSession } from './session-startup.js'
+import { StepRunner, type StepSink } from './steps.js'
 import { runTurn } from './turn.js'
-
-export interface TurnSettings {
-  cwd: string
-  model: string
-  effort?: ReasoningEffort
-  approvalPolicy: ApprovalPolicy
-  sandboxPolicy: SandboxPolicy
-}
 
 /** Event types recorded in the rollout besides conversation items (the rest are transient). */
 const PERSISTED_EVENTS = new Set<EventMsg['type']>([
@@ -59,13 +57,15 @@ type Queued = { subId: string; op: Extract<Op, { type: 'user_input' | 'compact' 
 /** Submission ids are unique across the agents of a process (handy when several run side by side). */
 let submissionCounter = 0
 
-export class Session {
+export class Session implements SessionContext {
   readonly events = new AsyncQueue<Event>()
   readonly pending = new PendingApprovals()
   readonly sessionApprovals = new SessionApprovals()
   readonly sessionState = new Map<string, unknown>()
   readonly router: ToolRouter
   readonly clock
+  readonly steps: StepRunner
+  readonly gate: ApprovalGate
   id = ''
   rolloutPath: string | undefined
   history: ResponseItem[] = []
@@ -87,10 +87,16 @@ export class Session {
   private active: ActiveTurn | undefined
   private readonly queue: Queued[] = []
   private turns = 0
+  private compactions = 0
+  /** With a journal submission ids are per session, so a replay tags events the same way. */
+  private submissions = 0
   private shuttingDown: Promise<void> | undefined
 
   constructor(readonly options: AgentOptions) {
     this.clock = options.clock ?? systemClock
+    this.steps = new StepRunner(options.journal, this.clock)
+    const pending = this.pending
+    this.gate = options.approvals ?? { wait: (request, signal) => pending.wait(request.callId, signal) }
     this.settings = {
       cwd: options.cwd,
       model: options.modelName,
@@ -109,7 +115,7 @@ export class Session {
       sandbox: options.sandbox,
       policy: options.policy,
       ...(options.processes ? { processes: options.processes } : {}),
-      pending: this.pending,
+      gate: this.gate,
       sessionApprovals: this.sessionApprovals,
       format: options.formatExecOutput ?? ((r) => formatExecResult(r)),
       defaultTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000,
@@ -118,7 +124,7 @@ export class Session {
       tools: options.tools ?? [],
       ...(options.hooks ? { hooks: options.hooks } : {}),
       orchestrator,
-      pending: this.pending,
+      gate: this.gate,
     })
   }
 
@@ -130,7 +136,7 @@ export class Session {
   // ---- the queue pair ----------------------------------------------------------------------
 
   submit(op: unknown): string {
-    const id = `s${++submissionCounter}`
+    const id = this.options.journal ? `s${++this.submissions}` : `s${++submissionCounter}`
     if (this.shuttingDown && !this.events.isClosed) {
       this.emit(id, {
         type: 'error',
@@ -219,7 +225,14 @@ export class Session {
     const work =
       next.op.type === 'user_input'
         ? runTurn(this, next.subId, next.op, active)
-        : compactHistory(this, next.subId, this.settings, controller.signal, 'manual').then(() => undefined)
+        : compactHistory(
+            this,
+            next.subId,
+            this.settings,
+            controller.signal,
+            'manual',
+            `compact/${++this.compactions}`,
+          ).then(() => undefined)
     active.done = work
       .catch((error) => {
         // A bug, not a model or tool failure (those are handled in the turn); the client must
@@ -293,7 +306,19 @@ export class Session {
   }
 
   now(): string {
-    return this.clock.now().toISOString()
+    return this.steps.now()
+  }
+
+  step<T>(subId: string, name: string, fn: (sink: StepSink) => Promise<T>): Promise<T> {
+    return this.steps.run(name, this.sinkFor(subId), fn)
+  }
+
+  private sinkFor(subId: string): StepSink {
+    return {
+      emit: (msg) => this.emit(subId, msg),
+      record: (items) => this.record(items),
+      usage: (usage) => applyUsage(this, subId, usage),
+    }
   }
 
   hookEnv(subId: string, signal: AbortSignal) {
@@ -319,10 +344,16 @@ export class Session {
         this.abortActive('shutdown')
         await active.done
       }
-      await runHook(this.options.hooks, this.hookEnv(subId, new AbortController().signal), {
-        hook_event_name: 'SessionEnd',
-        reason: 'exit',
-      })
+      await runHookStep(
+        this,
+        subId,
+        'session/hook/SessionEnd/1',
+        this.hookEnv(subId, new AbortController().signal),
+        {
+          hook_event_name: 'SessionEnd',
+          reason: 'exit',
+        },
+      )
       await this.flush()
       await this.writer?.close().catch(() => undefined)
       this.writer = undefined
@@ -331,21 +362,6 @@ export class Session {
     })()
     return this.shuttingDown
   }
-}
-
-/** A result for every function call of `history` that has none. */
-export function danglingCallOutputs(history: readonly ResponseItem[], text: string): ResponseItem[] {
-  const answered = new Set<string>()
-  for (const item of history) if (item.type === 'function_call_output') answered.add(item.call_id)
-  return history.flatMap((item) =>
-    item.type === 'function_call' && !answered.has(item.call_id)
-      ? [{ type: 'function_call_output' as const, call_id: item.call_id, output: text, is_error: true }]
-      : [],
-  )
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

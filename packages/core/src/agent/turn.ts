@@ -1,33 +1,60 @@
-// One turn: record the user's input, then sample the model and run the tools it calls until it
-// answers without tool calls (or is interrupted, fails, or a hook stops it).
+// One turn, as a list of steps. Each non-deterministic one runs through the session's journal
+// (`SessionContext.step`), under a name unique in the session:
+//   1. begin: the turn id, its settings and call environment; `turn_started`
+//   2. `turn/<n>/hook/UserPromptSubmit/1`: hooks may rewrite or block the prompt
+//   3. `turn/<n>/input`: read the project docs (first turn) and local images; then record the
+//      preamble or environment change, the turn context and the user message
+//   4. per model request k, until the model answers without tool calls:
+//      a. `turn/<n>/compact/<k>/…` when the context is nearly full
+//      b. `turn/<n>/hook/BeforeModelRequest/<k>`
+//      c. `turn/<n>/sample/<k>`: the complete response (items, tool calls, usage)
+//      d. `turn/<n>/hook/AfterModelResponse/<k>`
+//      e. no tool calls: `turn/<n>/hook/Stop/<k>` (a blocking Stop hook continues the turn); done
+//      f. `turn/<n>/snapshot`, once (in-process it runs while the first response streams)
+//      g. tool calls (tool-calls.ts): `turn/<n>/tool/<call_id>` each, read-only ones together
+//   5. `turn/<n>/diff`: the turn diff; calls left without a result are closed; the closing events
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import type { ContentPart, EventMsg, FunctionCallOutputItem, Op, ResponseItem } from '@agent/protocol'
-import type { CallEnvironment } from '../orchestration/router.js'
-import { runHook } from '../orchestration/router.js'
-import { ReadWriteLock } from '../orchestration/rw-lock.js'
+import type { ContentPart, EventMsg, Op, ResponseItem } from '@agent/protocol'
 import type { WorkspaceSnapshot } from '../ports/workspace.js'
 import { PREAMBLE_MARK } from '../store/rollout-history.js'
 import { compactHistory, shouldAutoCompact } from './compaction.js'
 import {
-  DEFAULT_BASE_INSTRUCTIONS,
+  type ProjectDoc,
   readProjectDocs,
   renderEnvironmentContext,
   renderProjectDocs,
 } from './instructions.js'
-import { type SampleResult, sampleModel } from './sampling.js'
-import { danglingCallOutputs, errorText, type Session, type TurnSettings } from './session.js'
+import { danglingCallOutputs, errorText } from './items.js'
+import { sampleModel } from './sampling.js'
+import type { SessionContext, TurnSettings } from './session-context.js'
+import type { StepSink } from './steps.js'
+import { runToolCalls } from './tool-calls.js'
+import { type Turn, type TurnControl, turnHook } from './turn-state.js'
 
 type UserInputOp = Extract<Op, { type: 'user_input' }>
 
 export async function runTurn(
-  session: Session,
+  session: SessionContext,
   subId: string,
   op: UserInputOp,
-  active: { controller: AbortController; abortReason: 'interrupted' | 'shutdown' | undefined },
+  control: TurnControl,
 ): Promise<void> {
-  const signal = active.controller.signal
-  const turnId = session.nextTurnId()
+  const turn = beginTurn(session, subId, op, control)
+  const text = await submitPrompt(turn, op)
+  if (text === undefined) return
+  await recordInput(turn, op, text.prompt, text.extra)
+  await session.toolsReady
+  while (await modelRequest(turn)) {
+    // each pass: one model request and the tool calls it asked for
+  }
+  await endTurn(turn, control)
+}
+
+/** Step 1: the turn's id, settings and call environment. */
+function beginTurn(session: SessionContext, subId: string, op: UserInputOp, control: TurnControl): Turn {
+  const signal = control.controller.signal
+  const id = session.nextTurnId()
   const settings: TurnSettings = { ...session.settings }
   if (op.cwd) settings.cwd = op.cwd
   if (op.model) settings.model = op.model
@@ -35,80 +62,84 @@ export async function runTurn(
   if (op.approval_policy) settings.approvalPolicy = op.approval_policy
   if (op.sandbox_policy) settings.sandboxPolicy = op.sandbox_policy
   const emit = (msg: EventMsg) => session.emit(subId, msg)
-  const started: EventMsg = { type: 'turn_started', turn_id: turnId }
-  if (session.options.contextWindow) started.model_context_window = session.options.contextWindow
-  emit(started)
-
-  let stopReason: string | undefined
-  let stopRequested = false
-  const env: CallEnvironment = {
-    cwd: settings.cwd,
-    approvalPolicy: settings.approvalPolicy,
-    sandboxPolicy: settings.sandboxPolicy,
-    env: session.env,
+  const turn: Turn = {
+    session,
+    subId,
+    id,
+    settings,
     signal,
     emit,
-    abortTurn: () => {
-      active.abortReason ??= 'interrupted'
-      active.controller.abort(new Error('aborted from an approval'))
-    },
-    sessionId: session.id,
-    turnId,
-    sessionState: session.sessionState,
     requestStop: (reason) => {
-      stopRequested = true
-      stopReason = reason
+      turn.stopRequested = true
+      turn.stopReason = reason
+    },
+    stopRequested: false,
+    stopReason: undefined,
+    lastMessage: null,
+    failure: undefined,
+    requests: 0,
+    limitReached: false,
+    stopContinuations: 0,
+    hookRuns: new Map(),
+    snapshotTask: undefined,
+    env: {
+      cwd: settings.cwd,
+      approvalPolicy: settings.approvalPolicy,
+      sandboxPolicy: settings.sandboxPolicy,
+      env: session.env,
+      signal,
+      emit,
+      abortTurn: () => {
+        control.abortReason ??= 'interrupted'
+        control.controller.abort(new Error('aborted from an approval'))
+      },
+      sessionId: session.id,
+      turnId: id,
+      sessionState: session.sessionState,
+      requestStop: (reason) => turn.requestStop(reason),
     },
   }
-  if (session.rolloutPath) env.transcriptPath = session.rolloutPath
-  const hooks = session.options.hooks
-  if (hooks) {
-    env.beforeApproval = async (subject) => {
-      const outcome = await runHook(hooks, env, {
-        hook_event_name: 'PermissionRequest',
-        tool_name: subject.toolName,
-        tool_input: subject.toolInput,
-        tool_use_id: subject.callId,
-      })
-      if (outcome.permissionDecision === 'deny' || outcome.blocked) {
-        const reason =
-          outcome.blocked?.reason ?? outcome.permissionDecisionReason ?? 'denied by a PermissionRequest hook'
-        return { decision: outcome.stop ? 'abort' : 'denied', feedback: reason }
-      }
-      if (outcome.permissionDecision === 'allow') return { decision: 'approved' }
-      return undefined
-    }
-    env.approvalRequested = (subject) => {
-      // Not awaited: a notification must never hold up the approval it announces.
-      void runHook(hooks, env, {
-        hook_event_name: 'Notification',
-        notification_type: 'permission_prompt',
-        message: `the agent needs your approval to use ${subject.toolName}`,
-      })
-    }
-  }
+  if (session.rolloutPath) turn.env.transcriptPath = session.rolloutPath
+  const started: EventMsg = { type: 'turn_started', turn_id: id }
+  if (session.options.contextWindow) started.model_context_window = session.options.contextWindow
+  emit(started)
+  return turn
+}
 
-  // The prompt, as UserPromptSubmit hooks may rewrite or block it.
-  let text = op.items.flatMap((i) => (i.type === 'text' ? [i.text] : [])).join('\n')
-  const prompt = await runHook(hooks, env, { hook_event_name: 'UserPromptSubmit', prompt: text })
-  if (prompt.blocked) {
-    emit({
+/** Step 2: the prompt as UserPromptSubmit hooks rewrite it; undefined when a hook blocked it. */
+async function submitPrompt(
+  turn: Turn,
+  op: UserInputOp,
+): Promise<{ prompt: string; extra: string[] } | undefined> {
+  const text = op.items.flatMap((i) => (i.type === 'text' ? [i.text] : [])).join('\n')
+  const outcome = await turnHook(turn, { hook_event_name: 'UserPromptSubmit', prompt: text })
+  if (outcome.blocked) {
+    turn.emit({
       type: 'error',
       kind: 'prompt_blocked',
-      message: `a UserPromptSubmit hook blocked the prompt: ${prompt.blocked.reason}`,
+      message: `a UserPromptSubmit hook blocked the prompt: ${outcome.blocked.reason}`,
     })
-    emit({ type: 'turn_aborted', turn_id: turnId, reason: 'error' })
-    return
+    turn.emit({ type: 'turn_aborted', turn_id: turn.id, reason: 'error' })
+    return undefined
   }
-  if (prompt.updatedPrompt !== undefined) text = prompt.updatedPrompt
+  return { prompt: outcome.updatedPrompt ?? text, extra: outcome.additionalContext ?? [] }
+}
 
-  await recordContext(session, settings)
+/** Step 3: reads what the input refers to (one step), then records the turn's opening items. */
+async function recordInput(turn: Turn, op: UserInputOp, text: string, extra: string[]): Promise<void> {
+  const { session, settings } = turn
+  const needsDocs = !session.hasPreamble
+  const read = await session.step(turn.subId, `turn/${turn.id}/input`, async (sink) => ({
+    docs: needsDocs ? await readProjectDocs(settings.cwd, session.options.projectDoc).catch(() => []) : [],
+    content: await userContent(op, text, settings.cwd, sink),
+  }))
+  recordContext(session, settings, read.docs)
   session.persist([
     {
       timestamp: session.now(),
       type: 'turn_context',
       payload: {
-        turn_id: turnId,
+        turn_id: turn.id,
         cwd: settings.cwd,
         model: settings.model,
         approval_policy: settings.approvalPolicy,
@@ -117,166 +148,149 @@ export async function runTurn(
       },
     },
   ])
-  const content = await userContent(op, text, settings.cwd, emit)
-  for (const extra of prompt.additionalContext ?? []) content.push({ type: 'input_text', text: extra })
+  const content = read.content
+  for (const text of extra) content.push({ type: 'input_text', text })
   const images = op.items.flatMap((i) =>
     i.type === 'image' ? [i.image_url] : i.type === 'local_image' ? [i.path] : [],
   )
-  emit(
+  turn.emit(
     images.length > 0
       ? { type: 'user_message', message: text, images }
       : { type: 'user_message', message: text },
   )
   session.record([{ type: 'message', role: 'user', content }])
+}
 
-  // The workspace snapshot (a few git commands) must exist before the first tool runs, not
-  // before the first request: it starts when the model begins answering and runs while the
-  // response streams. Nothing of the agent's writes to the workspace before then.
+/** Step 4: one model request and the tools it calls. Returns false when the turn should end. */
+async function modelRequest(turn: Turn): Promise<boolean> {
+  const { session, settings, signal } = turn
+  if (signal.aborted || turn.stopRequested) return false
+  const maxRequests = session.options.maxModelRequestsPerTurn
+  if (maxRequests !== undefined && turn.requests >= maxRequests) {
+    turn.limitReached = true
+    return false
+  }
+  const k = ++turn.requests
+  if (shouldAutoCompact(session)) {
+    await compactHistory(session, turn.subId, settings, signal, 'auto', `turn/${turn.id}/compact/${k}`)
+  }
+  const before = await turnHook(turn, {
+    hook_event_name: 'BeforeModelRequest',
+    model: settings.model,
+    turn_id: turn.id,
+  })
+  if (before.blocked) {
+    turn.failure = {
+      kind: 'hook_blocked',
+      message: `a BeforeModelRequest hook blocked the request: ${before.blocked.reason}`,
+    }
+    return false
+  }
+  // In-process the workspace snapshot (a few git commands) starts when the model begins answering
+  // and runs while the response streams; with a journal it is a step of its own, before the tools.
+  const onAnswering = session.steps.journaled ? undefined : () => void takeSnapshot(turn)
+  const result = await session.step(turn.subId, `turn/${turn.id}/sample/${k}`, (sink: StepSink) =>
+    sampleModel(session, settings, signal, sink, onAnswering),
+  )
+  if (session.options.hooks && !signal.aborted) {
+    await turnHook(turn, {
+      hook_event_name: 'AfterModelResponse',
+      model: settings.model,
+      turn_id: turn.id,
+      last_assistant_message: result.lastMessage ?? null,
+      tool_calls: result.calls.map((c) => c.name),
+      ...(result.error ? { error: result.error.message } : {}),
+    })
+  }
+  if (result.lastMessage !== undefined) turn.lastMessage = result.lastMessage
+  if (result.error) {
+    turn.failure = result.error
+    return false
+  }
+  if (signal.aborted) return false
+  if (result.calls.length === 0) return continueAfterStop(turn)
+  await takeSnapshot(turn)
+  await runToolCalls(turn, result.calls)
+  return true
+}
+
+/** Step 4e: a blocking Stop hook makes the agent continue with its reason (Claude Code's contract). */
+async function continueAfterStop(turn: Turn): Promise<boolean> {
+  const stop = await turnHook(turn, { hook_event_name: 'Stop', stop_hook_active: turn.stopContinuations > 0 })
+  if (!stop.blocked || turn.stopContinuations >= MAX_STOP_CONTINUATIONS || turn.signal.aborted) return false
+  // `stop_hook_active` tells the hook it already did, and a cap ends a hook that never yields.
+  turn.stopContinuations++
+  turn.session.record([
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: stop.blocked.reason }] },
+  ])
+  return true
+}
+
+/** Step 4f: the snapshot `undo` and the turn diff start from (taken once per turn). */
+function takeSnapshot(turn: Turn): Promise<WorkspaceSnapshot | undefined> {
+  const { session, signal } = turn
   const tracker = session.options.workspace
-  let snapshotTask: Promise<WorkspaceSnapshot | undefined> | undefined
-  const takeSnapshot = (): Promise<WorkspaceSnapshot | undefined> => {
-    snapshotTask ??= tracker
-      ? // An interrupted turn still records where it started (undo goes back there).
-        tracker.snapshot(settings.cwd, signal.aborted ? {} : { signal }).catch((error: unknown) => {
-          emit({
+  turn.snapshotTask ??= tracker
+    ? session.step(turn.subId, `turn/${turn.id}/snapshot`, (sink) =>
+        // An interrupted turn still records where it started (undo goes back there).
+        tracker.snapshot(turn.settings.cwd, signal.aborted ? {} : { signal }).catch((error: unknown) => {
+          sink.emit({
             type: 'warning',
             message: `could not snapshot the workspace (no turn diff or undo for this turn): ${errorText(error)}`,
           })
           return undefined
-        })
-      : Promise.resolve(undefined)
-    return snapshotTask
-  }
+        }),
+      )
+    : Promise.resolve(undefined)
+  return turn.snapshotTask
+}
 
-  await session.toolsReady
-  let lastMessage: string | null = null
-  let stopContinuations = 0
-  let failure: SampleResult['error']
-  const maxRequests = session.options.maxModelRequestsPerTurn
-  let requests = 0
-  let limitReached = false
-  for (;;) {
-    if (signal.aborted || stopRequested) break
-    if (maxRequests !== undefined && requests >= maxRequests) {
-      limitReached = true
-      break
-    }
-    requests++
-    if (shouldAutoCompact(session)) await compactHistory(session, subId, settings, signal, 'auto')
-    const before = await runHook(hooks, env, {
-      hook_event_name: 'BeforeModelRequest',
-      model: settings.model,
-      turn_id: turnId,
-    })
-    if (before.blocked) {
-      failure = {
-        kind: 'hook_blocked',
-        message: `a BeforeModelRequest hook blocked the request: ${before.blocked.reason}`,
-      }
-      break
-    }
-    const result = await sampleModel(session, subId, settings, signal, takeSnapshot)
-    if (hooks && !signal.aborted) {
-      await runHook(hooks, env, {
-        hook_event_name: 'AfterModelResponse',
-        model: settings.model,
-        turn_id: turnId,
-        last_assistant_message: result.lastMessage ?? null,
-        tool_calls: result.calls.map((c) => c.name),
-        ...(result.error ? { error: result.error.message } : {}),
-      })
-    }
-    if (result.lastMessage !== undefined) lastMessage = result.lastMessage
-    if (result.error) {
-      failure = result.error
-      break
-    }
-    if (signal.aborted) break
-    if (result.calls.length === 0) {
-      const stop = await runHook(hooks, env, {
-        hook_event_name: 'Stop',
-        stop_hook_active: stopContinuations > 0,
-      })
-      if (stop.blocked && stopContinuations < MAX_STOP_CONTINUATIONS && !signal.aborted) {
-        // Claude Code's contract: a blocking Stop hook makes the agent continue with its reason;
-        // `stop_hook_active` tells the hook it already did, and a cap ends a hook that never yields.
-        stopContinuations++
-        session.record([
-          { type: 'message', role: 'user', content: [{ type: 'input_text', text: stop.blocked.reason }] },
-        ])
-        continue
-      }
-      break
-    }
-    await takeSnapshot()
-    await runToolCalls(session, env, result.calls)
+/** Step 5: the turn diff, results for calls left without one, and the closing events. */
+async function endTurn(turn: Turn, control: TurnControl): Promise<void> {
+  const { session, signal, emit } = turn
+  await diffTurn(turn, await takeSnapshot(turn))
+  if (signal.aborted || turn.failure) {
+    session.record(danglingCallOutputs(session.history, signal.aborted ? ABORTED_TEXT : FAILED_TEXT))
   }
-
-  await finishTurn(session, env, await takeSnapshot())
-  if (signal.aborted || failure) closeDanglingCalls(session, signal.aborted ? ABORTED_TEXT : FAILED_TEXT)
   if (signal.aborted) {
-    emit({ type: 'turn_aborted', turn_id: turnId, reason: active.abortReason ?? 'interrupted' })
+    emit({ type: 'turn_aborted', turn_id: turn.id, reason: control.abortReason ?? 'interrupted' })
     return
   }
+  const failure = turn.failure
   if (failure) {
     const kind = failure.kind === 'hook_blocked' ? failure.kind : `model_${failure.kind}`
     emit({ type: 'error', kind, message: failure.message })
-    emit({ type: 'turn_aborted', turn_id: turnId, reason: 'error' })
+    emit({ type: 'turn_aborted', turn_id: turn.id, reason: 'error' })
     return
   }
-  if (stopRequested && stopReason)
-    emit({ type: 'background_event', message: `stopped by a hook: ${stopReason}` })
-  if (limitReached) {
+  if (turn.stopRequested && turn.stopReason)
+    emit({ type: 'background_event', message: `stopped by a hook: ${turn.stopReason}` })
+  if (turn.limitReached) {
     emit({
       type: 'error',
       kind: 'max_turns',
-      message: `stopped after ${requests} model requests, the limit for one turn of this session; the task may be unfinished`,
+      message: `stopped after ${turn.requests} model requests, the limit for one turn of this session; the task may be unfinished`,
     })
   }
-  emit({ type: 'turn_complete', turn_id: turnId, last_agent_message: lastMessage })
+  emit({ type: 'turn_complete', turn_id: turn.id, last_agent_message: turn.lastMessage })
 }
 
-/** Runs one response's calls: read-only ones together, others alone; results in the model's order. */
-async function runToolCalls(
-  session: Session,
-  env: CallEnvironment,
-  calls: readonly { call_id: string; name: string; arguments: string }[],
-): Promise<void> {
-  const lock = new ReadWriteLock()
-  const outputs = await Promise.all(
-    calls.map(async (call) => {
-      const prepared = session.router.prepare(call)
-      const release = await lock.acquire(prepared.readOnly ? 'read' : 'write')
-      try {
-        if (env.signal.aborted) return abortedOutput(call.call_id)
-        return await session.router.execute(prepared, env)
-      } finally {
-        release()
-      }
-    }),
-  )
-  session.record(outputs)
-}
-
-async function finishTurn(session: Session, env: CallEnvironment, snapshot: WorkspaceSnapshot | undefined) {
+async function diffTurn(turn: Turn, snapshot: WorkspaceSnapshot | undefined): Promise<void> {
+  const { session, signal } = turn
   const tracker = session.options.workspace
   if (!tracker || !snapshot) return
-  if (session.lastSnapshot && session.lastSnapshot !== snapshot) {
-    await tracker.release?.(session.lastSnapshot).catch(() => undefined)
-  }
+  const previous = session.lastSnapshot
   session.lastSnapshot = snapshot
-  if (env.signal.aborted) return
-  try {
-    const diff = await tracker.diff(snapshot)
-    if (diff) env.emit({ type: 'turn_diff', unified_diff: diff })
-  } catch (error) {
-    env.emit({ type: 'warning', message: `could not compute the turn diff: ${errorText(error)}` })
-  }
-}
-
-/** Every function call in the history gets an output, so the next request is well formed. */
-function closeDanglingCalls(session: Session, text: string): void {
-  session.record(danglingCallOutputs(session.history, text))
+  await session.step(turn.subId, `turn/${turn.id}/diff`, async (sink) => {
+    if (previous && previous.id !== snapshot.id) await tracker.release?.(previous).catch(() => undefined)
+    if (signal.aborted) return
+    try {
+      const diff = await tracker.diff(snapshot)
+      if (diff) sink.emit({ type: 'turn_diff', unified_diff: diff })
+    } catch (error) {
+      sink.emit({ type: 'warning', message: `could not compute the turn diff: ${errorText(error)}` })
+    }
+  })
 }
 
 /** Continuations a blocking Stop hook may force in one turn (as for SubagentStop in plugins). */
@@ -285,17 +299,8 @@ const MAX_STOP_CONTINUATIONS = 8
 const ABORTED_TEXT = 'aborted: the user interrupted the turn'
 const FAILED_TEXT = 'not run: the model request failed before the call could run'
 
-function abortedOutput(callId: string): FunctionCallOutputItem {
-  return {
-    type: 'function_call_output',
-    call_id: callId,
-    output: 'aborted: the user interrupted the turn',
-    is_error: true,
-  }
-}
-
 /** Records the instructions preamble once, and the environment context whenever it changes. */
-async function recordContext(session: Session, settings: TurnSettings): Promise<void> {
+function recordContext(session: SessionContext, settings: TurnSettings, docs: readonly ProjectDoc[]): void {
   const environment = renderEnvironmentContext({
     cwd: settings.cwd,
     approvalPolicy: settings.approvalPolicy,
@@ -307,7 +312,6 @@ async function recordContext(session: Session, settings: TurnSettings): Promise<
     const parts: string[] = []
     if (session.options.userInstructions)
       parts.push(`# User instructions\n\n${session.options.userInstructions}`)
-    const docs = await readProjectDocs(settings.cwd, session.options.projectDoc).catch(() => [])
     if (docs.length > 0) parts.push(renderProjectDocs(docs))
     parts.push(...session.startContext)
     parts.push(environment)
@@ -328,10 +332,6 @@ function contextMessage(text: string): ResponseItem {
   }
 }
 
-export function baseInstructions(session: Session): string {
-  return session.options.instructions ?? DEFAULT_BASE_INSTRUCTIONS
-}
-
 const IMAGE_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -344,7 +344,7 @@ async function userContent(
   op: UserInputOp,
   text: string,
   cwd: string,
-  emit: (msg: EventMsg) => void,
+  sink: StepSink,
 ): Promise<ContentPart[]> {
   const content: ContentPart[] = []
   if (text) content.push({ type: 'input_text', text })
@@ -354,7 +354,7 @@ async function userContent(
       const path = resolve(cwd, item.path)
       const mime = IMAGE_TYPES[extname(path).toLowerCase()]
       if (!mime) {
-        emit({
+        sink.emit({
           type: 'warning',
           message: `${path}: not a supported image type (png, jpeg, gif, webp); left out`,
         })
@@ -364,7 +364,7 @@ async function userContent(
         const data = await readFile(path)
         content.push({ type: 'input_image', image_url: `data:${mime};base64,${data.toString('base64')}` })
       } catch (error) {
-        emit({ type: 'warning', message: `cannot read image ${path}: ${errorText(error)}; left out` })
+        sink.emit({ type: 'warning', message: `cannot read image ${path}: ${errorText(error)}; left out` })
       }
     }
   }

@@ -7,9 +7,10 @@ import type { ApprovalPolicy, EventMsg, FileChange, SandboxPolicy } from '@agent
 import type { CommandPolicy, PolicyDecision } from '../ports/policy.js'
 import type { CommandRunner, ProcessSessions, RunResult } from '../ports/runner.js'
 import type { Sandbox } from '../ports/sandbox.js'
+import type { ApprovalGate, ApprovalWait } from '../ports/step-journal.js'
 import type { ExecOutcome, ExecRequest, PatchApproval, PatchApprovalRequest } from '../tools/contract.js'
 import { ToolRejectedError } from '../tools/errors.js'
-import { type ApprovalAnswer, isWithin, type PendingApprovals, type SessionApprovals } from './approvals.js'
+import { type ApprovalAnswer, isWithin, type SessionApprovals } from './approvals.js'
 import { DECISION_TABLE, decideCommand } from './decision-table.js'
 import type { ExecOutputFormatter } from './format.js'
 
@@ -20,7 +21,13 @@ export interface TurnScope {
   sandboxPolicy: SandboxPolicy
   env: Record<string, string>
   signal: AbortSignal
+  turnId: string
   emit(msg: EventMsg): void
+  /**
+   * Set when the turn runs with a journal: an approval nobody answered yet is not waited for
+   * inside the call; the call stops there (see `SplitApprovals`) and the turn waits between steps.
+   */
+  approvals?: SplitApprovals
   /** The user answered `abort` to an approval: stop the whole turn. */
   abortTurn(): void
   /**
@@ -29,6 +36,25 @@ export interface TurnScope {
    */
   beforeApproval?(request: ApprovalSubject): Promise<ApprovalAnswer | undefined>
   approvalRequested?(request: ApprovalSubject): void
+}
+
+/**
+ * One tool call run in attempts: each attempt runs the tool from the start with the answers the
+ * previous attempts waited for, and stops at the first approval that has no answer yet.
+ */
+export interface SplitApprovals {
+  /** Answers to this call's approval requests so far, in request order. */
+  answered: ApprovalAnswer[]
+  /** The request this attempt stopped at (set by `askUser`). */
+  pending?: ApprovalWait
+}
+
+/** Thrown through the tool when an attempt stops at an unanswered approval. */
+export class ApprovalPending extends Error {
+  override readonly name = 'ApprovalPending'
+  constructor(readonly wait: ApprovalWait) {
+    super(`waiting for the user's approval (${wait.callId})`)
+  }
 }
 
 /** What an approval is about, for hooks. */
@@ -55,7 +81,7 @@ export interface OrchestratorDeps {
   sandbox: Sandbox
   policy: CommandPolicy
   processes?: ProcessSessions
-  pending: PendingApprovals
+  gate: ApprovalGate
   sessionApprovals: SessionApprovals
   format: ExecOutputFormatter
   defaultTimeoutMs: number
@@ -259,7 +285,7 @@ export class Orchestrator {
     call: CallScope,
     msg: Extract<EventMsg, { type: 'exec_approval_request' | 'apply_patch_approval_request' }>,
   ): Promise<ApprovalAnswer> {
-    return askUser(turn, call, msg, this.deps.pending)
+    return askUser(turn, call, msg, this.deps.gate)
   }
 
   /** The command as it will run: wrapped by the sandbox when `sandboxed`, or why it cannot run. */
@@ -319,13 +345,14 @@ export class Orchestrator {
 /**
  * The approval round trip shared by commands, patches and hook-requested approvals:
  * PermissionRequest hooks may decide first; otherwise the request goes out (with the call's
- * next approval id) and the matching op answers it.
+ * next approval id) and the gate brings the answer. In a split call (a journal) an answer from
+ * an earlier attempt is reused, and a new request stops the attempt instead of waiting.
  */
 export async function askUser(
   turn: TurnScope,
   call: CallScope,
   msg: Extract<EventMsg, { type: 'exec_approval_request' | 'apply_patch_approval_request' }>,
-  pending: PendingApprovals,
+  gate: ApprovalGate,
 ): Promise<ApprovalAnswer> {
   const subject = { callId: call.callId, toolName: call.toolName, toolInput: call.toolInput }
   let answer = await turn.beforeApproval?.(subject)
@@ -333,13 +360,33 @@ export async function askUser(
     call.requests++
     const id = call.requests === 1 ? call.callId : `${call.callId}#${call.requests}`
     msg.call_id = id
-    const waiting = pending.wait(id, turn.signal)
-    turn.emit(msg)
-    turn.approvalRequested?.(subject)
-    answer = await waiting
+    const wait: ApprovalWait = {
+      callId: id,
+      toolCallId: call.callId,
+      turnId: turn.turnId,
+      kind: msg.type === 'exec_approval_request' ? 'exec' : 'patch',
+      request: msg,
+    }
+    const split = turn.approvals
+    answer = split?.answered[call.requests - 1]
+    if (!answer) {
+      if (split) {
+        split.pending = wait
+        throw new ApprovalPending(wait)
+      }
+      const waiting = gate.wait(wait, turn.signal)
+      turn.emit(msg)
+      turn.approvalRequested?.(subject)
+      answer = toAnswer(await waiting)
+    }
   }
   if (answer.decision === 'abort') turn.abortTurn()
   return answer
+}
+
+/** A gate may answer with a bare decision. */
+export function toAnswer(answer: ApprovalAnswer | ApprovalAnswer['decision']): ApprovalAnswer {
+  return typeof answer === 'string' ? { decision: answer } : answer
 }
 
 function isApproval(answer: ApprovalAnswer): boolean {

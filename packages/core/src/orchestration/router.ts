@@ -4,10 +4,18 @@
 import type { ContentPart, EventMsg, FunctionCallOutputItem, ToolSpec } from '@agent/protocol'
 import { z } from 'zod'
 import type { HookInput, HookOutcome, HookRunner } from '../ports/hooks.js'
+import type { ApprovalGate } from '../ports/step-journal.js'
 import type { ProvidedTool, ToolProvider } from '../ports/tool-provider.js'
 import type { ToolContext, ToolDefinition, ToolOutput } from '../tools/contract.js'
-import type { ApprovalAnswer, PendingApprovals } from './approvals.js'
-import { askUser, type CallScope, messageOf, type Orchestrator, type TurnScope } from './orchestrator.js'
+import type { ApprovalAnswer } from './approvals.js'
+import {
+  ApprovalPending,
+  askUser,
+  type CallScope,
+  messageOf,
+  type Orchestrator,
+  type TurnScope,
+} from './orchestrator.js'
 
 export interface ToolCallRequest {
   call_id: string
@@ -49,7 +57,7 @@ export interface RouterDeps {
   tools: readonly ToolDefinition[]
   hooks?: HookRunner
   orchestrator: Orchestrator
-  pending: PendingApprovals
+  gate: ApprovalGate
 }
 
 export class ToolRouter {
@@ -177,7 +185,13 @@ export class ToolRouter {
     }
     if (pre.permissionDecision === 'allow') scope.preApproved = true
     if (pre.permissionDecision === 'ask') {
-      const refused = await this.askForCall(prepared, args, pre.permissionDecisionReason, env, scope)
+      const refused = await this.askForCall(prepared, args, pre.permissionDecisionReason, env, scope).catch(
+        (error: unknown) => {
+          if (error instanceof ApprovalPending) return 'waiting for the user’s approval'
+          throw error
+        },
+      )
+      if (env.approvals?.pending) return output(call.call_id, 'waiting for the user’s approval', true)
       if (refused) return output(call.call_id, refused, true)
       scope.preApproved = true
     }
@@ -188,6 +202,8 @@ export class ToolRouter {
     if (prepared.kind === 'builtin') {
       result = await this.runBuiltin(prepared.def, args, call, env, scope)
       response = result
+      // A split call stopped at an approval: this attempt's result is void (see SplitApprovals).
+      if (env.approvals?.pending) return output(call.call_id, 'waiting for the user’s approval', true)
     } else {
       const provided = await this.runProvided(prepared.provider, prepared.tool, args, call, env)
       result = provided.output
@@ -312,7 +328,7 @@ export class ToolRouter {
       cwd: env.cwd,
     }
     if (reason) msg.reason = reason
-    const answer: ApprovalAnswer = await askUser(env, scope, msg, this.deps.pending)
+    const answer: ApprovalAnswer = await askUser(env, scope, msg, this.deps.gate)
     if (answer.decision === 'approved' || answer.decision === 'approved_for_session') return undefined
     return `the user denied ${prepared.call.name}${answer.feedback ? `: ${answer.feedback}` : ''}`
   }

@@ -3,6 +3,7 @@
 export { MemorySessionStore } from '../store/memory-store.js'
 export { collectUntil, type EventLog } from './collect.js'
 export { FakePolicy, FakeSandbox, ManualClock, RecordingHookRunner, StaticToolProvider } from './fakes.js'
+export { type JournalEntry, MemoryApprovalGate, MemoryJournal, SimulatedCrash } from './memory-journal.js'
 export { MemoryWorkspaceTracker } from './memory-workspace.js'
 export { PipeProcessSessions } from './pipe-processes.js'
 export { ProcessRunner, ScriptedRunner } from './process-runner.js'
