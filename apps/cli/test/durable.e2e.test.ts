@@ -146,4 +146,126 @@ describe('agent durable', () => {
     expect(prompts.length).toBe(mock.requests.length)
     expect(mock.requests).toHaveLength(2)
   })
+
+  it('an approval pending while every worker is down is answered with `agent durable approve`; the turn completes', async () => {
+    const ws = workspace({}, { git: false })
+    mock = await startMockProviderServer({
+      wire: 'responses',
+      turns: [{ toolCalls: [shell('touch made.txt')] }, { text: 'Made it.' }],
+    })
+    const port = await freePort()
+    const worker = await serve(ws, port, { register: restate.adminUrl, args: ['-a', 'untrusted'] })
+    let stderr = ''
+    const run = runAgent(['durable', 'exec', '--ingress', restate.ingressUrl, 'make a file'], {
+      cwd: ws.repo,
+      env: ws.env(),
+    })
+    run.child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    await until(() => /waiting for approval of (\S+):/.test(stderr), 'the approval request')
+    const callId = /waiting for approval of (\S+):/.exec(stderr)?.[1] as string
+    const sessionId = /--session (\S+)/.exec(stderr)?.[1] as string
+    await killProcess(worker.child)
+    const approve = await runAgent(
+      ['durable', 'approve', '--ingress', restate.ingressUrl, '--session', sessionId, callId, 'approve'],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(approve.code).toBe(0)
+    expect(approve.stderr).toContain('Restate holds the answer')
+    expect(existsSync(join(ws.repo, 'made.txt'))).toBe(false)
+    await serve(ws, port, { args: ['-a', 'untrusted'] })
+    const result = await run
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe('Made it.\n')
+    expect(existsSync(join(ws.repo, 'made.txt'))).toBe(true)
+  })
+
+  it('--attach follows a running turn; bad input gets clear errors', async () => {
+    const ws = workspace({}, { git: false })
+    const effects = join(ws.repo, 'effects.log')
+    mock = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        { toolCalls: [shell('echo one >> effects.log; while [ -e hold ]; do sleep 0.05; done')] },
+        { text: 'Attached fine.' },
+      ],
+    })
+    writeFileSync(join(ws.repo, 'hold'), '')
+    const port = await freePort()
+    await serve(ws, port, { register: restate.adminUrl })
+    let sessionKnown: (id: string) => void = () => {}
+    const session = new Promise<string>((resolve) => {
+      sessionKnown = resolve
+    })
+    const run = runAgent(['durable', 'exec', '--ingress', restate.ingressUrl, '--json', 'go'], {
+      cwd: ws.repo,
+      env: ws.env(),
+      onStdout: (all) => {
+        const first = all.split('\n')[0]
+        if (all.includes('\n') && first) sessionKnown((JSON.parse(first) as { thread_id: string }).thread_id)
+      },
+    })
+    await until(() => lines(effects).length === 1, 'the command to start')
+    const sessionId = await session
+    let attachedOnce: () => void = () => {}
+    const attachPrinted = new Promise<void>((resolve) => {
+      attachedOnce = resolve
+    })
+    const attach = runAgent(
+      ['durable', 'exec', '--ingress', restate.ingressUrl, '--attach', '--session', sessionId, '--json'],
+      { cwd: ws.repo, env: ws.env(), onStdout: (all) => all.includes('\n') && attachedOnce() },
+    )
+    await attachPrinted
+    unlinkSync(join(ws.repo, 'hold'))
+    const [first, attached] = await Promise.all([run, attach])
+    expect(first.code).toBe(0)
+    expect(attached.code).toBe(0)
+    // The attached client printed the same turn.
+    expect(jsonLines(attached.stdout)).toEqual(jsonLines(first.stdout))
+
+    const unknown = await runAgent(
+      ['durable', 'exec', '--ingress', restate.ingressUrl, '--session', 'no-such-session', 'hi'],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('no session no-such-session')
+    const badCall = await runAgent(
+      ['durable', 'approve', '--ingress', restate.ingressUrl, '--session', sessionId, 'call_nope', 'approve'],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(badCall.code).toBe(1)
+    expect(badCall.stderr).toContain(`session ${sessionId} has no pending approval for call call_nope`)
+    const badDecision = await runAgent(
+      ['durable', 'approve', '--ingress', restate.ingressUrl, '--session', sessionId, 'call_x', 'maybe'],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(badDecision.code).toBe(2)
+    expect(badDecision.stderr).toContain('expected approve or deny')
+    const idle = await runAgent(
+      ['durable', 'exec', '--ingress', restate.ingressUrl, '--attach', '--session', sessionId],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(idle.code).toBe(1)
+    expect(idle.stderr).toContain(`session ${sessionId} has no turn running`)
+  })
+
+  it('a worker whose Restate is not reachable says so and keeps trying', async () => {
+    const ws = workspace({}, { git: false })
+    const closed = await freePort()
+    const port = await freePort()
+    const args = ['durable', 'serve', '--port', String(port), '--provider', 'openai', '-m', 'test-model']
+    const child = spawn(process.execPath, [bin, ...args, '--register', `http://127.0.0.1:${closed}`], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x' }),
+    })
+    workers.push(child)
+    let stderr = ''
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    await until(() => stderr.includes('waiting for Restate'), 'the waiting message')
+    expect(stderr).toContain(`cannot reach the Restate admin API at http://127.0.0.1:${closed}`)
+    expect(child.exitCode).toBeNull()
+  })
 })
