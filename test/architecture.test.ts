@@ -27,6 +27,9 @@ const allowed: Record<string, string[]> = {
   // The ACP server, like the UI, talks to an agent only through the protocol (the host gives it
   // connections); it never imports core.
   '@agent/acp': ['@agent/protocol'],
+  // Durable sessions adapt core's journal and approval ports to Restate structurally: the agent
+  // factory is injected by the composition root, so restate never imports core.
+  '@agent/restate': ['@agent/protocol'],
   // The composition root knows every concrete package.
   '@agent/sdk': ['*'],
   // The CLI builds on the composition in sdk (it constructs no model client or runner itself);
@@ -43,6 +46,8 @@ const allowed: Record<string, string[]> = {
     '@agent/policy',
     '@agent/sandbox',
     '@agent/tools',
+    // `agent durable`: the worker (session object) and the ingress client.
+    '@agent/restate',
   ],
 }
 

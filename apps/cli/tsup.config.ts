@@ -11,6 +11,8 @@ const EXTERNAL = [
   'web-tree-sitter',
   '@vscode/tree-sitter-wasm',
   '@modelcontextprotocol/sdk',
+  // The Restate SDK (with its wasm core, ~2 MB) is only needed by `agent durable`: kept out of cli.cjs.
+  '@restatedev/restate-sdk',
   // Ink imports it only under DEV=true (React DevTools); it is not installed otherwise.
   'react-devtools-core',
 ]

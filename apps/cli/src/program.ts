@@ -1,6 +1,7 @@
 // The command tree of `agent`. Each subcommand's implementation is imported lazily from its
 // action, so parsing the command line never loads a provider, the MCP SDK or the UI.
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { addDurableCommands } from './commands/durable.js'
 import { addInteractiveCommands, type LoadTui } from './commands/interactive.js'
 import { VERSION } from './version.js'
 
@@ -165,6 +166,8 @@ export function buildProgram(options: ProgramOptions = {}): Command {
       )
     })
   })
+
+  addDurableCommands(program, run)
 
   program
     .command('sessions')

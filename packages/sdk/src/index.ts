@@ -25,6 +25,12 @@ export {
   SandboxUnavailableError,
   sandboxPolicyFor,
 } from './runtime/compose.js'
+export {
+  type DurableTurnInput,
+  type DurableTurnSession,
+  type DurableWorkerSettings,
+  durableSessionFactory,
+} from './runtime/durable.js'
 export { type SessionMcpServers, sessionMcpServers } from './runtime/mcp-servers.js'
 export {
   type ModelFlags,

@@ -17,9 +17,12 @@ import { dirname, join, resolve } from 'node:path'
 import type {
   Agent,
   AgentOptions,
+  ApprovalGate,
   CommandPolicy,
   Sandbox,
   SessionStart,
+  SessionStore,
+  StepJournal,
   ToolDefinition,
   ToolProvider,
 } from '@agent/core'
@@ -57,6 +60,14 @@ export interface RuntimeSettings {
    * `/diff` and `/undo` leave alone wherever they are.
    */
   agentStatePaths?: string[]
+  /** Where the rollout goes instead of the JSONL files under $AGENT_HOME (a durable worker's memory store). */
+  store?: SessionStore
+  /** Id of a new session (default: a random UUID). */
+  sessionId?: string
+  /** Durable execution: the turn's steps go through this journal (see @agent/restate). */
+  journal?: StepJournal
+  /** Durable execution: approvals are waited for here instead of on the queue pair. */
+  approvals?: ApprovalGate
 }
 
 export interface Runtime {
@@ -211,7 +222,8 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   const processes = new exec.ProcessSessionManager({ env: childEnv })
   const runner = exec.createCommandRunner()
   const sandbox = deferredSandbox(loadSandbox)
-  const store = settings.ephemeral ? undefined : new core.JsonlSessionStore({ home: agentHome })
+  const store =
+    settings.store ?? (settings.ephemeral ? undefined : new core.JsonlSessionStore({ home: agentHome }))
   const userInstructions = [
     readOptional(join(agentHome, 'AGENTS.md')),
     config.developer_instructions,
@@ -280,6 +292,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     toolProviders,
     ...(store ? { store } : {}),
     ...(settings.session ? { session: settings.session } : {}),
+    ...(settings.sessionId ? { sessionId: settings.sessionId } : {}),
+    ...(settings.journal ? { journal: settings.journal } : {}),
+    ...(settings.approvals ? { approvals: settings.approvals } : {}),
   })
 
   return {

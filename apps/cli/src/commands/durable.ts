@@ -1,0 +1,97 @@
+// `agent durable ...`: durable sessions on Restate (@agent/restate). `serve` runs a worker; `exec`
+// sends a prompt (or `--attach`es to a running turn) through Restate's ingress; `approve` answers
+// a pending approval. Implementations are imported lazily, like every other command's.
+import { type Command, InvalidArgumentError, Option } from 'commander'
+
+type Run = (action: () => Promise<number>) => Promise<void>
+
+const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access']
+const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never']
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+function port(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new InvalidArgumentError('expected a port number (1-65535)')
+  return n
+}
+
+function io() {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  }
+}
+
+export function addDurableCommands(program: Command, run: Run): void {
+  const durable = program
+    .command('durable')
+    .description('durable sessions on Restate: turns that survive crashes, spread over many workers')
+
+  durable
+    .command('serve')
+    .description('run a worker for durable sessions on 127.0.0.1:PORT (Restate calls it)')
+    .requiredOption('--port <PORT>', 'port to listen on (127.0.0.1)', port)
+    .option(
+      '--register <ADMIN_URL>',
+      "register with Restate's admin API (e.g. http://127.0.0.1:9070); retried until it answers",
+    )
+    .option('-m, --model <MODEL>', 'model name sent to the provider')
+    .option(
+      '--provider <ID>',
+      'provider: openai, openai-chat, anthropic, ollama, lmstudio, or an id from config',
+    )
+    .option('--base-url <URL>', "the provider's API root")
+    .addOption(
+      new Option('-s, --sandbox <MODE>', 'how commands are confined (default read-only)').choices(
+        SANDBOX_MODES,
+      ),
+    )
+    .addOption(
+      new Option(
+        '-a, --approval <POLICY>',
+        'when to ask for approval (answer with `agent durable approve`)',
+      ).choices(APPROVAL_POLICIES),
+    )
+    .option('--full-auto', 'let the agent edit the workspace: -s workspace-write')
+    .option(
+      '-c, --config <key=value>',
+      'override a config key (value parsed as TOML); repeatable',
+      collect,
+      [],
+    )
+    .option('--plugin-dir <DIR>', 'load a plugin for every session; repeatable', collect, [])
+    .action(async (flags) => {
+      await run(async () => (await import('../durable/serve.js')).runDurableServe(flags, io()))
+    })
+
+  durable
+    .command('exec')
+    .description('send a prompt to a durable session and print its turn like `agent exec`')
+    .argument('[PROMPT]', 'what to do; `-` (or nothing, with stdin not a terminal) reads it from stdin')
+    .requiredOption('--ingress <URL>', "Restate's ingress URL, e.g. http://127.0.0.1:8080")
+    .option('--session <ID>', 'continue this session (default: start a new one)')
+    .option('-C, --cd <DIR>', "the new session's working directory (workers must see it)")
+    .option('--json', 'print events as JSONL on stdout (as `agent exec --json`)')
+    .option('--attach', 'follow the turn running in --session instead of sending a prompt')
+    .option('-o, --output-last-message <FILE>', "write the agent's final message to FILE")
+    .action(async (prompt: string | undefined, flags) => {
+      await run(async () => (await import('../durable/exec.js')).runDurableExec(prompt, flags, io()))
+    })
+
+  durable
+    .command('approve')
+    .description("answer a durable session's pending approval")
+    .argument('<CALL_ID>', 'the call id the approval request named')
+    .argument('<DECISION>', 'approve or deny')
+    .requiredOption('--ingress <URL>', "Restate's ingress URL")
+    .requiredOption('--session <ID>', 'the session that asks')
+    .action(async (callId: string, decision: string, flags) => {
+      await run(async () =>
+        (await import('../durable/approve.js')).runDurableApprove(callId, decision, flags, io()),
+      )
+    })
+}

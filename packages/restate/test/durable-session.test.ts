@@ -1,0 +1,129 @@
+// The session object against a real restate-server and real worker processes (the scripted agent
+// stands in for core): a turn runs and its events can be read; a worker SIGKILLed inside a step
+// is replaced and the turn completes with finished steps not run again.
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Event } from '@agent/protocol'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DurableSessionClient, registerWorker } from '../src/index.js'
+import { freePort, type RestateServer, startRestateServer } from '../src/testing/index.js'
+import { readLines, startWorkerProcess, type WorkerProcess, waitFor } from './helpers.js'
+
+let server: RestateServer
+let workerPort: number
+let worker: WorkerProcess
+let client: DurableSessionClient
+const dirs: string[] = []
+
+const workspace = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'durable-ws-'))
+  dirs.push(dir)
+  return dir
+}
+
+// Starting restate-server and a worker takes several seconds on this small, shared machine.
+beforeAll(async () => {
+  server = await startRestateServer()
+  workerPort = await freePort()
+  worker = await startWorkerProcess({ port: workerPort, adminUrl: server.adminUrl })
+  client = new DurableSessionClient(server.ingressUrl, { pollIntervalMs: 50 })
+}, 120_000)
+
+afterAll(async () => {
+  await worker?.kill()
+  await server?.stop()
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+async function runPrompt(sessionId: string, prompt: string, cwd?: string) {
+  const tag = randomUUID()
+  const before = await client.events(sessionId)
+  const { invocationId } = await client.submit(
+    sessionId,
+    { prompt, tag, ...(cwd ? { create: { cwd } } : {}) },
+    tag,
+  )
+  const seen: Event[] = []
+  const result = await client.follow({
+    sessionId,
+    tag,
+    from: before.next,
+    invocationId,
+    onEvent: (event) => {
+      seen.push(event)
+    },
+  })
+  return { result, seen, tag, invocationId }
+}
+
+describe('durable session on a real restate-server', () => {
+  it('runs a turn and keeps its events and history for the next turn', async () => {
+    const cwd = workspace()
+    const sessionId = randomUUID()
+    const first = await runPrompt(sessionId, 'steps:3', cwd)
+    expect(first.result).toEqual({ type: 'completed', lastMessage: 'done 3' })
+    expect(first.seen.map((e) => e.msg.type)).toEqual([
+      'session_configured',
+      'turn_started',
+      'user_message',
+      'agent_message',
+      'agent_message',
+      'agent_message',
+      'turn_complete',
+    ])
+    const second = await runPrompt(sessionId, 'steps:1')
+    expect(second.result).toEqual({ type: 'completed', lastMessage: 'done 1' })
+    // The second turn saw the first one's history (its turn number comes from it).
+    expect(readLines(join(cwd, 'effects.log'))).toEqual([
+      `${sessionId} turn/1/step/1`,
+      `${sessionId} turn/1/step/2`,
+      `${sessionId} turn/1/step/3`,
+      `${sessionId} turn/2/step/1`,
+    ])
+    const page = await client.events(sessionId)
+    expect(page.exists).toBe(true)
+    expect(page.cwd).toBe(cwd)
+    expect(page.current).toBeNull()
+    expect(page.events.filter((e) => e.tag === first.tag)).toHaveLength(7)
+  })
+
+  it('a worker SIGKILLed inside a step is replaced; finished steps do not run again', async () => {
+    const cwd = workspace()
+    const sessionId = randomUUID()
+    const effects = join(cwd, 'effects.log')
+    writeFileSync(join(cwd, 'hold-1-3'), '')
+    const running = runPrompt(sessionId, 'steps:5', cwd)
+    await waitFor(
+      () => readLines(effects),
+      (lines) => lines.length === 3,
+      'step 3 to start',
+    )
+    await worker.kill('SIGKILL')
+    unlinkSync(join(cwd, 'hold-1-3'))
+    worker = await startWorkerProcess({ port: workerPort, adminUrl: server.adminUrl })
+    const { result, seen } = await running
+    expect(result).toEqual({ type: 'completed', lastMessage: 'done 5' })
+    // Steps 1 and 2 ran once; step 3 was running at the kill (at-least-once), 4 and 5 once.
+    expect(readLines(effects).map((l) => l.split(' ')[1])).toEqual([
+      'turn/1/step/1',
+      'turn/1/step/2',
+      'turn/1/step/3',
+      'turn/1/step/3',
+      'turn/1/step/4',
+      'turn/1/step/5',
+    ])
+    // The replay re-emitted identical events: the log holds each exactly once.
+    expect(
+      seen.filter((e) => e.msg.type === 'agent_message').map((e) => (e.msg as { message: string }).message),
+    ).toEqual(['step 1 -> 10', 'step 2 -> 20', 'step 3 -> 30', 'step 4 -> 40', 'step 5 -> 50'])
+  })
+
+  it('registering the same worker again is accepted (idempotent)', async () => {
+    const first = await registerWorker(server.adminUrl, worker.url)
+    const again = await registerWorker(server.adminUrl, worker.url)
+    expect(again.services).toEqual(['AgentSession'])
+    expect(again.deploymentId).toBe(first.deploymentId)
+  })
+})

@@ -1,0 +1,82 @@
+// The agent factory for durable sessions (@agent/restate): each turn of a session gets a fresh
+// agent composed like `agent exec`'s, rebuilt from the rollout the engine keeps, with the
+// engine's step journal and approval gate injected. Its shape matches @agent/restate's
+// `SessionFactory` structurally, so neither package imports the other.
+import { existsSync, statSync } from 'node:fs'
+import type { Agent, ApprovalGate, StepJournal } from '@agent/core'
+import type { ApprovalPolicy, RolloutLine, SandboxMode } from '@agent/protocol'
+import { loadConfig } from '../config/load.js'
+import { composeRuntime } from './compose.js'
+import type { ModelFlags } from './model.js'
+
+export interface DurableWorkerSettings {
+  env: NodeJS.ProcessEnv
+  model: ModelFlags
+  /** `-s`; default: the config's `sandbox_mode`, else read-only (as `agent exec`). */
+  sandboxMode?: SandboxMode
+  /** `-a`; default: the config's `approval_policy`, else never (as `agent exec`). */
+  approvalPolicy?: ApprovalPolicy
+  /** `-c key=value` overrides. */
+  configOverrides?: string[]
+  pluginDirs?: string[]
+}
+
+export interface DurableTurnInput {
+  sessionId: string
+  cwd: string
+  history: RolloutLine[] | null
+  journal: StepJournal
+  approvals: ApprovalGate
+}
+
+export interface DurableTurnSession {
+  agent: Agent
+  history(): Promise<RolloutLine[]>
+  close(): Promise<void>
+}
+
+/** What `agent durable serve` hands to `createSessionObject({ createSession })`. */
+export function durableSessionFactory(
+  settings: DurableWorkerSettings,
+): (input: DurableTurnInput) => Promise<DurableTurnSession> {
+  return async (input) => {
+    if (!existsSync(input.cwd) || !statSync(input.cwd).isDirectory())
+      throw new Error(
+        `the session's working directory ${input.cwd} does not exist on this worker: ` +
+          'workers must see the sessions’ directories (one machine, or a shared volume mounted at the same path)',
+      )
+    const loaded = loadConfig({
+      cwd: input.cwd,
+      env: settings.env,
+      overrides: settings.configOverrides ?? [],
+    })
+    const { MemorySessionStore } = await import('@agent/core')
+    const store = new MemorySessionStore()
+    const resumed = input.history ? store.import(input.history) : undefined
+    const runtime = await composeRuntime({
+      cwd: input.cwd,
+      loaded,
+      env: settings.env,
+      model: settings.model,
+      sandboxMode: settings.sandboxMode ?? loaded.config.sandbox_mode ?? 'read-only',
+      approvalPolicy: settings.approvalPolicy ?? loaded.config.approval_policy ?? 'never',
+      pluginDirs: settings.pluginDirs ?? [],
+      ephemeral: false,
+      reloadHooks: false,
+      originator: 'agent_durable',
+      store,
+      journal: input.journal,
+      approvals: input.approvals,
+      ...(resumed ? { session: { type: 'resume', sessionId: resumed } } : { sessionId: input.sessionId }),
+    })
+    const agent = runtime.agent
+    return {
+      agent,
+      history: async () => {
+        await agent.flush()
+        return (await store.load(agent.sessionId)).lines
+      },
+      close: () => runtime.close(),
+    }
+  }
+}
