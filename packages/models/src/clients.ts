@@ -43,7 +43,10 @@ abstract class WireClient implements ModelClient {
 
   protected abstract connect(): Promise<StreamCall>
   protected abstract body(request: ModelRequest): Json
-  protected abstract normalise(events: AsyncIterable<unknown>): AsyncIterable<ModelEvent>
+  protected abstract normalise(
+    events: AsyncIterable<unknown>,
+    request: ModelRequest,
+  ): AsyncIterable<ModelEvent>
 
   stream(request: ModelRequest, options: { signal?: AbortSignal } = {}): AsyncIterable<ModelEvent> {
     const model = request.model || this.model
@@ -56,11 +59,12 @@ abstract class WireClient implements ModelClient {
         yield failure.toEvent()
       })()
     }
-    const body = this.body({ ...request, model, tools: request.tools ?? [] })
+    const normalised = { ...request, model, tools: request.tools ?? [] }
+    const body = this.body(normalised)
     const attempt = async function* (this: WireClient, signal: AbortSignal) {
       this.call ??= this.connect()
       const call = await this.call
-      yield* this.normalise(await call(body, signal))
+      yield* this.normalise(await call(body, signal), normalised)
     }.bind(this)
     return runWithRetries(attempt, this.config.retry, options.signal)
   }
@@ -95,8 +99,8 @@ export class ResponsesClient extends WireClient {
   protected body(request: ModelRequest): Json {
     return responsesRequestBody(request)
   }
-  protected normalise(events: AsyncIterable<unknown>) {
-    return normaliseResponsesEvents(events)
+  protected normalise(events: AsyncIterable<unknown>, request: ModelRequest) {
+    return normaliseResponsesEvents(events, request)
   }
 }
 

@@ -133,7 +133,7 @@ export async function* runWithRetries(
         const event = result.value
         started = true
         if (event.type === 'output_item' && !toolCallEmitted) {
-          if (event.item.type !== 'function_call') {
+          if (event.item.type !== 'function_call' && event.item.type !== 'custom_tool_call') {
             held.push(event)
             continue
           }

@@ -46,6 +46,20 @@ export const FunctionCallItem = z.object({
 })
 export type FunctionCallItem = z.infer<typeof FunctionCallItem>
 
+/**
+ * A call of a freeform tool (a Responses API `custom_tool_call`): `input` is the raw text the
+ * model wrote. Its result is an ordinary `function_call_output` with the same `call_id`; the
+ * Responses wire sends it back as a `custom_tool_call_output`.
+ */
+export const CustomToolCallItem = z.object({
+  type: z.literal('custom_tool_call'),
+  id: z.string().optional(),
+  call_id: z.string(),
+  name: z.string(),
+  input: z.string(),
+})
+export type CustomToolCallItem = z.infer<typeof CustomToolCallItem>
+
 /** The result of a tool call, as the model will see it. */
 export const FunctionCallOutputItem = z.object({
   type: z.literal('function_call_output'),
@@ -66,6 +80,7 @@ export const ResponseItem = z.discriminatedUnion('type', [
   MessageItem,
   ReasoningItem,
   FunctionCallItem,
+  CustomToolCallItem,
   FunctionCallOutputItem,
   CompactionSummaryItem,
 ])

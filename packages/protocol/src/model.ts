@@ -12,6 +12,18 @@ export const ToolSpec = z.object({
   parameters: z.record(z.string(), z.unknown()),
   /** Ask providers that support it for strict schema adherence. */
   strict: z.boolean().optional(),
+  /**
+   * The tool can also be offered as a freeform ("custom") tool: the model writes raw text that
+   * `grammar` constrains instead of JSON, and that text becomes the string parameter `argument`.
+   * Wires and models that support it (the OpenAI Responses API, GPT-5 family) use this form;
+   * every other wire offers the function form above.
+   */
+  freeform: z
+    .object({
+      argument: z.string().min(1),
+      grammar: z.object({ syntax: z.enum(['lark', 'regex']), definition: z.string().min(1) }),
+    })
+    .optional(),
 })
 export type ToolSpec = z.infer<typeof ToolSpec>
 

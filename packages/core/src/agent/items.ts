@@ -6,7 +6,7 @@ export function danglingCallOutputs(history: readonly ResponseItem[], text: stri
   const answered = new Set<string>()
   for (const item of history) if (item.type === 'function_call_output') answered.add(item.call_id)
   return history.flatMap((item) =>
-    item.type === 'function_call' && !answered.has(item.call_id)
+    (item.type === 'function_call' || item.type === 'custom_tool_call') && !answered.has(item.call_id)
       ? [{ type: 'function_call_output' as const, call_id: item.call_id, output: text, is_error: true }]
       : [],
   )

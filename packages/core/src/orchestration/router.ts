@@ -99,6 +99,7 @@ export class ToolRouter {
         name: def.name,
         description: def.description,
         parameters: def.jsonSchema ?? schemaOf(def),
+        ...(def.freeform ? { freeform: def.freeform } : {}),
       })
     }
     for (const { tool } of this.provided.values()) {

@@ -2,7 +2,14 @@
 // reads) and what it may ask of the agent while it runs (run a command through the orchestrator,
 // ask approval for a patch, emit events). Built-in toolsets (`@agent/tools`) and embedders
 // implement `ToolDefinition`; core's router and orchestrator call it.
-import type { ApprovalPolicy, ContentPart, EventMsg, FileChange, SandboxPolicy } from '@agent/protocol'
+import type {
+  ApprovalPolicy,
+  ContentPart,
+  EventMsg,
+  FileChange,
+  SandboxPolicy,
+  ToolSpec,
+} from '@agent/protocol'
 import type { z } from 'zod'
 import type { ProcessSessions, RunResult } from '../ports/runner.js'
 
@@ -78,6 +85,12 @@ export interface ToolDefinition<Args = unknown> {
   parameters: z.ZodType<Args>
   /** JSON Schema sent to the model; generated from `parameters` when absent. */
   jsonSchema?: Record<string, unknown>
+  /**
+   * The tool may also be offered as a freeform tool (see `ToolSpec.freeform`): the model writes
+   * raw text constrained by the grammar, which becomes the string argument `argument`. Wires
+   * that support it choose that form; the call reaches `handle` as `{ [argument]: text }`.
+   */
+  freeform?: ToolSpec['freeform']
   /** Read-only calls of one model response may run in parallel; others run alone. */
   readOnly: boolean | ((args: Args) => boolean)
   /**

@@ -7,6 +7,11 @@ export interface MockToolCall {
   arguments: string | Record<string, unknown>
   /** Call id; generated deterministically when absent. */
   id?: string
+  /**
+   * Responses wire only: send the call as a freeform `custom_tool_call` whose raw input is this
+   * text (`arguments` is then ignored). Other wires send the function form `arguments`.
+   */
+  freeformInput?: string
 }
 
 /** Pacing and faults that apply to any streamed turn. */

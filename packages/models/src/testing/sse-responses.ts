@@ -5,6 +5,7 @@ import {
   chunkText,
   type EncodeContext,
   type MockResponseTurn,
+  type MockToolCall,
   sseEvent,
   turnUsage,
 } from './mock-turn.js'
@@ -104,6 +105,10 @@ export function encodeResponsesTurn(turn: MockResponseTurn, context: EncodeConte
     output.push(item)
   }
   for (const [i, call] of (turn.toolCalls ?? []).entries()) {
+    if (call.freeformInput !== undefined) {
+      output.push(encodeCustomCall(call, call.freeformInput, i, output.length, context, size, emit))
+      continue
+    }
     const item_id = `fc_mock_${context.index}_${i}`
     const output_index = output.length
     const args = argumentsText(call)
@@ -146,4 +151,35 @@ export function encodeResponsesTurn(turn: MockResponseTurn, context: EncodeConte
     emit({ type: 'response.completed', response: response('completed', output, { usage }) })
   }
   return events
+}
+
+/** A freeform call's lifecycle: added → input deltas → input done → done. */
+function encodeCustomCall(
+  call: MockToolCall,
+  input: string,
+  i: number,
+  output_index: number,
+  context: EncodeContext,
+  size: number,
+  emit: (data: Json) => void,
+): Json {
+  const item_id = `ctc_mock_${context.index}_${i}`
+  const base = {
+    id: item_id,
+    type: 'custom_tool_call',
+    call_id: call.id ?? `call_mock_${context.index}_${i}`,
+    name: call.name,
+  }
+  emit({
+    type: 'response.output_item.added',
+    output_index,
+    item: { ...base, status: 'in_progress', input: '' },
+  })
+  for (const delta of chunkText(input, size)) {
+    emit({ type: 'response.custom_tool_call_input.delta', item_id, output_index, delta })
+  }
+  emit({ type: 'response.custom_tool_call_input.done', item_id, output_index, input })
+  const item = { ...base, status: 'completed', input }
+  emit({ type: 'response.output_item.done', output_index, item })
+  return item
 }

@@ -2,7 +2,7 @@
 // tool results as user content, thinking blocks sent back with their signatures, and
 // prompt-caching breakpoints on the stable prefix (tools, system prompt, latest user turns).
 import type { ContentPart, ModelRequest, ReasoningEffort } from '@agent/protocol'
-import { COMPACTION_PREFIX, parseDataUrl } from './shared.js'
+import { COMPACTION_PREFIX, customCallArguments, parseDataUrl } from './shared.js'
 
 type Json = Record<string, unknown>
 interface Turn {
@@ -71,10 +71,11 @@ export function anthropicMessages(request: ModelRequest): Json[] {
         // Reasoning from other providers cannot be verified by Anthropic; it is left out.
         break
       case 'function_call':
-        push('assistant', [
-          { type: 'tool_use', id: item.call_id, name: item.name, input: parseInput(item.arguments) },
-        ])
+      case 'custom_tool_call': {
+        const args = item.type === 'function_call' ? item.arguments : customCallArguments(request, item)
+        push('assistant', [{ type: 'tool_use', id: item.call_id, name: item.name, input: parseInput(args) }])
         break
+      }
       case 'function_call_output': {
         const content = typeof item.output === 'string' ? item.output : blocks(item.output)
         // Anthropic rejects empty text; an empty result is sent without content.

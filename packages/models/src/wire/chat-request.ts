@@ -1,7 +1,7 @@
 // Maps a normalised `ModelRequest` to a Chat Completions request body, the lowest common
 // denominator that OpenAI, Ollama, vLLM, llama.cpp server, LM Studio and OpenRouter all accept.
 import type { ContentPart, ModelRequest } from '@agent/protocol'
-import { COMPACTION_PREFIX, OUTPUT_SCHEMA_NAME, partsText } from './shared.js'
+import { COMPACTION_PREFIX, customCallArguments, OUTPUT_SCHEMA_NAME, partsText } from './shared.js'
 
 type Json = Record<string, unknown>
 
@@ -40,11 +40,13 @@ export function chatMessages(request: ModelRequest): Json[] {
       case 'reasoning':
         // Chat Completions has no way to send reasoning back; servers re-derive it.
         break
-      case 'function_call': {
+      case 'function_call':
+      case 'custom_tool_call': {
+        const args = item.type === 'function_call' ? item.arguments : customCallArguments(request, item)
         const call = {
           id: item.call_id,
           type: 'function',
-          function: { name: item.name, arguments: item.arguments },
+          function: { name: item.name, arguments: args },
         }
         const last = messages.at(-1)
         if (last?.role === 'assistant') {

@@ -1,7 +1,7 @@
 // Normalises OpenAI Responses API stream events into `ModelEvent`s.
-import type { ModelEvent, ReasoningItem, StopReason } from '@agent/protocol'
+import type { ModelEvent, ModelRequest, ReasoningItem, StopReason } from '@agent/protocol'
 import { failureFromCode } from '../errors.js'
-import { makeUsage, num, validateToolArguments } from './shared.js'
+import { customCallArguments, makeUsage, num, validateToolArguments } from './shared.js'
 
 type Json = Record<string, unknown>
 
@@ -36,8 +36,12 @@ function reasoningItem(item: Json): ReasoningItem {
 }
 
 /** Turns the SDK's parsed Responses events into normalised events; throws `ModelFailure`. */
-export async function* normaliseResponsesEvents(events: AsyncIterable<unknown>): AsyncGenerator<ModelEvent> {
+export async function* normaliseResponsesEvents(
+  events: AsyncIterable<unknown>,
+  request: Pick<ModelRequest, 'tools'> = { tools: [] },
+): AsyncGenerator<ModelEvent> {
   const argumentsSoFar = new Map<string, string>()
+  const inputSoFar = new Map<string, string>()
   let sawToolCall = false
   let sawRefusal = false
   for await (const raw of events) {
@@ -64,6 +68,11 @@ export async function* normaliseResponsesEvents(events: AsyncIterable<unknown>):
         if (delta === '') break
         const kind = event.type === 'response.reasoning_text.delta' ? 'content' : 'summary'
         yield { type: 'reasoning_delta', delta, kind }
+        break
+      }
+      case 'response.custom_tool_call_input.delta': {
+        const key = String(event.item_id ?? event.output_index)
+        inputSoFar.set(key, (inputSoFar.get(key) ?? '') + String(event.delta ?? ''))
         break
       }
       case 'response.function_call_arguments.delta': {
@@ -115,6 +124,30 @@ export async function* normaliseResponsesEvents(events: AsyncIterable<unknown>):
             },
           }
           yield { type: 'tool_call', call_id: callId, name, arguments: args }
+        } else if (item.type === 'custom_tool_call') {
+          // A freeform call: the raw text is the tool's argument, as it would be in the JSON form.
+          const name = String(item.name ?? '')
+          const key = String(item.id ?? event.output_index)
+          const streamed = inputSoFar.get(key) ?? inputSoFar.get(String(event.output_index))
+          const input = typeof item.input === 'string' ? item.input : (streamed ?? '')
+          const callId = String(item.call_id ?? item.id ?? '')
+          sawToolCall = true
+          yield {
+            type: 'output_item',
+            item: {
+              type: 'custom_tool_call',
+              call_id: callId,
+              name,
+              input,
+              ...(typeof item.id === 'string' ? { id: item.id } : {}),
+            },
+          }
+          yield {
+            type: 'tool_call',
+            call_id: callId,
+            name,
+            arguments: customCallArguments(request, { name, input }),
+          }
         }
         // Hosted tools (web search, code interpreter, MCP...) are not offered by us; ignore them.
         break

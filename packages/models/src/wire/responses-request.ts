@@ -1,8 +1,8 @@
 // Maps a normalised `ModelRequest` to an OpenAI Responses API request body.
 // Stateless (`store: false`): the full history is sent every time, reasoning travels as
 // encrypted content, and server-side item ids are left out because nothing is stored under them.
-import type { ContentPart, ModelRequest, ResponseItem } from '@agent/protocol'
-import { COMPACTION_PREFIX, OUTPUT_SCHEMA_NAME } from './shared.js'
+import type { ContentPart, ModelRequest, ResponseItem, ToolSpec } from '@agent/protocol'
+import { COMPACTION_PREFIX, customCallArguments, OUTPUT_SCHEMA_NAME, partsText } from './shared.js'
 
 type Json = Record<string, unknown>
 
@@ -14,7 +14,23 @@ function contentPart(part: ContentPart, role: string): Json {
   return { type: role === 'assistant' ? 'output_text' : 'input_text', text: part.text }
 }
 
-export function responsesInputItem(item: ResponseItem): Json | undefined {
+/**
+ * Whether the model takes freeform (custom, grammar-constrained) tools. The GPT-5 family and the
+ * Codex models are trained on them; other Responses models get every tool as a function.
+ */
+export function takesFreeformTools(model: string): boolean {
+  return /^(gpt-5|codex-)/i.test(model)
+}
+
+interface InputContext {
+  request: Pick<ModelRequest, 'tools'>
+  /** Freeform tools are offered, so custom calls travel as themselves. */
+  freeform: boolean
+  /** Call ids of the history's custom tool calls, whose results are `custom_tool_call_output`s. */
+  customCalls: ReadonlySet<string>
+}
+
+export function responsesInputItem(item: ResponseItem, context?: InputContext): Json | undefined {
   switch (item.type) {
     case 'message':
       return {
@@ -34,7 +50,18 @@ export function responsesInputItem(item: ResponseItem): Json | undefined {
       }
     case 'function_call':
       return { type: 'function_call', call_id: item.call_id, name: item.name, arguments: item.arguments }
+    case 'custom_tool_call':
+      if (context?.freeform === false) {
+        const args = customCallArguments(context.request, item)
+        return { type: 'function_call', call_id: item.call_id, name: item.name, arguments: args }
+      }
+      return { type: 'custom_tool_call', call_id: item.call_id, name: item.name, input: item.input }
     case 'function_call_output':
+      if (context?.freeform !== false && context?.customCalls.has(item.call_id)) {
+        // A custom tool's result is text; images it returned are described by their absence.
+        const output = typeof item.output === 'string' ? item.output : partsText(item.output)
+        return { type: 'custom_tool_call_output', call_id: item.call_id, output }
+      }
       return {
         type: 'function_call_output',
         call_id: item.call_id,
@@ -52,22 +79,44 @@ export function responsesInputItem(item: ResponseItem): Json | undefined {
   }
 }
 
+function toolEntry(tool: ToolSpec, freeform: boolean): Json {
+  if (freeform && tool.freeform) {
+    const { syntax, definition } = tool.freeform.grammar
+    return {
+      type: 'custom',
+      name: tool.name,
+      description: tool.description,
+      format: { type: 'grammar', syntax, definition },
+    }
+  }
+  return {
+    type: 'function',
+    name: tool.name,
+    description: tool.description,
+    parameters: tool.parameters,
+    strict: tool.strict ?? false,
+  }
+}
+
 export function responsesRequestBody(request: ModelRequest): Json {
+  const context: InputContext = {
+    request,
+    freeform: takesFreeformTools(request.model),
+    customCalls: new Set(
+      request.input.flatMap((item) => (item.type === 'custom_tool_call' ? [item.call_id] : [])),
+    ),
+  }
   const body: Json = {
     model: request.model,
-    input: request.input.map(responsesInputItem).filter((item) => item !== undefined),
+    input: request.input
+      .map((item) => responsesInputItem(item, context))
+      .filter((item) => item !== undefined),
     stream: true,
     store: false,
   }
   if (request.instructions !== '') body.instructions = request.instructions
   if (request.tools.length > 0) {
-    body.tools = request.tools.map((tool) => ({
-      type: 'function',
-      name: tool.name,
-      description: tool.description,
-      parameters: tool.parameters,
-      strict: tool.strict ?? false,
-    }))
+    body.tools = request.tools.map((tool) => toolEntry(tool, context.freeform))
     if (request.parallel_tool_calls !== undefined) body.parallel_tool_calls = request.parallel_tool_calls
   }
   if (request.tool_choice !== undefined) {

@@ -1,6 +1,6 @@
 // Helpers every wire mapping uses: tool-argument validation, call ids, usage totals, data URLs.
 import { randomUUID } from 'node:crypto'
-import type { ContentPart, TokenUsage } from '@agent/protocol'
+import type { ContentPart, CustomToolCallItem, ModelRequest, TokenUsage } from '@agent/protocol'
 import { ModelFailure } from '../errors.js'
 
 /**
@@ -78,3 +78,19 @@ export function num(value: unknown): number {
 
 /** The name a provider is told the turn's output schema has (OpenAI requires one). */
 export const OUTPUT_SCHEMA_NAME = 'output_schema'
+
+/** The string argument a freeform tool's raw text fills: the one the tool declares, else `input`. */
+export function freeformArgument(request: Pick<ModelRequest, 'tools'>, toolName: string): string {
+  return request.tools.find((tool) => tool.name === toolName)?.freeform?.argument ?? 'input'
+}
+
+/**
+ * A freeform call as the JSON arguments of the equivalent function call: what core's router
+ * validates, and what wires without freeform tools send back in the history.
+ */
+export function customCallArguments(
+  request: Pick<ModelRequest, 'tools'>,
+  call: Pick<CustomToolCallItem, 'name' | 'input'>,
+): string {
+  return JSON.stringify({ [freeformArgument(request, call.name)]: call.input })
+}

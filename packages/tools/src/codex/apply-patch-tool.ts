@@ -1,6 +1,6 @@
-// Codex's `apply_patch` tool as a JSON function (`{ input }`), the form function-calling APIs
-// accept. (Codex's freeform grammar form needs custom tools, which the protocol's ToolSpec does
-// not carry; see README.)
+// Codex's `apply_patch` tool. Function-calling APIs get it as a JSON function (`{ input }`);
+// models trained on freeform tools (GPT-5 family on the Responses API) get it as a custom tool
+// whose raw text a Lark grammar of the patch envelope constrains. Both reach the same handler.
 import { z } from 'zod'
 import { PatchParseError, parsePatch } from '../apply-patch/parser.js'
 import { runPatchForModel } from '../shared/patch-flow.js'
@@ -17,6 +17,35 @@ export const APPLY_PATCH_JSON_SCHEMA = {
   required: ['input'],
   additionalProperties: false,
 }
+
+/**
+ * The patch format as a Lark grammar, for freeform tool calls: the envelope, the three kinds of
+ * file operation, and an update's hunks of context, removed and added lines. Line contents are
+ * free text; the parser still checks what the grammar cannot (e.g. that context matches the file).
+ */
+export const APPLY_PATCH_LARK_GRAMMAR = String.raw`start: begin_patch operation+ end_patch
+begin_patch: "*** Begin Patch" LF
+end_patch: "*** End Patch" LF?
+
+operation: add_file | delete_file | update_file
+add_file: "*** Add File: " path LF added_line+
+delete_file: "*** Delete File: " path LF
+update_file: "*** Update File: " path LF move_to? first_hunk hunk*
+move_to: "*** Move to: " path LF
+
+first_hunk: hunk_header? hunk_line+ end_of_file?
+hunk: hunk_header hunk_line+ end_of_file?
+hunk_header: "@@" LF | "@@ " TEXT LF
+hunk_line: context_line | removed_line | added_line
+context_line: " " TEXT? LF | LF
+removed_line: "-" TEXT? LF
+added_line: "+" TEXT? LF
+end_of_file: "*** End of File" LF
+
+path: TEXT
+TEXT: /[^\r\n]+/
+LF: /\r?\n/
+`
 
 export const APPLY_PATCH_DESCRIPTION = `Use the \`apply_patch\` tool to edit files.
 The patch is a small file-oriented diff language wrapped in an envelope:
@@ -55,6 +84,7 @@ export const applyPatchTool = defineTool<ApplyPatchArgs>({
   description: APPLY_PATCH_DESCRIPTION,
   parameters: ApplyPatchArgs,
   jsonSchema: APPLY_PATCH_JSON_SCHEMA,
+  freeform: { argument: 'input', grammar: { syntax: 'lark', definition: APPLY_PATCH_LARK_GRAMMAR } },
   readOnly: false,
   describeForApproval: (args) => ['apply_patch', args.input],
   async handle(args, context) {

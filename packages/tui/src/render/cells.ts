@@ -194,6 +194,8 @@ function renderHistory(items: ResponseItem[], theme: Theme): string[] {
         )
     } else if (item.type === 'function_call') {
       out.push(theme.dim(`  ↳ ${item.name}(${truncateLine(item.arguments, 70)})`))
+    } else if (item.type === 'custom_tool_call') {
+      out.push(theme.dim(`  ↳ ${item.name}(${truncateLine(item.input, 70)})`))
     }
   }
   out.push(theme.dim('───'))
