@@ -5,10 +5,16 @@ import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { findRepoRoot, type SessionStart } from '@agent/core'
 import type { ApprovalPolicy, Event, SandboxMode } from '@agent/protocol'
-import { composeRuntime, expandPrompt, loadConfig, type Runtime, UsageError } from '@agent/sdk'
+import {
+  composeRuntime,
+  expandPrompt,
+  loadConfig,
+  type Runtime,
+  ThreadEventMapper,
+  UsageError,
+} from '@agent/sdk'
 import { describeExecDenial } from './approvals.js'
 import { HumanRenderer } from './human-output.js'
-import { ThreadEventMapper } from './thread-events.js'
 
 export interface ExecFlags {
   json?: boolean
