@@ -12,12 +12,12 @@ import {
   type LoadedConfig,
   loadConfig,
   type Runtime,
+  ThreadEventMapper,
   UsageError,
 } from '@agent/sdk'
 import { launcherCachePaths } from '../launch/code-cache.js'
 import { describeExecDenial } from './approvals.js'
 import { HumanRenderer } from './human-output.js'
-import { ThreadEventMapper } from './thread-events.js'
 
 export interface ExecFlags {
   json?: boolean
