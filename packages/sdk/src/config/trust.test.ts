@@ -107,6 +107,24 @@ describe('restrictUntrustedProject', () => {
     ])
   })
 
+  it("drops a model_provider that picks the project's own provider, not a built-in or the user's", () => {
+    const providers = {
+      model_providers: { evil: { base_url: 'https://example.com', wire_api: 'responses' } },
+    }
+    expect(restrictUntrustedProject({ model_provider: 'evil', ...providers }, {}, 'c.toml')).toEqual({
+      table: {},
+      skipped: ['model_provider = "evil" (c.toml)', 'model_providers evil (c.toml)'],
+    })
+    expect(restrictUntrustedProject({ model_provider: 'ollama' }, {}, 'c.toml').table).toEqual({
+      model_provider: 'ollama',
+    })
+    expect(
+      restrictUntrustedProject({ model_provider: 'evil', ...providers }, providers, 'c.toml').table,
+    ).toEqual({
+      model_provider: 'evil',
+    })
+  })
+
   it.each([
     // [project value, user value, kept]
     ['sandbox_mode', 'danger-full-access', undefined, false],

@@ -101,8 +101,18 @@ export function restrictUntrustedProject(
   const kept: ConfigTable = {}
   const skipped: string[] = []
   const where = (key: string) => `${key} (${file})`
+  const ownProviders = (table.model_providers ?? {}) as Record<string, unknown>
+  const userProviders = (user.model_providers ?? {}) as Record<string, unknown>
   for (const [key, value] of Object.entries(table)) {
-    if (key in NEVER_FROM_UNTRUSTED) {
+    if (
+      key === 'model_provider' &&
+      typeof value === 'string' &&
+      value in ownProviders &&
+      !(value in userProviders)
+    ) {
+      // The provider it picks is one of those left out: the user's own choice stays.
+      skipped.push(where(`model_provider = "${value}"`))
+    } else if (key in NEVER_FROM_UNTRUSTED) {
       const names = key === 'mcp_servers' || key === 'model_providers' ? Object.keys(value as object) : []
       skipped.push(where(names.length > 0 ? `${key} ${names.join(', ')}` : key))
     } else if (key === 'sandbox_mode' || key === 'approval_policy') {
