@@ -6,10 +6,9 @@ import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Event } from '@agent/protocol'
-import { UsageError } from '@agent/sdk'
+import { ThreadEventMapper, UsageError } from '@agent/sdk'
 import { HumanRenderer } from '../exec/human-output.js'
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, type ExecIo } from '../exec/run-exec.js'
-import { ThreadEventMapper } from '../exec/thread-events.js'
 
 export interface DurableExecFlags {
   ingress: string
