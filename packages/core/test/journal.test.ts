@@ -329,6 +329,36 @@ describe('approvals through the gate', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  it('with a journal and no gate, the exec_approval op answers between steps', async () => {
+    const cwd = tempDir()
+    const journal = new MemoryJournal()
+    const model = new ScriptedModel([
+      [reply.toolCall('shell', { command: ['sh', '-c', 'echo ran >> op.txt'] }, 'call_o')],
+      [reply.text('ok')],
+    ])
+    const { agent } = await makeAgent([], {
+      cwd,
+      model,
+      journal,
+      approvalPolicy: 'on-request',
+      policy: new FakePolicy('prompt'),
+    })
+    agents.push(agent)
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    await collectUntil(agent, isTurnEnd, {
+      onEvent: async (e) => {
+        if (e.msg.type !== 'exec_approval_request') return
+        expect(journal.running).toBe(0)
+        await agent.submit({ type: 'exec_approval', id: e.msg.call_id, decision: 'approved' })
+      },
+    })
+    expect(journal.calls.filter((n) => n.includes('/tool/'))).toEqual([
+      'turn/1/tool/call_o',
+      'turn/1/tool/call_o/2',
+    ])
+    expect(lines(join(cwd, 'op.txt'))).toBe(1)
+  })
+
   it('a denial through the gate reaches the model, and nothing runs', async () => {
     const cwd = tempDir()
     const gate = new MemoryApprovalGate()
