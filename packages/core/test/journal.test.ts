@@ -145,6 +145,30 @@ describe('a turn over a step journal', () => {
     },
   )
 
+  it('the step running at a crash runs again with the same AGENT_STEP_ID, so a command can act once', async () => {
+    // Acts only if no marker for its step id exists; logs what it did on each run.
+    const script = [
+      'marker="done-$(printf %s "$AGENT_STEP_ID" | tr / _)"',
+      'if [ -e "$marker" ]; then echo skipped >> log.txt; else touch "$marker"; echo acted >> log.txt; fi',
+    ].join('; ')
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        { toolCalls: [{ name: 'shell', arguments: { command: ['sh', '-c', script] }, id: 'call_i' }] },
+        { text: 'done' },
+      ],
+    })
+    const cwd = tempDir()
+    const journal = new MemoryJournal([], { crashWhile: 'turn/1/tool/call_i' })
+    await runTurn(await worker(cwd, { journal }))
+    const next = journal.fork()
+    const events = await runTurn(await worker(cwd, { journal: next }))
+    expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('done')
+    expect(next.executed).toContain('turn/1/tool/call_i')
+    expect(readFileSync(join(cwd, 'log.txt'), 'utf8')).toBe('acted\nskipped\n')
+    expect(readFileSync(join(cwd, 'done-turn_1_tool_call_i'), 'utf8')).toBe('')
+  })
+
   it('gives the command its step id in AGENT_STEP_ID (and nothing without a journal)', async () => {
     const cwd = tempDir()
     const script = () => [
