@@ -14,6 +14,7 @@ import {
   FakePolicy,
   MemoryApprovalGate,
   MemoryJournal,
+  MemoryWorkspaceTracker,
   RecordingHookRunner,
   reply,
   ScriptedModel,
@@ -279,6 +280,31 @@ describe('hooks and sessions over a journal', () => {
     agents.push(again.agent)
     expect(await runTurn(again.agent)).toEqual(original)
     expect(hooks.inputs.length).toBe(seen)
+  })
+
+  it('takes the workspace snapshot and the turn diff as steps; a replay emits the recorded diff', async () => {
+    const script = () => [
+      [reply.toolCall('shell', { command: ['sh', '-c', 'echo new > made.txt'] }, 'call_w')],
+      [reply.text('written')],
+    ]
+    const journal = new MemoryJournal()
+    const { agent, cwd } = await makeAgent(script(), { journal, workspace: new MemoryWorkspaceTracker() })
+    agents.push(agent)
+    const original = await runTurn(agent)
+    expect(find(original, 'turn_diff')[0]?.unified_diff).toContain('+new')
+    expect(journal.calls).toEqual(expect.arrayContaining(['turn/1/snapshot', 'turn/1/diff']))
+    expect(journal.calls.indexOf('turn/1/snapshot')).toBeLessThan(journal.calls.indexOf('turn/1/tool/call_w'))
+
+    const replay = journal.fork()
+    const again = await makeAgent([], {
+      cwd,
+      model: new ScriptedModel([]),
+      journal: replay,
+      workspace: new MemoryWorkspaceTracker(),
+    })
+    agents.push(again.agent)
+    expect(await runTurn(again.agent)).toEqual(original)
+    expect(replay.executed).toEqual([])
   })
 
   it('a new worker rebuilds the session from the rollout lines the adapter kept', async () => {
