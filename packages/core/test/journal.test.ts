@@ -14,6 +14,7 @@ import {
   FakePolicy,
   MemoryApprovalGate,
   MemoryJournal,
+  MemoryWorkspaceTracker,
   RecordingHookRunner,
   reply,
   ScriptedModel,
@@ -145,6 +146,30 @@ describe('a turn over a step journal', () => {
     },
   )
 
+  it('the step running at a crash runs again with the same AGENT_STEP_ID, so a command can act once', async () => {
+    // Acts only if no marker for its step id exists; logs what it did on each run.
+    const script = [
+      'marker="done-$(printf %s "$AGENT_STEP_ID" | tr / _)"',
+      'if [ -e "$marker" ]; then echo skipped >> log.txt; else touch "$marker"; echo acted >> log.txt; fi',
+    ].join('; ')
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        { toolCalls: [{ name: 'shell', arguments: { command: ['sh', '-c', script] }, id: 'call_i' }] },
+        { text: 'done' },
+      ],
+    })
+    const cwd = tempDir()
+    const journal = new MemoryJournal([], { crashWhile: 'turn/1/tool/call_i' })
+    await runTurn(await worker(cwd, { journal }))
+    const next = journal.fork()
+    const events = await runTurn(await worker(cwd, { journal: next }))
+    expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('done')
+    expect(next.executed).toContain('turn/1/tool/call_i')
+    expect(readFileSync(join(cwd, 'log.txt'), 'utf8')).toBe('acted\nskipped\n')
+    expect(readFileSync(join(cwd, 'done-turn_1_tool_call_i'), 'utf8')).toBe('')
+  })
+
   it('gives the command its step id in AGENT_STEP_ID (and nothing without a journal)', async () => {
     const cwd = tempDir()
     const script = () => [
@@ -257,6 +282,31 @@ describe('hooks and sessions over a journal', () => {
     expect(hooks.inputs.length).toBe(seen)
   })
 
+  it('takes the workspace snapshot and the turn diff as steps; a replay emits the recorded diff', async () => {
+    const script = () => [
+      [reply.toolCall('shell', { command: ['sh', '-c', 'echo new > made.txt'] }, 'call_w')],
+      [reply.text('written')],
+    ]
+    const journal = new MemoryJournal()
+    const { agent, cwd } = await makeAgent(script(), { journal, workspace: new MemoryWorkspaceTracker() })
+    agents.push(agent)
+    const original = await runTurn(agent)
+    expect(find(original, 'turn_diff')[0]?.unified_diff).toContain('+new')
+    expect(journal.calls).toEqual(expect.arrayContaining(['turn/1/snapshot', 'turn/1/diff']))
+    expect(journal.calls.indexOf('turn/1/snapshot')).toBeLessThan(journal.calls.indexOf('turn/1/tool/call_w'))
+
+    const replay = journal.fork()
+    const again = await makeAgent([], {
+      cwd,
+      model: new ScriptedModel([]),
+      journal: replay,
+      workspace: new MemoryWorkspaceTracker(),
+    })
+    agents.push(again.agent)
+    expect(await runTurn(again.agent)).toEqual(original)
+    expect(replay.executed).toEqual([])
+  })
+
   it('a new worker rebuilds the session from the rollout lines the adapter kept', async () => {
     server = await startMockProviderServer({
       wire: 'responses',
@@ -327,6 +377,36 @@ describe('approvals through the gate', () => {
     expect(next.executed).toEqual(['turn/1/tool/call_a/2', 'turn/1/steer/2', 'turn/1/sample/2'])
     expect(lines(join(cwd, 'approved.txt'))).toBe(1)
     expect(server.requests).toHaveLength(2)
+  })
+
+  it('with a journal and no gate, the exec_approval op answers between steps', async () => {
+    const cwd = tempDir()
+    const journal = new MemoryJournal()
+    const model = new ScriptedModel([
+      [reply.toolCall('shell', { command: ['sh', '-c', 'echo ran >> op.txt'] }, 'call_o')],
+      [reply.text('ok')],
+    ])
+    const { agent } = await makeAgent([], {
+      cwd,
+      model,
+      journal,
+      approvalPolicy: 'on-request',
+      policy: new FakePolicy('prompt'),
+    })
+    agents.push(agent)
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    await collectUntil(agent, isTurnEnd, {
+      onEvent: async (e) => {
+        if (e.msg.type !== 'exec_approval_request') return
+        expect(journal.running).toBe(0)
+        await agent.submit({ type: 'exec_approval', id: e.msg.call_id, decision: 'approved' })
+      },
+    })
+    expect(journal.calls.filter((n) => n.includes('/tool/'))).toEqual([
+      'turn/1/tool/call_o',
+      'turn/1/tool/call_o/2',
+    ])
+    expect(lines(join(cwd, 'op.txt'))).toBe(1)
   })
 
   it('a denial through the gate reaches the model, and nothing runs', async () => {

@@ -39,6 +39,27 @@ describe('SessionController', () => {
     await vi.waitFor(() => expect(store.getSnapshot().status.sessionId).toBe('sess-1'))
   })
 
+  it('steers a running turn and tracks the input until the agent’s user_message for it', async () => {
+    const { connection, controller } = setup()
+    controller.start()
+    connection.emit({ type: 'turn_started', turn_id: '1' })
+    await vi.waitFor(() => expect(store.getSnapshot().turnRunning).toBe(true))
+    await controller.send('also check the docs')
+    expect(connection.ops).toEqual([
+      { type: 'user_input', items: [{ type: 'text', text: 'also check the docs' }], steer: true },
+    ])
+    store.flush()
+    expect(store.getSnapshot().pendingSteers).toEqual([{ id: 'sub-1', text: 'also check the docs' }])
+    connection.emit({ type: 'user_message', message: 'unrelated' }, 'sub-0')
+    connection.emit({ type: 'user_message', message: 'also check the docs' }, 'sub-1')
+    await vi.waitFor(() => expect(store.getSnapshot().pendingSteers).toEqual([]))
+    // Once the turn has ended, input starts a turn of its own again.
+    connection.emit({ type: 'turn_complete', turn_id: '1', last_agent_message: null })
+    await vi.waitFor(() => expect(store.getSnapshot().turnRunning).toBe(false))
+    await controller.send('next')
+    expect(connection.ops.at(-1)).toEqual({ type: 'user_input', items: [{ type: 'text', text: 'next' }] })
+  })
+
   it('exits when the agent’s event stream ends', async () => {
     const { connection, controller, onExit } = setup()
     controller.start()

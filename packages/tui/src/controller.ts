@@ -135,7 +135,20 @@ export class SessionController {
     const context = this.shellContext.length ? `${this.shellContext.join('\n\n')}\n\n` : ''
     this.shellContext = []
     this.promptsSent++
-    await this.submit({ type: 'user_input', items: [{ type: 'text', text: context + text }] })
+    const items = [{ type: 'text' as const, text: context + text }]
+    if (!this.store.getSnapshot().turnRunning) return this.submit({ type: 'user_input', items })
+    // While the agent works, Enter steers: the model reads it at its next request in this turn;
+    // the store shows it as waiting until the agent's user_message for it arrives.
+    try {
+      const id = await this.connection.submit({ type: 'user_input', items, steer: true })
+      this.store.addSteer(id, text)
+    } catch (error) {
+      this.store.push({
+        kind: 'notice',
+        level: 'error',
+        text: `Could not send user_input: ${(error as Error).message}`,
+      })
+    }
   }
 
   answer(request: ApprovalRequest, answer: ApprovalAnswer): void {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { PendingApprovals, SessionApprovals } from './approvals.js'
 import { formatExecResult, truncateMiddle } from './format.js'
 import { isWritable } from './orchestrator.js'
-import { ReadWriteLock } from './rw-lock.js'
 
 const result = {
   exitCode: 2,
@@ -37,34 +36,6 @@ describe('formatExecResult', () => {
     expect(cut).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/)
     expect(cut).not.toMatch(/(?<![\ud800-\udbff])[\udc00-\udfff]/)
     expect(truncateMiddle('short', 10)).toBe('short')
-  })
-})
-
-describe('ReadWriteLock', () => {
-  it('shares reads, serialises writes, and lets nobody overtake a waiting writer', async () => {
-    const lock = new ReadWriteLock()
-    const order: string[] = []
-    const r1 = await lock.acquire('read')
-    const r2 = await lock.acquire('read')
-    const w = lock.acquire('write').then((release) => {
-      order.push('w')
-      return release
-    })
-    const r3 = lock.acquire('read').then((release) => {
-      order.push('r3')
-      return release
-    })
-    await Promise.resolve()
-    expect(order).toEqual([])
-    r1()
-    r2()
-    const releaseW = await w
-    await Promise.resolve()
-    expect(order).toEqual(['w'])
-    releaseW()
-    releaseW() // idempotent
-    ;(await r3)()
-    expect(order).toEqual(['w', 'r3'])
   })
 })
 

@@ -28,7 +28,12 @@ export class MemoryJournal implements StepJournal {
 
   constructor(
     readonly entries: JournalEntry[] = [],
-    private readonly options: { crashAfter?: number } = {},
+    private readonly options: {
+      /** Crash before the step that would be recorded after this many. */
+      crashAfter?: number
+      /** Crash when this step's `fn` has run, before its result is recorded (the step re-runs). */
+      crashWhile?: string
+    } = {},
   ) {}
 
   async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -57,6 +62,7 @@ export class MemoryJournal implements StepJournal {
     } finally {
       this.running--
     }
+    if (name === this.options.crashWhile) this.crashed = true
     if (this.crashed) throw new SimulatedCrash(`the worker crashed while step ${name} ran`)
     // Stored in the order results arrive, keyed by the position the call had: replays match by position.
     const json = JSON.stringify(value === undefined ? null : value)

@@ -29,6 +29,8 @@ export interface TranscriptSnapshot {
   /** The reasoning summary arriving right now, if any. */
   reasoning: string
   approvals: readonly ApprovalRequest[]
+  /** Input sent to steer the running turn that the model has not seen yet (oldest first). */
+  pendingSteers: readonly { id: string; text: string }[]
   turnRunning: boolean
   /** A short word on what is happening ("Working", "Retrying in 2s (attempt 2)"). */
   activity: string
@@ -64,6 +66,9 @@ export class TranscriptStore {
   private assistantOpen = false
   private reasoning = ''
   private approvals: ApprovalRequest[] = []
+  private pendingSteers: { id: string; text: string }[] = []
+  /** Submission ids of recent `user_message` events (a steer's may arrive before it is added). */
+  private readonly seenUserMessages: string[] = []
   private turnRunning = false
   private activity = ''
   private status: StatusInfo
@@ -112,8 +117,22 @@ export class TranscriptStore {
   }
 
   apply(event: Event): void {
+    if (event.msg.type === 'user_message') this.userMessageSeen(event.id)
     this.applyMsg(event.msg)
     this.changed()
+  }
+
+  /** Shows `text` as waiting until the agent's `user_message` for submission `id` arrives. */
+  addSteer(id: string, text: string): void {
+    if (this.seenUserMessages.includes(id)) return
+    this.pendingSteers.push({ id, text })
+    this.changed()
+  }
+
+  private userMessageSeen(id: string): void {
+    this.pendingSteers = this.pendingSteers.filter((p) => p.id !== id)
+    this.seenUserMessages.push(id)
+    if (this.seenUserMessages.length > 32) this.seenUserMessages.shift()
   }
 
   /** Adds a cell written by the UI itself (command results, decisions, help). */
@@ -164,6 +183,7 @@ export class TranscriptStore {
       partialLine: partial,
       reasoning: this.reasoning,
       approvals: this.approvals.slice(),
+      pendingSteers: this.pendingSteers.slice(),
       turnRunning: this.turnRunning,
       activity: this.activity,
       status: { ...this.status },

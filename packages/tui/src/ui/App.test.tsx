@@ -100,6 +100,25 @@ describe('App', () => {
     expect(ui.history.at(1)).toBe('fix the test')
   })
 
+  it('Enter while the agent works steers it; the queued marker stays until the model has seen it', async () => {
+    const ui = mount()
+    ui.connection.emit(sessionConfigured())
+    ui.connection.emit({ type: 'turn_started' })
+    await ui.see('esc to interrupt')
+    await ui.see('Steer the agent')
+    await ui.type('use the', ' other file', ENTER)
+    await vi.waitFor(() =>
+      expect(ui.connection.ops).toEqual([
+        { type: 'user_input', items: [{ type: 'text', text: 'use the other file' }], steer: true },
+      ]),
+    )
+    await ui.see('↳ use the other file  · queued: the agent reads it at its next step')
+    // The agent records it before its next request, tagged with the steering submission's id.
+    ui.connection.emit({ type: 'user_message', message: 'use the other file' }, 'sub-1')
+    await vi.waitFor(() => expect(ui.frame()).not.toContain('queued: the agent reads it'))
+    expect(ui.frame()).toContain('use the other file')
+  })
+
   it('streams the answer, then commits it to the transcript', async () => {
     const ui = mount()
     ui.connection.emit({ type: 'turn_started' })

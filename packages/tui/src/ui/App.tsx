@@ -302,6 +302,11 @@ export function App(props: AppProps) {
           <Text wrap="truncate">{theme.dim(theme.italic(lastLine(snapshot.reasoning)))}</Text>
         )}
         {snapshot.partialLine !== '' && <Text wrap="wrap">{`  ${snapshot.partialLine}`}</Text>}
+        {snapshot.pendingSteers.map((steer) => (
+          <Text key={steer.id} wrap="truncate">
+            {theme.dim(`↳ ${firstLine(steer.text)}  · queued: the agent reads it at its next step`)}
+          </Text>
+        ))}
         <Box marginTop={1} flexDirection="column">
           {approval ? (
             <ApprovalPrompt
@@ -331,7 +336,9 @@ export function App(props: AppProps) {
               theme={theme}
               maxRows={composerRows}
               placeholder={
-                snapshot.turnRunning ? 'Queue a message or steer the agent' : 'Ask the agent to do something'
+                snapshot.turnRunning
+                  ? 'Steer the agent (it reads this at its next step)'
+                  : 'Ask the agent to do something'
               }
             />
           )}
@@ -387,4 +394,9 @@ function useReflowOnResize(columns: number): number {
 function lastLine(text: string): string {
   const lines = sanitize(text).trimEnd().split('\n')
   return lines[lines.length - 1] ?? ''
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? ''
+  return line.length < text.length ? `${line} …` : line
 }
