@@ -69,7 +69,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('agent durable', () => {
+// Each test starts real processes (agent workers, clients) on a small shared machine: minutes, not seconds.
+describe('agent durable', { timeout: 180_000 }, () => {
   it('a worker SIGKILLed mid-turn is replaced: finished tool calls and model requests are not repeated', async () => {
     const ws = workspace({}, { git: false })
     const effects = join(ws.repo, 'effects.log')

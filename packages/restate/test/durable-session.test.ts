@@ -58,7 +58,8 @@ async function runPrompt(sessionId: string, prompt: string, cwd?: string) {
   return { result, seen, tag, invocationId }
 }
 
-describe('durable session on a real restate-server', () => {
+// Real processes (restate-server, worker processes) on a small shared machine.
+describe('durable session on a real restate-server', { timeout: 120_000 }, () => {
   it('runs a turn and keeps its events and history for the next turn', async () => {
     const cwd = workspace()
     const sessionId = randomUUID()
