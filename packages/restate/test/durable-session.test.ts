@@ -77,7 +77,7 @@ describe('durable session on a real restate-server', { timeout: 120_000 }, () =>
     const second = await runPrompt(sessionId, 'steps:1')
     expect(second.result).toEqual({ type: 'completed', lastMessage: 'done 1' })
     // The second turn saw the first one's history (its turn number comes from it).
-    expect(readLines(join(cwd, 'effects.log'))).toEqual([
+    expect(readLines(join(cwd, 'effects.log')).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
       `${sessionId} turn/1/step/1`,
       `${sessionId} turn/1/step/2`,
       `${sessionId} turn/1/step/3`,
