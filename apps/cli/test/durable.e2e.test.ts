@@ -69,7 +69,8 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('agent durable', () => {
+// Each test starts real processes (agent workers, clients) on a small shared machine: minutes, not seconds.
+describe('agent durable', { timeout: 180_000 }, () => {
   it('a worker SIGKILLed mid-turn is replaced: finished tool calls and model requests are not repeated', async () => {
     const ws = workspace({}, { git: false })
     const effects = join(ws.repo, 'effects.log')
@@ -267,5 +268,44 @@ describe('agent durable', () => {
     await until(() => stderr.includes('waiting for Restate'), 'the waiting message')
     expect(stderr).toContain(`cannot reach the Restate admin API at http://127.0.0.1:${closed}`)
     expect(child.exitCode).toBeNull()
+  })
+
+  it('Ctrl-C interrupts the durable turn (exit 130); the session takes the next prompt', async () => {
+    const ws = workspace({}, { git: false })
+    const effects = join(ws.repo, 'effects.log')
+    mock = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        { toolCalls: [shell('echo one >> effects.log; while [ -e hold ]; do sleep 0.05; done')] },
+        { text: 'Next prompt answered.' },
+      ],
+    })
+    writeFileSync(join(ws.repo, 'hold'), '')
+    const port = await freePort()
+    await serve(ws, port, { register: restate.adminUrl })
+    let sessionKnown: (id: string) => void = () => {}
+    const session = new Promise<string>((resolve) => {
+      sessionKnown = resolve
+    })
+    const run = runAgent(['durable', 'exec', '--ingress', restate.ingressUrl, '--json', 'wait'], {
+      cwd: ws.repo,
+      env: ws.env(),
+      onStdout: (all) => {
+        const first = all.split('\n')[0]
+        if (all.includes('\n') && first) sessionKnown((JSON.parse(first) as { thread_id: string }).thread_id)
+      },
+    })
+    await until(() => lines(effects).length === 1, 'the command to start')
+    const sessionId = await session
+    run.child.kill('SIGINT')
+    const result = await run
+    expect(result.code).toBe(130)
+    unlinkSync(join(ws.repo, 'hold'))
+    const next = await runAgent(
+      ['durable', 'exec', '--ingress', restate.ingressUrl, '--session', sessionId, 'and now?'],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(next.code).toBe(0)
+    expect(next.stdout).toBe('Next prompt answered.\n')
   })
 })

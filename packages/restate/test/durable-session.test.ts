@@ -58,7 +58,8 @@ async function runPrompt(sessionId: string, prompt: string, cwd?: string) {
   return { result, seen, tag, invocationId }
 }
 
-describe('durable session on a real restate-server', () => {
+// Real processes (restate-server, worker processes) on a small shared machine.
+describe('durable session on a real restate-server', { timeout: 120_000 }, () => {
   it('runs a turn and keeps its events and history for the next turn', async () => {
     const cwd = workspace()
     const sessionId = randomUUID()
@@ -76,7 +77,7 @@ describe('durable session on a real restate-server', () => {
     const second = await runPrompt(sessionId, 'steps:1')
     expect(second.result).toEqual({ type: 'completed', lastMessage: 'done 1' })
     // The second turn saw the first one's history (its turn number comes from it).
-    expect(readLines(join(cwd, 'effects.log'))).toEqual([
+    expect(readLines(join(cwd, 'effects.log')).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
       `${sessionId} turn/1/step/1`,
       `${sessionId} turn/1/step/2`,
       `${sessionId} turn/1/step/3`,

@@ -62,7 +62,8 @@ function start(sessionId: string, prompt: string, cwd?: string) {
   return { tag, seen, done }
 }
 
-describe('failures on a real restate-server', () => {
+// Real processes (restate-server restarts, worker processes) on a small shared machine.
+describe('failures on a real restate-server', { timeout: 120_000 }, () => {
   it('restate-server SIGKILLed and restarted mid-turn: the turn completes and the client re-attaches', async () => {
     const cwd = workspace()
     const sessionId = randomUUID()

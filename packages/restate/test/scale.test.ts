@@ -58,7 +58,8 @@ async function submit(sessionId: string, prompt: string, cwd?: string) {
   return { tag, invocationId }
 }
 
-describe('concurrency on a real restate-server', () => {
+// Real processes (restate-server, two workers, 20 sessions) on a small shared machine.
+describe('concurrency on a real restate-server', { timeout: 120_000 }, () => {
   it('two prompts to one session never interleave', async () => {
     const cwd = workspace()
     const sessionId = randomUUID()

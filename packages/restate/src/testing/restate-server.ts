@@ -41,7 +41,14 @@ export interface RestateServer {
 /** Path of the restate-server binary for this platform (from the npm package's optional dependency). */
 export function restateServerBinary(): string {
   const require = createRequire(import.meta.url)
-  const pkg = require.resolve('@restatedev/restate-server/package.json')
+  let pkg: string
+  try {
+    pkg = require.resolve('@restatedev/restate-server/package.json')
+  } catch {
+    throw new Error(
+      'restate-server is not installed: add the npm package @restatedev/restate-server (a dev dependency)',
+    )
+  }
   const fromPkg = createRequire(pkg)
   const platform = `@restatedev/restate-server-${process.platform}-${process.arch}`
   try {
