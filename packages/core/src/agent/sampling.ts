@@ -122,7 +122,10 @@ function announceItem(item: ResponseItem, emit: StepSink['emit'], result: Sample
     result.lastMessage = text
     emit({ type: 'agent_message', message: text })
   } else if (item.type === 'reasoning') {
-    const text = item.summary.map((s) => s.text).join('\n\n')
+    // A summary where the provider gives one; otherwise the raw reasoning (open models over Chat
+    // Completions stream only that).
+    const summary = item.summary.map((s) => s.text).join('\n\n')
+    const text = summary || (item.content ?? []).map((part) => part.text).join('')
     if (text) emit({ type: 'agent_reasoning', text })
   }
 }

@@ -1,6 +1,6 @@
 // Maps a normalised `ModelRequest` to a Chat Completions request body, the lowest common
 // denominator that OpenAI, Ollama, vLLM, llama.cpp server, LM Studio and OpenRouter all accept.
-import type { ContentPart, ModelRequest } from '@agent/protocol'
+import type { ContentPart, ModelRequest, ResponseItem } from '@agent/protocol'
 import { COMPACTION_PREFIX, customCallArguments, OUTPUT_SCHEMA_NAME, partsText } from './shared.js'
 
 type Json = Record<string, unknown>
@@ -17,9 +17,34 @@ function userContent(parts: readonly ContentPart[]): string | Json[] {
   )
 }
 
+/**
+ * Reasoning a Chat Completions server streamed as `reasoning_content` (DeepSeek, vLLM, Ollama):
+ * plain text, with none of the opaque state other providers attach.
+ */
+function chatReasoningText(item: ResponseItem): string | undefined {
+  if (item.type !== 'reasoning' || item.encrypted_content !== undefined || item.signature !== undefined)
+    return undefined
+  if (item.redacted || !item.content) return undefined
+  const text = item.content.map((part) => part.text).join('')
+  return text === '' ? undefined : text
+}
+
 /** Chat messages for the request: system prompt, history, tool calls folded into assistant turns. */
 export function chatMessages(request: ModelRequest): Json[] {
   const messages: Json[] = []
+  // Reasoning goes back as the assistant message's `reasoning_content` only within the current
+  // tool loop (after the last user message), as DeepSeek's thinking mode requires for tool calls;
+  // earlier turns' reasoning is left out, which is what those servers expect (and saves tokens).
+  let lastUser = -1
+  request.input.forEach((item, i) => {
+    if (item.type === 'message' && item.role === 'user') lastUser = i
+  })
+  let reasoning: string | undefined
+  const withReasoning = (message: Json): Json => {
+    if (reasoning !== undefined) message.reasoning_content = reasoning
+    reasoning = undefined
+    return message
+  }
   if (request.instructions !== '') messages.push({ role: 'system', content: request.instructions })
   // Tool messages carry text only; images a tool returned follow as one user message.
   let toolImages: ContentPart[] = []
@@ -28,18 +53,20 @@ export function chatMessages(request: ModelRequest): Json[] {
     messages.push({ role: 'user', content: userContent(toolImages) })
     toolImages = []
   }
-  for (const item of request.input) {
+  for (const [index, item] of request.input.entries()) {
     if (item.type !== 'function_call_output') flushImages()
     switch (item.type) {
       case 'message':
         if (item.role === 'user') messages.push({ role: 'user', content: userContent(item.content) })
         else if (item.role === 'assistant')
-          messages.push({ role: 'assistant', content: partsText(item.content) })
+          messages.push(withReasoning({ role: 'assistant', content: partsText(item.content) }))
         else messages.push({ role: 'system', content: partsText(item.content) })
         break
-      case 'reasoning':
-        // Chat Completions has no way to send reasoning back; servers re-derive it.
+      case 'reasoning': {
+        const text = index > lastUser ? chatReasoningText(item) : undefined
+        if (text !== undefined) reasoning = reasoning === undefined ? text : `${reasoning}\n${text}`
         break
+      }
       case 'function_call':
       case 'custom_tool_call': {
         const args = item.type === 'function_call' ? item.arguments : customCallArguments(request, item)
@@ -52,7 +79,7 @@ export function chatMessages(request: ModelRequest): Json[] {
         if (last?.role === 'assistant') {
           last.tool_calls = [...((last.tool_calls as Json[] | undefined) ?? []), call]
         } else {
-          messages.push({ role: 'assistant', content: null, tool_calls: [call] })
+          messages.push(withReasoning({ role: 'assistant', content: null, tool_calls: [call] }))
         }
         break
       }
