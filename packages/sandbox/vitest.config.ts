@@ -1,6 +1,6 @@
-// Two runs of the sandbox's tests: against the system's bwrap, and against the static bwrap
-// shipped in @agent/sandbox-linux-x64 (AGENT_SANDBOX_BWRAP picks it), so both are held to the
-// same escape battery. The second run exists only where that package ships a binary.
+// Two runs of every test: against the system's bwrap, and against the static bwrap shipped in
+// @agent/sandbox-linux-x64 (AGENT_SANDBOX_BWRAP picks it), so both are held to the same escape
+// battery. The second run exists only where that package ships a binary.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
@@ -22,8 +22,6 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'shipped-bwrap',
-                // The real-sandbox suites; the unit tests do not depend on which bwrap runs.
-                include: ['test/**/*.test.ts'],
                 env: { AGENT_SANDBOX_BWRAP: 'bundled' },
               },
             },
