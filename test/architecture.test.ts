@@ -1,7 +1,7 @@
 // Enforces the dependency direction of ARCHITECTURE.md: which workspace package may depend on
 // (and import) which. Checked from package.json dependencies and from the import statements of
 // every non-test source file, so the picture cannot rot.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
@@ -12,7 +12,9 @@ const allowed: Record<string, string[]> = {
   '@agent/protocol': [],
   '@agent/exec': ['@agent/protocol'],
   '@agent/policy': ['@agent/protocol'],
-  '@agent/sandbox': ['@agent/protocol'],
+  // The static bwrap for machines without bubblewrap, an optional dependency (no code).
+  '@agent/sandbox': ['@agent/protocol', '@agent/sandbox-linux-x64'],
+  '@agent/sandbox-linux-x64': [],
   '@agent/models': ['@agent/protocol'],
   '@agent/mcp': ['@agent/protocol'],
   // The hook runner runs hook commands through exec (ARCHITECTURE.md allows this one edge).
@@ -65,6 +67,7 @@ function workspacePackages(): Pkg[] {
       let manifest: {
         name: string
         dependencies?: Record<string, string>
+        optionalDependencies?: Record<string, string>
         peerDependencies?: Record<string, string>
       }
       try {
@@ -72,7 +75,11 @@ function workspacePackages(): Pkg[] {
       } catch {
         continue
       }
-      const deps = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })
+      const deps = Object.keys({
+        ...manifest.dependencies,
+        ...manifest.optionalDependencies,
+        ...manifest.peerDependencies,
+      })
       out.push({ name: manifest.name, dir, deps })
     }
   }
@@ -90,7 +97,8 @@ function sourceFiles(dir: string): string[] {
         files.push(p)
     }
   }
-  walk(join(dir, 'src'))
+  // A package of prebuilt files only (a platform binary) has no sources.
+  if (existsSync(join(dir, 'src'))) walk(join(dir, 'src'))
   return files
 }
 

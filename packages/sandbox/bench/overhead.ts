@@ -16,11 +16,29 @@ mkdirSync(base, { recursive: true })
 const cwd = mkdtempSync(join(base, 'bench-'))
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' }
 
-const modes: { name: string; policy: SandboxPolicy | null; allowlist?: boolean }[] = [
+const modes: {
+  name: string
+  policy: SandboxPolicy | null
+  allowlist?: boolean
+  /** Run with the static bwrap of @agent/sandbox-linux-x64 instead of the system's. */
+  shipped?: boolean
+  /** Also time `afterCommand` (the planted-git-hooks check of the workspace and /tmp's top). */
+  audit?: boolean
+}[] = [
   { name: 'unsandboxed (baseline)', policy: null },
   { name: 'danger-full-access', policy: { type: 'danger-full-access' } },
   { name: 'read-only', policy: { type: 'read-only' } },
   { name: 'workspace-write', policy: { type: 'workspace-write', writable_roots: [], network_access: false } },
+  {
+    name: 'workspace-write, shipped static bwrap',
+    policy: { type: 'workspace-write', writable_roots: [], network_access: false },
+    shipped: true,
+  },
+  {
+    name: 'workspace-write + afterCommand',
+    policy: { type: 'workspace-write', writable_roots: [], network_access: false },
+    audit: true,
+  },
   {
     name: 'workspace-write + network',
     policy: { type: 'workspace-write', writable_roots: [], network_access: true },
@@ -32,7 +50,7 @@ const modes: { name: string; policy: SandboxPolicy | null; allowlist?: boolean }
   },
 ]
 
-function timeOnce(wrapped: WrappedCommand | null): Promise<number> {
+function timeOnce(wrapped: WrappedCommand | null, after?: () => Promise<unknown>): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint()
     const child = wrapped
@@ -41,6 +59,7 @@ function timeOnce(wrapped: WrappedCommand | null): Promise<number> {
     child.on('error', reject)
     child.on('close', (code) => {
       if (code !== 0) reject(new Error(`exit ${code}`))
+      else if (after) after().then(() => resolve(Number(process.hrtime.bigint() - start) / 1e6), reject)
       else resolve(Number(process.hrtime.bigint() - start) / 1e6)
     })
   })
@@ -62,21 +81,33 @@ try {
   const support = await detectSandbox()
   if (!support.available) throw new Error(`no sandbox on this machine: ${support.message}`)
   const proxied = createSandbox({ allowedDomains: ['example.com'] })
+  const shipped = createSandbox({ bwrap: 'bundled' })
+  const shippedSupport = await detectSandbox({ bwrap: 'bundled' })
+  const active = modes.filter((m) => !m.shipped || shippedSupport.available)
   const wrapped = await Promise.all(
-    modes.map((m) =>
+    active.map((m) =>
       m.policy
-        ? (m.allowlist ? proxied : plain).wrapCommand(m.policy, { argv: ['true'], cwd, env })
+        ? (m.allowlist ? proxied : m.shipped ? shipped : plain).wrapCommand(m.policy, {
+            argv: ['true'],
+            cwd,
+            env,
+          })
         : Promise.resolve(null),
     ),
   )
-  const samples: number[][] = modes.map(() => [])
-  for (let i = 0; i < 5; i++) for (const w of wrapped) await timeOnce(w) // warm up caches
+  const afters = active.map((m) =>
+    m.audit && m.policy
+      ? () => plain.afterCommand(m.policy as SandboxPolicy, { argv: ['true'], cwd, env }, Date.now())
+      : undefined,
+  )
+  const samples: number[][] = active.map(() => [])
+  for (let i = 0; i < 5; i++) for (const [j, w] of wrapped.entries()) await timeOnce(w, afters[j]) // warm up
   for (let i = 0; i < runs; i++) {
-    for (const [j, w] of wrapped.entries()) samples[j]?.push(await timeOnce(w))
+    for (const [j, w] of wrapped.entries()) samples[j]?.push(await timeOnce(w, afters[j]))
   }
   const baseline = quantile(samples[0] ?? [], 0.5)
   const rows = await Promise.all(
-    modes.map(async (m, j) => {
+    active.map(async (m, j) => {
       const median = quantile(samples[j] ?? [], 0.5)
       return {
         mode: m.name,
@@ -85,13 +116,14 @@ try {
         'p90 ms': quantile(samples[j] ?? [], 0.9).toFixed(2),
         'overhead ms': j === 0 ? '-' : (median - baseline).toFixed(2),
         'x baseline': (median / baseline).toFixed(2),
-        'wrapCommand ms': m.policy && !m.allowlist ? (await wrapTime(m.policy)).toFixed(3) : '-',
+        'wrapCommand ms':
+          m.policy && !m.allowlist && !m.shipped ? (await wrapTime(m.policy)).toFixed(3) : '-',
       }
     }),
   )
   const [load1] = (await import('node:os')).loadavg()
   console.log(
-    `\`true\` under each mode, ${runs} runs each (round-robin), ${support.message}; load average ${load1?.toFixed(2)}`,
+    `\`true\` under each mode, ${runs} runs each (round-robin), ${support.message}; load average ${load1?.toFixed(2)}; environment: PATH only (${env.PATH})`,
   )
   console.table(rows)
   const bwrapOverhead = quantile(samples[3] ?? [], 0.5) - baseline

@@ -108,7 +108,10 @@ async function probeBwrap({ path: bwrap, source }: BwrapCandidate): Promise<Sand
   support.disableUserns = versionAtLeast(support.bwrapVersion, [0, 8, 0])
 
   const problems: string[] = []
-  const namespaces = await runProbe([bwrap, ...PROBE_ARGS, '--', 'true'])
+  // The probe runs bwrap itself inside (`--version`): it exists wherever bwrap does, while
+  // `true` may not be on PATH (a minimal PATH, or an image without coreutils).
+  const inside = [bwrap, '--version']
+  const namespaces = await runProbe([bwrap, ...PROBE_ARGS, '--', ...inside])
   support.userNamespaces = namespaces.code === 0
   if (!support.userNamespaces) problems.push(userNamespaceAdvice(namespaces.stderr))
 
@@ -124,7 +127,7 @@ async function probeBwrap({ path: bwrap, source }: BwrapCandidate): Promise<Sand
   } else if (support.userNamespaces) {
     const filter = buildSeccompFilter({ arch: support.seccompArch, allowNetwork: false })
     const probe = await runProbe(
-      [bwrap, ...PROBE_ARGS, '--seccomp', '3', '--', 'true'],
+      [bwrap, ...PROBE_ARGS, '--seccomp', '3', '--', ...inside],
       [{ fd: 3, data: filter }],
     )
     support.seccomp = probe.code === 0

@@ -5,6 +5,7 @@
 import {
   chmodSync,
   type Dirent,
+  existsSync,
   lstatSync,
   readdirSync,
   readFileSync,
@@ -23,7 +24,9 @@ export interface GitAuditOptions {
    * who goes there. Default: none.
    */
   shallowRoots?: readonly string[]
-  /** How deep a shallow root is walked (0: the root itself). Default 2. */
+  /**
+   * How deep a shallow root is looked at: 1 (the default) finds `<root>/.git` and `<root>/<dir>/.git`.
+   */
   shallowDepth?: number
   /** When the command started (ms since the epoch): only what changed since then is looked at. */
   since: number
@@ -87,7 +90,7 @@ export function auditGitDirectories(options: GitAuditOptions): GitAuditResult {
   const full = [...new Set(options.roots)]
   // A root inside another full root is walked as part of it.
   const tops = full.filter((root) => !full.some((outer) => outer !== root && isWithin(root, outer)))
-  const shallowDepth = options.shallowDepth ?? 2
+  const shallowDepth = options.shallowDepth ?? 1
   const queue: { dir: string; depth: number; limit: number }[] = [
     ...tops.map((dir) => ({ dir, depth: 0, limit: Number.POSITIVE_INFINITY })),
     ...(options.shallowRoots ?? [])
@@ -101,6 +104,28 @@ export function auditGitDirectories(options: GitAuditOptions): GitAuditResult {
       break
     }
     visited++
+    const onGit = (path: string, isDirectory: boolean, isFile: boolean) => {
+      const gitDir = isDirectory ? path : isFile ? gitFileTarget(path, dir) : null
+      if (gitDir && !seenGitDirs.has(gitDir)) {
+        seenGitDirs.add(gitDir)
+        findings.push(...disarmGitDir(gitDir, since))
+      }
+    }
+    if (depth === limit) {
+      // The last level of a shallow root: only its own `.git` matters, and one lstat is far
+      // cheaper than listing the directory (a shared /tmp holds thousands of them).
+      // (`existsSync` first: a bare access() is cheaper than a Stats object or an exception.)
+      const git = join(dir, '.git')
+      if (!existsSync(git)) continue
+      let stat: Stats | undefined
+      try {
+        stat = lstatSync(git, { throwIfNoEntry: false })
+      } catch {
+        stat = undefined // not searchable
+      }
+      if (stat) onGit(git, stat.isDirectory(), stat.isFile())
+      continue
+    }
     let entries: Dirent[]
     try {
       entries = readdirSync(dir, { withFileTypes: true })
@@ -110,11 +135,7 @@ export function auditGitDirectories(options: GitAuditOptions): GitAuditResult {
     for (const entry of entries) {
       const path = join(dir, entry.name)
       if (entry.name === '.git') {
-        const gitDir = entry.isDirectory() ? path : entry.isFile() ? gitFileTarget(path, dir) : null
-        if (gitDir && !seenGitDirs.has(gitDir)) {
-          seenGitDirs.add(gitDir)
-          findings.push(...disarmGitDir(gitDir, since))
-        }
+        onGit(path, entry.isDirectory(), entry.isFile())
         continue
       }
       // Symlinks are never followed: what they point to is either outside the writable roots

@@ -2,7 +2,16 @@
 // repository (or changes one nested in the workspace) and plants a hook and a config key that
 // would run code later, outside the sandbox. After the command, afterCommand disarms them.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -78,6 +87,16 @@ describe.runIf(haveGit && process.platform === 'linux')('git files planted durin
     expect(report).toContain(`${link} (symlink moved to ${link}.disabled-by-agent-sandbox)`)
     expect(existsSync(link)).toBe(false)
     expect(statSync(target).mode & 0o777).toBe(0o755)
+  })
+
+  it('follows a .git file to the gitdir it names', async () => {
+    const { report } = await runAndAudit(
+      "mkdir store && git init -q --separate-git-dir=store/repo.git sub && printf '#!/bin/sh\\n' > store/repo.git/hooks/pre-push && chmod +x store/repo.git/hooks/pre-push",
+    )
+    const hook = join(ws, 'store', 'repo.git', 'hooks', 'pre-push')
+    expect(readFileSync(join(ws, 'sub', '.git'), 'utf8')).toBe(`gitdir: ${join(ws, 'store', 'repo.git')}\n`)
+    expect(report).toContain(`${hook} (made not executable)`)
+    expect(statSync(hook).mode & 0o111).toBe(0)
   })
 
   it('looks at the top levels of the writable /tmp too', async () => {
