@@ -19,6 +19,7 @@ import type {
   AgentOptions,
   ApprovalGate,
   CommandPolicy,
+  HookRunner,
   Sandbox,
   SessionStart,
   SessionStore,
@@ -26,12 +27,14 @@ import type {
   ToolDefinition,
   ToolProvider,
 } from '@agent/core'
+import type { McpManagerOptions } from '@agent/mcp'
 import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
 import type { ApprovalPolicy, ModelClient, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
 import { describeSkipped, formatTrustNotice } from '../config/trust.js'
 import { VERSION } from '../version.js'
+import { chainHooks } from './hook-outcomes.js'
 import { sessionMcpServers } from './mcp-servers.js'
 import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
 import { confinedShell } from './slash.js'
@@ -60,14 +63,20 @@ export interface RuntimeSettings {
    * `/diff` and `/undo` leave alone wherever they are.
    */
   agentStatePaths?: string[]
-  /** Where the rollout goes instead of the JSONL files under $AGENT_HOME (a durable worker's memory store). */
-  store?: SessionStore
   /** Id of a new session (default: a random UUID). */
   sessionId?: string
   /** Durable execution: the turn's steps go through this journal (see @agent/restate). */
   journal?: StepJournal
   /** Durable execution: approvals are waited for here instead of on the queue pair. */
   approvals?: ApprovalGate
+  /** Where sessions are recorded instead of `$AGENT_HOME/sessions` (unless `ephemeral`): an embedder's directory, a durable worker's memory store. */
+  store?: SessionStore
+  /** The embedder's own tools, offered beside the built-in toolset. */
+  tools?: ToolDefinition[]
+  /** Hooks of the embedder's, run after the configured (plugin and settings) hooks. */
+  hooks?: HookRunner
+  /** MCP servers reached through a transport of the caller's (in-process servers), by name. */
+  mcpTransports?: McpManagerOptions['transports']
 }
 
 export interface Runtime {
@@ -168,7 +177,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   untrustedSkipped.push(...describeSkipped(loadedPlugins.untrustedSkipped, trust.folder))
   const trustNotice = formatTrustNotice(trust, untrustedSkipped)
   if (trustNotice) warnings.unshift(trustNotice)
-  const hooks = plugins.createHookRunner({
+  const configuredHooks = plugins.createHookRunner({
     hooks: loadedPlugins.hooks,
     projectDir: cwd,
     env: childEnv,
@@ -176,6 +185,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
       ? {}
       : { reload: { files: loadedPlugins.hookFiles, load: () => plugins.loadPlugins(pluginOptions) } }),
   })
+  const hooks = settings.hooks ? chainHooks(configuredHooks, settings.hooks) : configuredHooks
 
   // Policy: Codex rules (configured files and `rules/` beside each config.toml) and Claude Code
   // permission settings (the plugin loader found `.claude/settings.json` and friends).
@@ -207,6 +217,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
       cwd,
       env: { ...env },
       clientInfo: { name: 'agent', version: VERSION },
+      ...(settings.mcpTransports ? { transports: settings.mcpTransports } : {}),
     })
     toolProviders.push(manager)
     closeMcp = () => manager.close()
@@ -215,15 +226,16 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   // Tools: the toolset the provider's models are trained on, unless the config picks one.
   const toolsetName = config.toolset ?? tools.toolsetForProvider(model.provider)
   const builtinTools = tools.createToolset(toolsetName)
-  const extraTools: ToolDefinition[] = []
+  const extraTools: ToolDefinition[] = [...(settings.tools ?? [])]
   if (loadedPlugins.skills.length > 0)
     extraTools.push(plugins.createSkillTool(loadedPlugins.skills) as ToolDefinition)
 
   const processes = new exec.ProcessSessionManager({ env: childEnv })
   const runner = exec.createCommandRunner()
   const sandbox = deferredSandbox(loadSandbox)
-  const store =
-    settings.store ?? (settings.ephemeral ? undefined : new core.JsonlSessionStore({ home: agentHome }))
+  const store = settings.ephemeral
+    ? undefined
+    : (settings.store ?? new core.JsonlSessionStore({ home: agentHome }))
   const userInstructions = [
     readOptional(join(agentHome, 'AGENTS.md')),
     config.developer_instructions,
@@ -249,7 +261,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     processes,
     // Without hooks, and without reloading (exec), there is nothing to run: core skips the hook
     // events of every step altogether.
-    ...(loadedPlugins.hooks.length > 0 || settings.reloadHooks !== false ? { hooks } : {}),
+    ...(loadedPlugins.hooks.length > 0 || settings.reloadHooks !== false || settings.hooks ? { hooks } : {}),
     // The agent's own state (rollouts, history, caches) is never a change of the turn to undo.
     workspace: tools.createWorkspaceTracker({ exclude: [agentHome, ...(settings.agentStatePaths ?? [])] }),
     formatExecOutput: exec.formatForModel,
