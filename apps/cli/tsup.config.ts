@@ -39,6 +39,10 @@ const zodWithoutLocales: Plugin = {
 }
 
 const define = { __AGENT_VERSION__: JSON.stringify(version) }
+// V8 flags `agent` starts Node with; the launcher sets them too when run as `node agent.cjs`
+// (src/launch/launcher.ts), so that both ways compile under the same flags (V8 accepts a code
+// cache only under the flags it was made with).
+const LAUNCH_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size']
 const conditions = ['@agent/source', 'import', 'node']
 
 // The `agent` binary is three builds (`pnpm build` empties dist/ first; the builds run at once):
@@ -85,8 +89,12 @@ export default defineConfig([
     outExtension: () => ({ js: '.cjs' }),
     splitting: false,
     define: { ...define, 'import.meta.url': '__agentModuleUrl' },
+    // Started as a program (`agent`, the package's bin), the file is a shell script that runs
+    // Node on itself with the V8 flags the launcher wants (see src/launch/launcher.ts): the size of
+    // the young generation can only be set as Node starts. To Node, the second line is a string
+    // and a comment.
     banner: {
-      js: '#!/usr/bin/env node\nvar __agentModuleUrl = require("node:url").pathToFileURL(__filename).href;',
+      js: `#!/bin/sh\n':' //; exec node ${LAUNCH_FLAGS.join(' ')} "$0" "$@"\nvar __agentModuleUrl = require("node:url").pathToFileURL(__filename).href;`,
     },
     esbuildOptions(options) {
       options.conditions = conditions

@@ -25,8 +25,8 @@ const QUICK = process.env.BENCH_QUICK === '1'
 const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'agent-bench-')))
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }))
 
-// Every child writes its peak RSS (getrusage's maxrss) to <rssDir>/<pid> as it exits. The same
-// one-line CommonJS preload runs in every process of every comparison.
+// Every child writes its peak RSS (getrusage's maxrss) to <rssDir>/<pid> as it exits: a one-line
+// CommonJS preload in NODE_OPTIONS, so the same in every process of every comparison.
 const rssDir = join(scratch, 'rss')
 mkdirSync(rssDir)
 const rssPreload = join(scratch, 'rss.cjs')
@@ -40,6 +40,7 @@ const BASE_ENV: Record<string, string> = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   LANG: 'C.UTF-8',
   OPENAI_API_KEY: 'bench',
+  NODE_OPTIONS: `--require ${rssPreload}`,
 }
 
 let homes = 0
@@ -74,8 +75,8 @@ interface Run {
 }
 
 /**
- * Spawns `node <rss preload> <script> ...args` in `place` against a fresh mock server scripted
- * with `turns`; resolves when the process has exited, with the server's timeline.
+ * Runs `node <script> ...args` (the agent: `agent ...args`) in `place` against a fresh mock server
+ * scripted with `turns`; resolves when the process has exited, with the server's timeline.
  */
 async function timedRun(
   script: string,
@@ -86,7 +87,7 @@ async function timedRun(
   const server = await startMockProviderServer({ wire: 'responses', turns })
   const env = { ...BASE_ENV, HOME: place.home, OPENAI_BASE_URL: server.baseUrl }
   const start = performance.now()
-  const child = spawn(process.execPath, ['--require', rssPreload, script, ...args], {
+  const child = spawn(...command(script, args), {
     cwd: place.repo,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -136,10 +137,16 @@ for (const [key, value] of Object.entries(env)) console.log(`  ${key}=${value}`)
 console.log('')
 
 // 1. References: `node -e 0` and `agent --version`.
+// The agent runs as users run it: `agent` is the program (a shell line that starts Node with the
+// launcher's V8 flags, see tsup.config.ts), not `node agent.cjs`.
+function command(script: string, args: string[]): [string, string[]] {
+  return script === bin ? [bin, args] : [process.execPath, [script, ...args]]
+}
+
 async function plainStart(args: string[]): Promise<number> {
   const { home, repo } = freshHome()
   const start = performance.now()
-  const child = spawn(process.execPath, args, {
+  const child = spawn(...command(args[0]!, args.slice(1)), {
     cwd: repo,
     env: { ...BASE_ENV, HOME: home },
     stdio: 'ignore',

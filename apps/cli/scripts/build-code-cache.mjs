@@ -28,7 +28,7 @@ async function train(sandbox) {
     wire: 'responses',
     turns: [{ toolCalls: [{ name: 'shell', arguments: { command: ['echo', 'warm'] } }] }, { text: 'done' }],
   })
-  const child = spawn(process.execPath, [bin, 'exec', '--ephemeral', '-s', sandbox, 'build the code cache'], {
+  const child = spawn(bin, ['exec', '--ephemeral', '-s', sandbox, 'build the code cache'], {
     cwd: repo,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -16,6 +16,18 @@ describe('agent binary', () => {
     expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim()).toBe(version)
   })
 
+  it('runs as a program: a shell line starts Node with the launcher flags', () => {
+    expect(readFileSync(bin, 'utf8').split('\n').slice(0, 2)).toEqual([
+      '#!/bin/sh',
+      `':' //; exec node --max-semi-space-size=1 --optimize-for-size "$0" "$@"`,
+    ])
+    expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(version)
+    // Arguments pass through as they are, spaces and quotes included.
+    const r = spawnSync(bin, ['policy', 'check', '--', 'echo', "it's a test"], { encoding: 'utf8' })
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('allow')
+  })
+
   it('prints help and exits 0', () => {
     const out = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' })
     expect(out).toContain('Usage: agent')

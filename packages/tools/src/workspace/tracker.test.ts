@@ -142,6 +142,15 @@ describe('createWorkspaceTracker', () => {
     expect((await tracker.snapshot(dir)).kind).toBe('git')
   })
 
+  it('is not fooled by a .git that is no repository, nor by a snapshot git refuses', async () => {
+    await mkdir(join(dir, '.git'))
+    const tracker = createWorkspaceTracker()
+    expect((await tracker.snapshot(dir)).kind).toBe('walk')
+    // A HEAD alone passes the quick check; git finds no repository, and the walk takes over.
+    await writeFile(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n')
+    expect((await tracker.snapshot(dir)).kind).toBe('walk')
+  })
+
   it('looks the repository up again when it went away or a nested one appeared', async () => {
     git('init', '-q')
     await mkdir(join(dir, 'sub'))

@@ -76,7 +76,7 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
         ? await gitSnapshot(root, repo, snapshotOptions.signal, excluded).catch(async (error: unknown) => {
             // The repository moved or went away since it was looked up: look again, once.
             repositories.forget(root)
-            const again = await repositories.lookup(root)
+            const again = await repositories.lookup(root, { askGit: true })
             if (!again) {
               if (mode === 'git') throw error
               return walker.snapshot(root, snapshotOptions.signal, excluded)
@@ -108,8 +108,9 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
 }
 
 /**
- * The repository of each directory, found by `git rev-parse` once and checked with a few `stat`s
- * after that (a git command is ~5 ms of the first tool call of every turn). Only found
+ * The repository of each directory, found once (by a few `stat`s in the plain case, else by
+ * `git rev-parse`) and checked with a few `stat`s after that (a git command is ~5 ms of the
+ * first tool call of every turn). Only found
  * repositories are kept: a directory that becomes one (`git init`) is found at the next
  * snapshot. A kept one is looked up again when its `.git` is gone, or when a directory between
  * the cwd and its top level got a `.git` of its own (a nested repository).
@@ -117,10 +118,13 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
 class RepositoryCache {
   private readonly found = new Map<string, { toplevel: string; indexPath: string }>()
 
-  async lookup(root: string): Promise<{ toplevel: string; indexPath: string } | undefined> {
+  async lookup(
+    root: string,
+    { askGit = false } = {},
+  ): Promise<{ toplevel: string; indexPath: string } | undefined> {
     const kept = this.found.get(root)
     if (kept && (await this.stillValid(root, kept.toplevel))) return kept
-    const repo = await findRepository(root)
+    const repo = (askGit ? undefined : await plainRepository(root)) ?? (await findRepository(root))
     if (repo) this.found.set(root, repo)
     else this.found.delete(root)
     return repo
@@ -137,6 +141,24 @@ class RepositoryCache {
       if (dirname(dir) === dir) return false
     }
     return true
+  }
+}
+
+/**
+ * The repository of `root` without running git, in the plain case only: no `GIT_*` variable
+ * steers discovery, and the nearest `.git` above is a directory with a `HEAD`. Worktrees and
+ * submodules (a `.git` file), and everything else, are left to `git rev-parse`. A snapshot that
+ * fails in a repository found this way is retried after a real lookup (see `snapshot`).
+ */
+async function plainRepository(root: string): Promise<{ toplevel: string; indexPath: string } | undefined> {
+  if (Object.keys(process.env).some((name) => name.startsWith('GIT_'))) return undefined
+  for (let dir = root; ; dir = dirname(dir)) {
+    const found = await lstat(join(dir, '.git')).catch(() => undefined)
+    if (found) {
+      if (!found.isDirectory() || !(await exists(join(dir, '.git', 'HEAD')))) return undefined
+      return { toplevel: dir, indexPath: join(dir, '.git', 'index') }
+    }
+    if (dirname(dir) === dir) return undefined
   }
 }
 
