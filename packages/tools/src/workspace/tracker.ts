@@ -18,6 +18,11 @@ export interface WorkspaceTrackerOptions {
   /** `auto` (default): git inside a repository, the walk elsewhere. */
   mode?: 'auto' | 'git' | 'walk'
   walkLimits?: WalkLimits
+  /**
+   * Git mode: a working tree with more untracked (not ignored) files than this gets no snapshot,
+   * with an error that says so, instead of hashing them all on every turn. Default 20,000.
+   */
+  maxUntrackedFiles?: number
 }
 
 export interface TrackedSnapshot extends WorkspaceSnapshot {
@@ -64,7 +69,7 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
         throw new WorkspaceTrackerError('not_a_repository', `${cwd} is not inside a git work tree`)
       }
       const state = repo
-        ? await gitSnapshot(root, repo, snapshotOptions.signal)
+        ? await gitSnapshot(root, repo, snapshotOptions.signal, options.maxUntrackedFiles)
         : await walker.snapshot(root, snapshotOptions.signal)
       const id = randomUUID()
       states.set(id, state)
