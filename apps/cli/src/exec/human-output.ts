@@ -139,6 +139,6 @@ export function formatDuration(ms: number): string {
 function errorResultText(value: unknown): string | undefined {
   const result = value as { isError?: unknown; content?: { type?: string; text?: string }[] } | null
   if (result?.isError !== true) return undefined
-  const text = result.content?.find((c) => c.type === 'text' && typeof c.text === 'string')?.text
+  const text = result.content?.find((c) => typeof c.text === 'string')?.text
   return text?.split('\n')[0] ?? 'the tool reported an error'
 }
