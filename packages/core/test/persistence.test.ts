@@ -1,6 +1,6 @@
 // Rollouts on disk: written per item, survive kill -9, resume with the same history, fork,
 // torn last lines, listing recent sessions.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { appendFileSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -313,3 +313,86 @@ describe('the README example', () => {
     expect(out).toContain('agent: The answer is 42.')
   }, 60_000)
 })
+
+// A full disk and a read-only agent home, on real file systems: small tmpfs mounts (root only).
+function mountable(): boolean {
+  if (process.getuid?.() !== 0) return false
+  const probe = tempDir()
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', probe]).status !== 0) return false
+  spawnSync('umount', [probe])
+  return true
+}
+const canMount = mountable()
+
+describe.skipIf(!canMount)(
+  'rollouts on a full or read-only disk (root mounts small tmpfs file systems)',
+  () => {
+    const mounts: string[] = []
+    afterEach(() => {
+      for (const dir of mounts.splice(0)) spawnSync('umount', [dir])
+    })
+    function mount(options: string): string {
+      const dir = tempDir()
+      const result = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' })
+      if (result.status !== 0) throw new Error(`mount failed: ${result.stderr}`)
+      mounts.push(dir)
+      return dir
+    }
+    const meta = (id: string) => ({
+      id,
+      timestamp: '2026-01-02T03:04:05.000Z',
+      cwd: '/w',
+      originator: 'test',
+      model: 'm',
+      model_provider: 'p',
+    })
+    const message = (text: string) => ({
+      timestamp: '2026-01-02T03:04:06.000Z',
+      type: 'event_msg' as const,
+      payload: { type: 'agent_message' as const, message: text },
+    })
+
+    it('keeps the file whole when the disk fills, and writes the held lines once there is room', async () => {
+      const home = mount('size=64k')
+      const store = new JsonlSessionStore({ home })
+      const writer = await store.create(meta('full'))
+      const big = 'x'.repeat(100_000)
+      await expect(writer.append([message(big)])).rejects.toThrow(
+        'ENOSPC: no space left on the device; 1 line(s) held in memory, written as soon as there is room',
+      )
+      // Cut back to the last whole line: the file still parses.
+      const before = await store.load('full')
+      expect(before.warnings).toEqual([])
+      expect(before.lines.map((l) => l.type)).toEqual(['session_meta'])
+      expect(spawnSync('mount', ['-o', 'remount,size=1m', home]).status).toBe(0)
+      await writer.append([message('after')])
+      await writer.close()
+      const after = await store.load('full')
+      expect(after.warnings).toEqual([])
+      expect(
+        after.lines.map((l) =>
+          l.type === 'event_msg' && l.payload.type === 'agent_message' ? l.payload.message : l.type,
+        ),
+      ).toEqual(['session_meta', big, 'after'])
+    })
+
+    it('says how many lines were lost when the disk is still full at close', async () => {
+      const home = mount('size=64k')
+      const store = new JsonlSessionStore({ home })
+      const writer = await store.create(meta('stays-full'))
+      await expect(writer.append([message('y'.repeat(100_000)), message('z')])).rejects.toThrow('ENOSPC')
+      await expect(writer.close()).rejects.toThrow(
+        /^the last 2 line\(s\) of .*stays-full\.jsonl could not be written \(ENOSPC: no space left on the device\); the session resumes from before them$/,
+      )
+      expect((await store.load('stays-full')).warnings).toEqual([])
+    })
+
+    it('names the read-only agent home and the ways out', async () => {
+      const home = mount('ro,size=4k')
+      const store = new JsonlSessionStore({ home })
+      await expect(store.create(meta('ro'))).rejects.toThrow(
+        `cannot record the session under ${home}/sessions: EROFS: the file system is read-only. Set AGENT_HOME to a writable directory, or run with --ephemeral to keep no record`,
+      )
+    })
+  },
+)

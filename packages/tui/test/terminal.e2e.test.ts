@@ -45,16 +45,20 @@ describe.skipIf(!hasTmux)('the UI in a terminal', () => {
     })
     await session.waitFor('Ask the agent to do something', 60_000)
     session.type('fix the test')
-    await new Promise((r) => setTimeout(r, 200))
+    await session.waitFor('fix the test')
     session.press('Enter')
     await session.waitFor('Run this command?')
     session.resize(50, 20)
-    await new Promise((r) => setTimeout(r, 1000))
-    const screen = session.screen()
-    const visible = screen.trimEnd().split('\n').slice(-20)
-    for (const line of visible) expect(line.length, screen).toBeLessThanOrEqual(50)
+    // The redraw is done when every visible line fits: wait for that, not for a fixed time.
+    const fits = (screen: string) =>
+      screen
+        .trimEnd()
+        .split('\n')
+        .slice(-20)
+        .every((line) => line.length <= 50)
     // One approval box and one status line on screen: nothing left over from the wider frame.
-    expect(screen.split('Run this command?').length).toBe(2)
+    const oneBox = (screen: string) => screen.split('Run this command?').length === 2
+    await session.waitUntil((s) => fits(s) && oneBox(s), 'a frame 50 columns wide with one approval box')
     session.press('y')
     await session.waitFor('Fixed: percent divided by 10 instead of 100.')
     expect(session.screen(true)).not.toMatch(/\u001b\[(3[0-7]|9[0-7]|38;)/)

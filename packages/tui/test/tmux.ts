@@ -60,6 +60,18 @@ export class TmuxSession {
     this.tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows))
   }
 
+  /** Waits until the screen satisfies `check` (e.g. a redraw after a resize has finished). */
+  async waitUntil(check: (screen: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs
+    let last = ''
+    while (Date.now() < deadline) {
+      last = this.screen()
+      if (check(last)) return last
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    throw new Error(`timed out waiting for ${what} on the screen:\n${last}`)
+  }
+
   async waitFor(pattern: string | RegExp, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs
     let last = ''

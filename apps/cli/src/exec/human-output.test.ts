@@ -72,4 +72,57 @@ describe('HumanRenderer', () => {
     expect(formatDuration(42.4)).toBe('42ms')
     expect(formatDuration(61_000)).toBe('61.0s')
   })
+
+  it('shows failed MCP calls, failed MCP starts once, and hooks that failed or timed out', () => {
+    const invocation = { server: 'fs', tool: 'read', arguments: {} }
+    const out = render([
+      { type: 'mcp_tool_call_begin', call_id: 'm1', invocation },
+      {
+        type: 'mcp_tool_call_end',
+        call_id: 'm1',
+        invocation,
+        duration_ms: 1000,
+        result: {
+          ok: true,
+          value: { isError: true, content: [{ type: 'text', text: 'no answer within 1s\nmore' }] },
+        },
+      },
+      {
+        type: 'mcp_startup_complete',
+        ready: [],
+        failed: [
+          { server: 'a', error: "MCP server 'a' did not start within 1s (startup_timeout_sec)" },
+          { server: 'b', error: 'spawn nope ENOENT' },
+        ],
+        cancelled: [],
+      },
+      {
+        type: 'hook_completed',
+        run_id: 'r1',
+        hook_event_name: 'PreToolUse',
+        outcome: 'timeout',
+        exit_code: null,
+        duration_ms: 2000,
+        message: 'hook sleep 600 timed out and was stopped; it had no effect',
+      },
+      {
+        type: 'hook_completed',
+        run_id: 'r2',
+        hook_event_name: 'PreToolUse',
+        outcome: 'success',
+        exit_code: 0,
+        duration_ms: 1,
+      },
+    ])
+    expect(out).toBe(
+      [
+        'mcp fs.read',
+        '  failed: no answer within 1s',
+        "MCP server 'a' did not start within 1s (startup_timeout_sec)",
+        'MCP server b failed to start: spawn nope ENOENT',
+        'warning: hook sleep 600 timed out and was stopped; it had no effect',
+        '',
+      ].join('\n'),
+    )
+  })
 })

@@ -89,12 +89,24 @@ export class HumanRenderer {
       case 'mcp_tool_call_begin':
         this.line(`${this.paint('1;36', 'mcp')} ${msg.invocation.server}.${msg.invocation.tool}`)
         break
-      case 'mcp_tool_call_end':
-        if (!msg.result.ok) this.line(this.paint('31', `  failed: ${msg.result.error}`))
+      case 'mcp_tool_call_end': {
+        const failure = msg.result.ok ? errorResultText(msg.result.value) : msg.result.error
+        if (failure !== undefined) this.line(this.paint('31', `  failed: ${failure}`))
         break
+      }
       case 'mcp_startup_complete':
-        for (const failed of msg.failed)
-          this.line(this.paint('33', `MCP server ${failed.server} failed to start: ${failed.error}`))
+        for (const failed of msg.failed) {
+          // The manager's errors usually name the server already.
+          const text = failed.error.startsWith('MCP server ')
+            ? failed.error
+            : `MCP server ${failed.server} failed to start: ${failed.error}`
+          this.line(this.paint('33', text))
+        }
+        break
+      case 'hook_completed':
+        // A hook that failed or timed out had no effect: say so, or the user never learns why.
+        if ((msg.outcome === 'error' || msg.outcome === 'timeout') && msg.message)
+          this.line(this.paint('33', `warning: ${msg.message}`))
         break
       case 'plan_update':
         for (const step of msg.plan) {
@@ -122,4 +134,12 @@ export class HumanRenderer {
 
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`
+}
+
+/** The first line of text of an MCP result marked `isError`, if it is one. */
+function errorResultText(value: unknown): string | undefined {
+  const result = value as { isError?: unknown; content?: { type?: string; text?: string }[] } | null
+  if (result?.isError !== true) return undefined
+  const text = result.content?.find((c) => typeof c.text === 'string')?.text
+  return text?.split('\n')[0] ?? 'the tool reported an error'
 }

@@ -61,6 +61,7 @@ export const EXIT_OK = 0
 export const EXIT_FAILED = 1
 export const EXIT_USAGE = 2
 export const EXIT_INTERRUPTED = 130
+export const EXIT_TERMINATED = 143
 
 async function readPrompt(prompt: string | undefined, io: ExecIo): Promise<string> {
   if (prompt !== undefined && prompt !== '-') return prompt
@@ -240,19 +241,22 @@ async function drive(
     else human.render(event)
   }
 
-  let interrupted = false
+  // The signal that interrupted the turn: the exit code is 128 + its number, as a shell reports.
+  let interrupted: 'SIGINT' | 'SIGTERM' | undefined
   let failure: string | undefined
   let lastMessage: string | null = null
-  const onSigint = () => {
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (interrupted) {
-      // A second Ctrl-C: the user wants out now. Processes die with us (exec kills trees on exit).
-      process.exit(EXIT_INTERRUPTED)
+      // A second signal: the user wants out now. Processes die with us (exec kills trees on exit).
+      process.exit(exitCodeFor(interrupted))
     }
-    interrupted = true
+    interrupted = signal
     void agent.submit({ type: 'interrupt' })
   }
+  const onSigint = () => onSignal('SIGINT')
+  const onSigterm = () => onSignal('SIGTERM')
   process.on('SIGINT', onSigint)
-  process.on('SIGTERM', onSigint)
+  process.on('SIGTERM', onSigterm)
 
   try {
     await agent.submit({ type: 'user_input', items: input })
@@ -295,15 +299,20 @@ async function drive(
     // Flushes the rollout and kills what is still running before we report anything.
     await runtime.close()
     process.off('SIGINT', onSigint)
-    process.off('SIGTERM', onSigint)
+    process.off('SIGTERM', onSigterm)
   }
 
   if (flags.outputLastMessage) writeFileSync(resolve(io.cwd, flags.outputLastMessage), lastMessage ?? '')
-  if (interrupted) return EXIT_INTERRUPTED
+  if (interrupted) return exitCodeFor(interrupted)
   if (failure !== undefined) {
     if (!flags.json) io.stderr.write(`agent: ${failure}\n`)
     return EXIT_FAILED
   }
   if (!flags.json && lastMessage) io.stdout.write(`${lastMessage}\n`)
   return EXIT_OK
+}
+
+/** 130 after Ctrl-C, 143 after SIGTERM. */
+function exitCodeFor(signal: 'SIGINT' | 'SIGTERM'): number {
+  return signal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED
 }

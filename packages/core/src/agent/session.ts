@@ -84,6 +84,8 @@ export class Session implements SessionContext {
   readonly env: Record<string, string>
   readonly shell: string
   writer: SessionWriter | undefined
+  /** A rollout write failed and nothing has been written since (the disk is full, say). */
+  private rolloutFailing = false
   private writeChain: Promise<void> = Promise.resolve()
   private active: ActiveTurn | undefined
   private readonly queue: Queued[] = []
@@ -312,12 +314,28 @@ export class Session implements SessionContext {
     const writer = this.writer
     if (!writer || lines.length === 0) return
     this.writeChain = this.writeChain.then(() =>
-      writer.append(lines).catch((error) => {
-        this.events.push({
-          id: '',
-          msg: { type: 'warning', message: `could not write the rollout: ${errorText(error)}` },
-        })
-      }),
+      writer.append(lines).then(
+        () => {
+          if (!this.rolloutFailing) return
+          this.rolloutFailing = false
+          this.events.push({
+            id: '',
+            msg: {
+              type: 'warning',
+              message: 'the rollout is written again; the lines held in memory are on disk',
+            },
+          })
+        },
+        (error) => {
+          // One warning per outage, not one per line.
+          if (this.rolloutFailing) return
+          this.rolloutFailing = true
+          this.events.push({
+            id: '',
+            msg: { type: 'warning', message: `could not write the rollout: ${errorText(error)}` },
+          })
+        },
+      ),
     )
   }
 
@@ -376,7 +394,9 @@ export class Session implements SessionContext {
         },
       )
       await this.flush()
-      await this.writer?.close().catch(() => undefined)
+      await this.writer?.close().catch((error) => {
+        this.events.push({ id: subId, msg: { type: 'warning', message: errorText(error) } })
+      })
       this.writer = undefined
       this.events.push({ id: subId, msg: { type: 'shutdown_complete' } })
       this.events.close()

@@ -1,10 +1,10 @@
 // A SessionStore on JSONL files: `<home>/sessions/YYYY/MM/DD/<id>.jsonl`, one rollout line per
 // line, appended with a synchronous write per call so a killed process loses at most the line
 // being written; a torn last line is skipped with a warning when the file is read back.
-import { closeSync, openSync, writeSync } from 'node:fs'
-import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises'
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs'
+import { access, mkdir, open, readdir, readFile, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseRolloutLine, type RolloutLine, type SessionMeta } from '@agent/protocol'
 import {
   type LoadedSession,
@@ -43,10 +43,16 @@ export class JsonlSessionStore implements SessionStore {
       pad(stamp.getUTCMonth() + 1),
       pad(stamp.getUTCDate()),
     )
-    await mkdir(dir, { recursive: true })
     const path = join(dir, `${meta.id}.jsonl`)
-    // 'wx': never overwrite another session's rollout.
-    const fd = openSync(path, 'wx')
+    let fd: number
+    try {
+      await mkdir(dir, { recursive: true })
+      // 'ax': never overwrite another session's rollout; append-only, so a write cut back
+      // after a full disk continues at the end of the file, not past it.
+      fd = openSync(path, 'ax')
+    } catch (error) {
+      throw await unwritableHome(this.root, error)
+    }
     const writer = new FileWriter(path, fd)
     await writer.append([{ timestamp: meta.timestamp, type: 'session_meta', payload: meta }])
     this.paths.set(meta.id, path)
@@ -140,27 +146,103 @@ export class JsonlSessionStore implements SessionStore {
   }
 }
 
+/**
+ * Why a rollout cannot be created under `root`, as an error that says what to do. A recursive
+ * mkdir on a read-only file system reports ENOENT, so the nearest existing ancestor is asked.
+ */
+async function unwritableHome(root: string, error: unknown): Promise<Error> {
+  let dir = root
+  for (;;) {
+    try {
+      await access(dir)
+      break
+    } catch {
+      const parent = dirname(dir)
+      if (parent === dir) break
+      dir = parent
+    }
+  }
+  const reason = await access(dir, constants.W_OK).then(
+    () => errorMessage(error),
+    (denied: unknown) => errorMessage(denied),
+  )
+  return new Error(
+    `cannot record the session under ${root}: ${reason}. Set AGENT_HOME to a writable directory, or run with --ephemeral to keep no record`,
+  )
+}
+
+function errorMessage(error: unknown): string {
+  const e = error as { code?: string; message?: string }
+  if (e.code === 'EROFS') return `${e.code}: the file system is read-only`
+  if (e.code === 'EACCES' || e.code === 'EPERM') return `${e.code}: permission denied`
+  if (e.code === 'ENOSPC') return `${e.code}: no space left on the device`
+  return e.message ?? String(error)
+}
+
+/**
+ * Appends lines to a rollout. A write that fails (ENOSPC, EIO...) is cut back to the last whole
+ * line, so the file always parses, and the lines are held in memory and written with the next
+ * append: once the disk has room again, nothing is missing.
+ */
 class FileWriter implements SessionWriter {
   private fd: number | undefined
+  /** Bytes of whole lines on disk: where a failed write is cut back to. */
+  private size: number
+  /** Lines not yet on disk, in order. */
+  private pending: string[] = []
+
   constructor(
     readonly path: string,
     fd: number,
   ) {
     this.fd = fd
+    this.size = fstatSync(fd).size
   }
 
   async append(lines: RolloutLine[]): Promise<void> {
     if (this.fd === undefined) throw new Error(`rollout ${this.path} is closed`)
-    let text = ''
-    for (const line of lines) text += `${JSON.stringify(line)}\n`
-    // Synchronous on purpose: the line is in the kernel before the next item is produced.
-    writeSync(this.fd, text)
+    for (const line of lines) this.pending.push(`${JSON.stringify(line)}\n`)
+    this.drain(this.fd)
+  }
+
+  private drain(fd: number): void {
+    if (this.pending.length === 0) return
+    const bytes = Buffer.from(this.pending.join(''))
+    let written = 0
+    try {
+      // Synchronous on purpose: the line is in the kernel before the next item is produced.
+      while (written < bytes.length) written += writeSync(fd, bytes, written)
+    } catch (error) {
+      if (written > 0) {
+        try {
+          ftruncateSync(fd, this.size)
+        } catch {
+          // The next successful write starts a fresh line anyway (see openForAppend).
+        }
+      }
+      throw new Error(
+        `${errorMessage(error)}; ${this.pending.length} line(s) held in memory, written as soon as there is room`,
+      )
+    }
+    this.size += bytes.length
+    this.pending = []
   }
 
   async close(): Promise<void> {
-    if (this.fd === undefined) return
-    closeSync(this.fd)
+    const fd = this.fd
+    if (fd === undefined) return
     this.fd = undefined
+    try {
+      this.drain(fd)
+    } catch (error) {
+      const count = this.pending.length
+      this.pending = []
+      throw new Error(
+        `the last ${count} line(s) of ${this.path} could not be written (${errorMessage(error).split(';')[0]}); the session resumes from before them`,
+      )
+    } finally {
+      closeSync(fd)
+    }
   }
 }
 

@@ -101,12 +101,52 @@ async function writeWorkingTree(
   return (await gitOk(['write-tree'], cwd, options)).trim()
 }
 
+/** Untracked files a snapshot hashes at most (git add reads every one, on every turn). */
+export const DEFAULT_MAX_UNTRACKED_FILES = 20_000
+
+/**
+ * Refuses a working tree with more untracked, not ignored files than `limit` before hashing any:
+ * `git add` would read all of them on every turn (100,000 files took minutes), and each snapshot
+ * would write them into the repository's object store. `git ls-files` only lists names.
+ */
+async function checkUntracked(
+  cwd: string,
+  limit: number,
+  signal: AbortSignal | undefined,
+  excluded: readonly string[],
+): Promise<void> {
+  const listed = await git(
+    [
+      'ls-files',
+      '--others',
+      '--exclude-standard',
+      '-z',
+      '--',
+      '.',
+      ...excluded.map((path) => `:(exclude,literal)${path}`),
+    ],
+    cwd,
+    signal ? { signal } : {},
+  )
+  if (listed.code !== 0) return // git add reports the real problem
+  let count = 0
+  for (const byte of listed.stdout) if (byte === 0) count++
+  if (count > limit) {
+    throw new GitTrackerError(
+      `the working tree has ${count} untracked files, more than the ${limit} a turn snapshot hashes; ` +
+        'add the generated ones to .gitignore (or commit them) to get turn diffs and undo back',
+    )
+  }
+}
+
 export async function gitSnapshot(
   cwd: string,
   repo: { toplevel: string; indexPath: string },
   signal?: AbortSignal,
   excluded: readonly string[] = [],
+  maxUntrackedFiles = DEFAULT_MAX_UNTRACKED_FILES,
 ): Promise<GitSnapshotState> {
+  await checkUntracked(cwd, maxUntrackedFiles, signal, excluded)
   const tempDir = await mkdtemp(join(tmpdir(), 'agent-snapshot-'))
   const indexPath = join(tempDir, 'index')
   try {

@@ -205,4 +205,19 @@ describe('createWorkspaceTracker', () => {
     expect(diff).toContain('+changed')
     expect(diff).toContain('larger than the tracker limits')
   })
+
+  it('refuses a git snapshot of more untracked files than its limit, before hashing any', async () => {
+    git('init', '-q')
+    await writeFile(join(dir, '.gitignore'), 'build/\n')
+    await mkdir(join(dir, 'build'))
+    for (let i = 0; i < 4; i++) await writeFile(join(dir, `f${i}.txt`), `${i}\n`)
+    for (let i = 0; i < 10; i++) await writeFile(join(dir, 'build', `o${i}`), `${i}\n`)
+    // .gitignore and f0..f3: five untracked files; the ignored build/ does not count.
+    await expect(createWorkspaceTracker({ maxUntrackedFiles: 4 }).snapshot(dir)).rejects.toThrow(
+      'the working tree has 5 untracked files, more than the 4 a turn snapshot hashes; add the generated ones to .gitignore (or commit them) to get turn diffs and undo back',
+    )
+    expect(git('count-objects').startsWith('0 objects')).toBe(true)
+    const snapshot = await createWorkspaceTracker({ maxUntrackedFiles: 5 }).snapshot(dir)
+    expect(snapshot.kind).toBe('git')
+  })
 })

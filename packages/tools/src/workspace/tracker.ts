@@ -25,6 +25,11 @@ export interface WorkspaceTrackerOptions {
    * may well sit inside the workspace. Paths outside the workspace are simply irrelevant.
    */
   exclude?: readonly string[]
+  /**
+   * Git mode: a working tree with more untracked (not ignored) files than this gets no snapshot,
+   * with an error that says so, instead of hashing them all on every turn. Default 20,000.
+   */
+  maxUntrackedFiles?: number
 }
 
 export interface TrackedSnapshot extends WorkspaceSnapshot {
@@ -73,16 +78,18 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
       }
       const excluded = await excludedUnder(root, options.exclude ?? [])
       const state = repo
-        ? await gitSnapshot(root, repo, snapshotOptions.signal, excluded).catch(async (error: unknown) => {
-            // The repository moved or went away since it was looked up: look again, once.
-            repositories.forget(root)
-            const again = await repositories.lookup(root, { askGit: true })
-            if (!again) {
-              if (mode === 'git') throw error
-              return walker.snapshot(root, snapshotOptions.signal, excluded)
-            }
-            return gitSnapshot(root, again, snapshotOptions.signal, excluded)
-          })
+        ? await gitSnapshot(root, repo, snapshotOptions.signal, excluded, options.maxUntrackedFiles).catch(
+            async (error: unknown) => {
+              // The repository moved or went away since it was looked up: look again, once.
+              repositories.forget(root)
+              const again = await repositories.lookup(root, { askGit: true })
+              if (!again) {
+                if (mode === 'git') throw error
+                return walker.snapshot(root, snapshotOptions.signal, excluded)
+              }
+              return gitSnapshot(root, again, snapshotOptions.signal, excluded, options.maxUntrackedFiles)
+            },
+          )
         : await walker.snapshot(root, snapshotOptions.signal, excluded)
       const id = randomUUID()
       states.set(id, state)
