@@ -22,4 +22,6 @@ export {
   selectModel,
 } from './runtime/model.js'
 export { confinedShell, expandPrompt, type ShellDeps } from './runtime/slash.js'
+export { quoteCommand } from './thread/quote.js'
+export { ThreadEventMapper } from './thread/thread-events.js'
 export { VERSION } from './version.js'

@@ -1,9 +1,10 @@
 // Human-readable progress of `agent exec` on stderr: commands with exit codes and durations,
 // patches, reasoning, retries and errors. The final message goes to stdout separately, so
 // `agent exec "..." > answer.md` captures just the answer.
+
 import { isAbsolute, relative } from 'node:path'
 import type { Event } from '@agent/protocol'
-import { quoteCommand } from './quote.js'
+import { quoteCommand } from '@agent/sdk'
 
 export interface Writer {
   write(text: string): unknown

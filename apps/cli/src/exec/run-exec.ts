@@ -12,11 +12,11 @@ import {
   type LoadedConfig,
   loadConfig,
   type Runtime,
+  ThreadEventMapper,
   UsageError,
 } from '@agent/sdk'
 import { describeExecDenial } from './approvals.js'
 import { HumanRenderer } from './human-output.js'
-import { ThreadEventMapper } from './thread-events.js'
 
 export interface ExecFlags {
   json?: boolean
@@ -253,7 +253,13 @@ async function drive(
   process.on('SIGTERM', onSigint)
 
   try {
-    await agent.submit({ type: 'user_input', items: input })
+    // With --output-schema the model answers in that JSON shape (each provider's native mechanism),
+    // and the turn's last message, printed and written by -o, is that JSON.
+    await agent.submit({
+      type: 'user_input',
+      items: input,
+      ...(outputSchema ? { output_schema: outputSchema } : {}),
+    })
     for (;;) {
       const event = await agent.nextEvent()
       emit(event)
