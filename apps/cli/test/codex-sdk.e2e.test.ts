@@ -206,6 +206,22 @@ describe('@openai/codex-sdk with codexPathOverride = agent', () => {
     await expect(broken.run('hello')).rejects.toThrow(/exited with code 2: .*no such directory/s)
   })
 
+  it('outputSchema: the schema reaches the model as Responses text.format, the answer is the JSON', async () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        summary: { type: 'string' },
+        status: { type: 'string', enum: ['ok', 'action_required'] },
+      },
+      required: ['summary', 'status'],
+      additionalProperties: false,
+    }
+    const { thread, server } = await setup([{ text: '{"summary":"all good","status":"ok"}' }])
+    const result = await thread().run('summarise the repo status', { outputSchema: schema })
+    expect(JSON.parse(result.finalResponse)).toEqual({ summary: 'all good', status: 'ok' })
+    expect(body(server, 0).text?.format).toMatchObject({ type: 'json_schema', schema, strict: true })
+  })
+
   it('signal: aborting a run kills the agent and every process its command started', async () => {
     const { thread, ws } = await setup([
       { toolCalls: [shell('sleep 600 & echo $! > sleep.pid; wait')] },
