@@ -256,6 +256,71 @@ describe('agent acp', () => {
     expect(request).toContain('kumquat')
   })
 
+  it('fs delegation: with the client offering fs/*, apply_patch reads and writes the editor buffer', async () => {
+    const patch =
+      '*** Begin Patch\n*** Update File: notes.txt\n@@\n-unsaved line\n+edited line\n*** End Patch\n'
+    const { start, ws } = await setup(
+      [{ toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] }, { text: 'Edited the buffer.' }],
+      { 'notes.txt': 'saved line\n' },
+    )
+    const file = join(ws.repo, 'notes.txt')
+    const buffers: Record<string, string> = { [file]: 'unsaved line\n' }
+    const asked: string[] = []
+    const acp = start({
+      fs: {
+        read(path) {
+          asked.push(`read ${path}`)
+          const text = buffers[path]
+          if (text === undefined) throw new Error(`no buffer for ${path}`)
+          return text
+        },
+        write(path, content) {
+          asked.push(`write ${path}`)
+          buffers[path] = content
+        },
+      },
+    })
+    await initialize(acp, { fs: true })
+    const { sessionId } = await acp.connection.agent.request('session/new', { cwd: ws.repo, mcpServers: [] })
+    const result = await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: 'edit the notes' }],
+    })
+    expect(result.stopReason).toBe('end_turn')
+    expect(asked).toEqual([`read ${file}`, `write ${file}`])
+    expect(buffers[file]).toBe('edited line\n')
+    // The editor owns the file now: the disk keeps what was saved.
+    expect(readFileSync(file, 'utf8')).toBe('saved line\n')
+    const call = acp.updates(sessionId).find((u) => u.sessionUpdate === 'tool_call')
+    expect(call).toMatchObject({
+      kind: 'edit',
+      content: [{ type: 'diff', oldText: 'unsaved line', newText: 'edited line' }],
+    })
+  })
+
+  it('prompt content: resource links, embedded resources and images become the user input', async () => {
+    const { start, ws, server } = await setup([{ text: 'Seen.' }])
+    const acp = start()
+    await initialize(acp)
+    const { sessionId } = await acp.connection.agent.request('session/new', { cwd: ws.repo, mcpServers: [] })
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+    await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [
+        { type: 'text', text: 'compare ' },
+        { type: 'resource_link', name: 'a.ts', uri: `file://${ws.repo}/a.ts` },
+        { type: 'text', text: ' with ' },
+        { type: 'resource', resource: { uri: `file://${ws.repo}/b.ts`, text: 'export const b = 2' } },
+        { type: 'image', mimeType: 'image/png', data: png },
+      ],
+    })
+    const body = JSON.stringify(server.requests[0]?.body)
+    expect(body).toContain(`compare @${ws.repo}/a.ts with @${ws.repo}/b.ts`)
+    expect(body).toContain('export const b = 2')
+    expect(body).toContain(`data:image/png;base64,${png}`)
+  })
+
   it('two sessions at once, each with its own updates', async () => {
     const { start, ws } = await setup([{ text: 'answer' }, { text: 'answer' }])
     const acp = start()
