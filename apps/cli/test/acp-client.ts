@@ -69,9 +69,9 @@ export function startAcp(options: AcpProcessOptions): AcpProcess {
         }
       }
     })
-    .onRequest('session/request_permission', async ({ params }) => {
+    .onRequest('session/request_permission', async ({ params, signal }) => {
       permissions.push(params)
-      if (options.onPermission) return options.onPermission(params)
+      if (options.onPermission) return options.onPermission(params, signal)
       return { outcome: { outcome: 'selected', optionId: params.options[0]?.optionId ?? '' } }
     })
   const fs = options.fs

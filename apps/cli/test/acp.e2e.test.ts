@@ -213,6 +213,60 @@ describe('agent acp', () => {
     expect(isAlive(pid)).toBe(false)
   })
 
+  it('session/cancel while a permission request is pending: the request is cancelled, the prompt returns cancelled', async () => {
+    const { start, ws } = await setup([
+      { toolCalls: [shell('echo no > never.txt', { with_escalated_permissions: true, justification: 'x' })] },
+    ])
+    let requestCancelled = false
+    const acp = start({
+      onPermission: (_request, signal) =>
+        new Promise((resolve) => {
+          // An editor closes its dialog when the agent cancels the request ($/cancel_request).
+          signal.addEventListener('abort', () => {
+            requestCancelled = true
+            resolve({ outcome: { outcome: 'cancelled' } })
+          })
+        }),
+    })
+    await initialize(acp)
+    const { sessionId } = await acp.connection.agent.request('session/new', { cwd: ws.repo, mcpServers: [] })
+    const prompt = acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: 'write never.txt' }],
+    })
+    await acp.waitForUpdate(sessionId, (u) => u.sessionUpdate === 'tool_call' && u.status === 'pending')
+    await acp.connection.agent.notify('session/cancel', { sessionId })
+    expect((await prompt).stopReason).toBe('cancelled')
+    expect(requestCancelled).toBe(true)
+    expect(existsSync(join(ws.repo, 'never.txt'))).toBe(false)
+  })
+
+  it("the editor's MCP servers join the session", async () => {
+    const echoServer = new URL('./fixtures/echo-mcp-server.mjs', import.meta.url).pathname
+    const { start, ws, server } = await setup([
+      { toolCalls: [{ name: 'mcp__editor_echo__echo', arguments: { text: 'from the editor' } }] },
+      { text: 'Echoed.' },
+    ])
+    const acp = start()
+    await initialize(acp)
+    const { sessionId } = await acp.connection.agent.request('session/new', {
+      cwd: ws.repo,
+      mcpServers: [{ name: 'editor-echo', command: process.execPath, args: [echoServer], env: [] }],
+    })
+    const result = await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: 'echo' }],
+    })
+    expect(result.stopReason).toBe('end_turn')
+    const tools = JSON.stringify((server.requests[0]?.body as { tools?: unknown } | undefined)?.tools)
+    expect(tools, acp.stderr()).toContain('mcp__editor_echo__echo')
+    const call = acp.updates(sessionId).find((u) => u.sessionUpdate === 'tool_call')
+    expect(call).toMatchObject({ title: 'editor-echo: echo', status: 'in_progress' })
+    const done = acp.updates(sessionId).find((u) => u.sessionUpdate === 'tool_call_update')
+    expect(done).toMatchObject({ status: 'completed' })
+    expect(JSON.stringify(done)).toContain('echo: from the editor')
+  })
+
   it('session/load after a restart replays the session, then continues with its history', async () => {
     const { start, ws, server } = await setup([
       { toolCalls: [shell('echo kumquat')] },
