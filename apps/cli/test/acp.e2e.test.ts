@@ -375,6 +375,18 @@ describe('agent acp', () => {
     expect(body).toContain(`data:image/png;base64,${png}`)
   })
 
+  it("stopReason follows how the model's last response ended: max_tokens when it was cut off", async () => {
+    const { start, ws } = await setup([{ text: 'This answer is cut', stopReason: 'max_tokens' }])
+    const acp = start()
+    await initialize(acp)
+    const { sessionId } = await acp.connection.agent.request('session/new', { cwd: ws.repo, mcpServers: [] })
+    const result = await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: 'write a long answer' }],
+    })
+    expect(result.stopReason).toBe('max_tokens')
+  })
+
   it('two sessions at once, each with its own updates', async () => {
     const { start, ws } = await setup([{ text: 'answer' }, { text: 'answer' }])
     const acp = start()

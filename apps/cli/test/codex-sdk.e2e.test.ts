@@ -222,6 +222,23 @@ describe('@openai/codex-sdk with codexPathOverride = agent', () => {
     expect(body(server, 0).text?.format).toMatchObject({ type: 'json_schema', schema, strict: true })
   })
 
+  it('--output-schema: a file that is missing or not a JSON Schema object is a usage error naming it', async () => {
+    const { ws } = await setup([])
+    writeFileSync(join(ws.repo, 'list.json'), '[1, 2]')
+    for (const [file, problem] of [
+      ['missing.json', /--output-schema .*missing\.json: cannot read/],
+      ['list.json', /--output-schema .*list\.json: expected a JSON Schema object/],
+    ] as const) {
+      const run = await runAgent(['exec', '--experimental-json', '--output-schema', file, 'hi'], {
+        cwd: ws.repo,
+        env: ws.env({ CODEX_API_KEY: 'k' }),
+      })
+      expect(run.code).toBe(2)
+      expect(run.stderr).toMatch(problem)
+      expect(run.stdout).toBe('')
+    }
+  })
+
   it('signal: aborting a run kills the agent and every process its command started', async () => {
     const { thread, ws } = await setup([
       { toolCalls: [shell('sleep 600 & echo $! > sleep.pid; wait')] },
