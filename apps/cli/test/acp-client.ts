@@ -33,6 +33,8 @@ export interface AcpProcessOptions {
   /** Answers a permission request (default: the first option). */
   onPermission?(
     request: RequestPermissionRequest,
+    /** Aborted when the agent cancels the request (`$/cancel_request`). */
+    signal: AbortSignal,
   ): Promise<RequestPermissionResponse> | RequestPermissionResponse
   /** Offer fs/read_text_file and fs/write_text_file, served by these. */
   fs?: {

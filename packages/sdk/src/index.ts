@@ -1,6 +1,13 @@
-// @agent/sdk: the composition root of the agent runtime (configuration -> the concrete parts ->
-// core's `createAgent`), used by the `agent` CLI and by embedders.
+// @agent/sdk: the agent runtime in your own process. `createClient` (shaped like @openai/codex-sdk)
+// for embedders; underneath, the composition root (configuration -> the concrete parts -> core's
+// `createAgent`) that the `agent` CLI uses too.
 
+export { AgentClient, Codex, createClient } from './client/client.js'
+export { TurnAbortedError, TurnFailedError } from './client/errors.js'
+export { toThreadEvent, toThreadItem } from './client/items.js'
+export { Thread } from './client/thread.js'
+export { defineTool, type ToolSpec } from './client/tool.js'
+export type * from './client/types.js'
 export { addMcpServer, checkServerName, removeMcpServer } from './config/edit.js'
 export { ConfigError, UsageError } from './config/errors.js'
 export { findProjectAgentDir, type LoadedConfig, loadConfig, resolveAgentHome } from './config/load.js'
@@ -13,6 +20,7 @@ export {
   SandboxUnavailableError,
   sandboxPolicyFor,
 } from './runtime/compose.js'
+export { chainHooks, mergeHookOutcomes } from './runtime/hook-outcomes.js'
 export { type SessionMcpServers, sessionMcpServers } from './runtime/mcp-servers.js'
 export {
   type ModelFlags,

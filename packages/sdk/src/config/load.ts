@@ -84,6 +84,10 @@ export function loadConfig(options: {
   overrides?: string[]
   /** Extra config file (`--config FILE`), merged after the project file. */
   extraFile?: string
+  /** Overrides as a table (the SDK's `config` object), merged after the files, before `overrides`. */
+  table?: ConfigTable
+  /** false: read no config.toml at all (only `table` and `overrides` count). Default true. */
+  readFiles?: boolean
 }): LoadedConfig {
   const agentHome = resolveAgentHome(options.env)
   const files: string[] = []
@@ -94,7 +98,7 @@ export function loadConfig(options: {
   const projectFile = projectAgentDir ? join(projectAgentDir, 'config.toml') : undefined
   const candidates = [userFile, projectFile, options.extraFile && resolve(options.cwd, options.extraFile)]
   for (const file of candidates) {
-    if (!file) continue
+    if (!file || options.readFiles === false) continue
     if (!existsSync(file)) {
       if (file === options.extraFile) throw new ConfigError(`${file}: no such config file`, file)
       continue
@@ -105,10 +109,14 @@ export function loadConfig(options: {
     files.push(file)
   }
 
+  if (options.table) merged = mergeTables(merged, options.table)
   for (const spec of options.overrides ?? []) {
     const { path, value } = parseOverride(spec)
     merged = setPath(merged, path, value)
   }
-  const config = validate(merged, options.overrides?.length ? 'config (with -c overrides)' : 'config')
+  const config = validate(
+    merged,
+    options.overrides?.length || options.table ? 'config (with -c overrides)' : 'config',
+  )
   return { config, files, agentHome, ...(projectAgentDir ? { projectAgentDir } : {}) }
 }

@@ -18,17 +18,21 @@ import type {
   Agent,
   AgentOptions,
   CommandPolicy,
+  HookRunner,
   Sandbox,
   SessionStart,
+  SessionStore,
   ToolDefinition,
   ToolProvider,
 } from '@agent/core'
+import type { McpManagerOptions } from '@agent/mcp'
 import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
 import type { ApprovalPolicy, ModelClient, SandboxMode, SandboxPolicy } from '@agent/protocol'
 import type { TextFileSystem } from '@agent/tools'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
 import { VERSION } from '../version.js'
+import { chainHooks } from './hook-outcomes.js'
 import { sessionMcpServers } from './mcp-servers.js'
 import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
 import { confinedShell } from './slash.js'
@@ -52,6 +56,14 @@ export interface RuntimeSettings {
   reloadHooks?: boolean
   session?: SessionStart
   originator?: string
+  /** Where sessions are recorded instead of `$AGENT_HOME/sessions` (unless `ephemeral`). */
+  store?: SessionStore
+  /** The embedder's own tools, offered beside the built-in toolset. */
+  tools?: ToolDefinition[]
+  /** Hooks of the embedder's, run after the configured (plugin and settings) hooks. */
+  hooks?: HookRunner
+  /** MCP servers reached through a transport of the caller's (in-process servers), by name. */
+  mcpTransports?: McpManagerOptions['transports']
   /**
    * Where the file tools (Read, Edit, Write, apply_patch) read and write text; the disk by
    * default. `agent acp` passes the editor's buffers (fs/read_text_file, fs/write_text_file).
@@ -150,7 +162,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   }
   const loadedPlugins = await plugins.loadPlugins(pluginOptions)
   for (const diagnostic of loadedPlugins.diagnostics) warnings.push(plugins.formatDiagnostic(diagnostic))
-  const hooks = plugins.createHookRunner({
+  const configuredHooks = plugins.createHookRunner({
     hooks: loadedPlugins.hooks,
     projectDir: cwd,
     env: childEnv,
@@ -158,6 +170,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
       ? {}
       : { reload: { files: loadedPlugins.hookFiles, load: () => plugins.loadPlugins(pluginOptions) } }),
   })
+  const hooks = settings.hooks ? chainHooks(configuredHooks, settings.hooks) : configuredHooks
 
   // Policy: Codex rules (configured files and `rules/` beside each config.toml) and Claude Code
   // permission settings (the plugin loader found `.claude/settings.json` and friends).
@@ -189,6 +202,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
       cwd,
       env: { ...env },
       clientInfo: { name: 'agent', version: VERSION },
+      ...(settings.mcpTransports ? { transports: settings.mcpTransports } : {}),
     })
     toolProviders.push(manager)
     closeMcp = () => manager.close()
@@ -200,14 +214,16 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     toolsetName,
     settings.fileSystem ? { fileSystem: settings.fileSystem } : {},
   )
-  const extraTools: ToolDefinition[] = []
+  const extraTools: ToolDefinition[] = [...(settings.tools ?? [])]
   if (loadedPlugins.skills.length > 0)
     extraTools.push(plugins.createSkillTool(loadedPlugins.skills) as ToolDefinition)
 
   const processes = new exec.ProcessSessionManager({ env: childEnv })
   const runner = exec.createCommandRunner()
   const sandbox = deferredSandbox(loadSandbox)
-  const store = settings.ephemeral ? undefined : new core.JsonlSessionStore({ home: agentHome })
+  const store = settings.ephemeral
+    ? undefined
+    : (settings.store ?? new core.JsonlSessionStore({ home: agentHome }))
   const userInstructions = [
     readOptional(join(agentHome, 'AGENTS.md')),
     config.developer_instructions,
@@ -233,7 +249,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     processes,
     // Without hooks, and without reloading (exec), there is nothing to run: core skips the hook
     // events of every step altogether.
-    ...(loadedPlugins.hooks.length > 0 || settings.reloadHooks !== false ? { hooks } : {}),
+    ...(loadedPlugins.hooks.length > 0 || settings.reloadHooks !== false || settings.hooks ? { hooks } : {}),
     workspace: tools.createWorkspaceTracker(),
     formatExecOutput: exec.formatForModel,
     cwd,

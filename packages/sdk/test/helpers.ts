@@ -1,0 +1,50 @@
+// Shared pieces of the client tests: a temp git workspace with its own AGENT_HOME, a client on a
+// mock provider server of a given wire, and the tool-call shapes of each wire's toolset.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { MockProviderServer, MockToolCall } from '@agent/models/testing'
+import { type ClientOptions, createClient } from '../src/index.js'
+
+export const WIRES = [
+  { wire: 'responses', provider: 'openai', toolset: 'codex' },
+  { wire: 'chat', provider: 'openai-chat', toolset: 'codex' },
+  { wire: 'anthropic', provider: 'anthropic', toolset: 'claude' },
+] as const
+export type Wire = (typeof WIRES)[number]
+
+export interface Workspace {
+  dir: string
+  home: string
+  env: Record<string, string>
+}
+
+export function workspace(files: Record<string, string> = {}): Workspace {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'sdk-test-')))
+  const dir = join(root, 'repo')
+  const home = join(root, 'home')
+  mkdirSync(dir, { recursive: true })
+  mkdirSync(home, { recursive: true })
+  execFileSync('git', ['init', '-q'], { cwd: dir })
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  return { dir, home, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, AGENT_HOME: home } }
+}
+
+export function clientFor(server: MockProviderServer, wire: Wire, ws: Workspace, extra: ClientOptions = {}) {
+  return createClient({
+    provider: wire.provider,
+    model: 'test-model',
+    baseUrl: server.baseUrl,
+    apiKey: 'sk-test',
+    env: ws.env,
+    ...extra,
+  })
+}
+
+/** A tool call running `script` with sh, in the wire's toolset. */
+export function shellCall(wire: Wire, script: string): MockToolCall {
+  return wire.toolset === 'codex'
+    ? { name: 'shell', arguments: { command: ['sh', '-c', script] } }
+    : { name: 'Bash', arguments: { command: script } }
+}
