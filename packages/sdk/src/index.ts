@@ -2,6 +2,7 @@
 // for embedders; underneath, the composition root (configuration -> the concrete parts -> core's
 // `createAgent`) that the `agent` CLI uses too.
 
+export type { HookInput, HookOutcome, HookRunner, ToolContext, ToolDefinition } from '@agent/core'
 export { AgentClient, Codex, createClient } from './client/client.js'
 export { TurnAbortedError, TurnFailedError } from './client/errors.js'
 export { toThreadEvent, toThreadItem } from './client/items.js'
