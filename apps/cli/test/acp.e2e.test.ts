@@ -222,10 +222,13 @@ describe('agent acp', () => {
       onPermission: (_request, signal) =>
         new Promise((resolve) => {
           // An editor closes its dialog when the agent cancels the request ($/cancel_request).
-          signal.addEventListener('abort', () => {
+          const cancelled = () => {
             requestCancelled = true
             resolve({ outcome: { outcome: 'cancelled' } })
-          })
+          }
+          // The cancellation may arrive before this handler runs.
+          if (signal.aborted) cancelled()
+          else signal.addEventListener('abort', cancelled)
         }),
     })
     await initialize(acp)
