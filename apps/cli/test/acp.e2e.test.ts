@@ -463,6 +463,16 @@ describe('agent acp', () => {
       error: { code: -32602, message: expect.stringContaining('absolute') },
     })
 
+    send({
+      jsonrpc: '2.0',
+      id: 9,
+      method: 'session/load',
+      params: { sessionId: 'no-such-id', cwd: ws.repo, mcpServers: [] },
+    })
+    const notRecorded = (await reply(9)) as { error: { code: number; message: string } }
+    expect(notRecorded.error.code).toBe(-32002)
+    expect(notRecorded.error.message).toContain('no-such-id')
+
     // Still working: a session and a prompt after all that.
     send({ jsonrpc: '2.0', id: 7, method: 'session/new', params: { cwd: ws.repo, mcpServers: [] } })
     const created = (await reply(7)) as { result: { sessionId: string } }
