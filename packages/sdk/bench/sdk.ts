@@ -1,0 +1,142 @@
+// A 10-step thread (9 commands, then the answer) three ways, against the mock Responses server:
+//  - sdk:   createClient().startThread().run() in this process (composition included in "whole");
+//  - exec:  the same through `agent exec --json` (the built binary, a new Node process);
+//  - floor: a minimal client doing the same requests (fetch + SSE read) and running the same
+//           commands with child_process, nothing else.
+// "per step" is the time between the 1st and the 10th request's arrival at the server, / 9:
+// a step is one response streamed, one command run, the next request sent. Every process gets
+// the same environment (printed); commands run unconfined (danger-full-access) in every variant,
+// since the floor has no sandbox. Run: pnpm --filter @agent/sdk bench  (BENCH_RUNS=n, default 5)
+import { execFile, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { promisify } from 'node:util'
+import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
+import { createClient } from '../src/index.js'
+
+const STEPS = 10
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const bin = new URL('../../../apps/cli/dist/agent.cjs', import.meta.url).pathname
+const run = promisify(execFile)
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'sdk-bench-')))
+const cwd = join(root, 'repo')
+mkdirSync(join(root, 'home'), { recursive: true })
+mkdirSync(cwd, { recursive: true })
+await run('git', ['init', '-q'], { cwd })
+
+/** The one environment every process gets. */
+const env: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: root,
+  AGENT_HOME: join(root, 'home'),
+  OPENAI_API_KEY: 'sk-bench',
+  ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
+}
+
+function script(): MockTurn[] {
+  const turns: MockTurn[] = []
+  for (let i = 1; i < STEPS; i++)
+    turns.push({
+      toolCalls: [{ name: 'shell', arguments: { command: ['echo', `step ${i}`] } }],
+      usage: { input: 100 * i, output: 10 },
+    })
+  turns.push({ text: 'All steps done.', usage: { input: 1000, output: 5 } })
+  return turns
+}
+
+interface Sample {
+  whole: number
+  perStep: number
+}
+
+async function timed(variant: (baseUrl: string) => Promise<void>): Promise<Sample> {
+  const server = await startMockProviderServer({ wire: 'responses', turns: script() })
+  try {
+    const start = performance.now()
+    const first = server.waitForRequests(1, { timeoutMs: 120_000 })
+    const last = server.waitForRequests(STEPS, { timeoutMs: 120_000 })
+    await variant(server.baseUrl)
+    const whole = performance.now() - start
+    return { whole, perStep: ((await last) - (await first)) / (STEPS - 1) }
+  } finally {
+    await server.close()
+  }
+}
+
+async function sdk(baseUrl: string): Promise<void> {
+  const client = createClient({ provider: 'openai', model: 'bench', baseUrl, env })
+  const thread = client.startThread({ workingDirectory: cwd, sandboxMode: 'danger-full-access' })
+  const turn = await thread.run('run the steps')
+  await thread.close()
+  if (turn.finalResponse !== 'All steps done.')
+    throw new Error(`sdk: unexpected answer ${turn.finalResponse}`)
+}
+
+async function exec(baseUrl: string): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [bin, 'exec', '--json', '--ephemeral', '-s', 'danger-full-access', '-m', 'bench', 'run the steps'],
+    { cwd, env: { ...env, OPENAI_BASE_URL: baseUrl }, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk
+  })
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code !== 0 || !out.includes('All steps done.')) throw new Error(`agent exec exited ${code}`)
+}
+
+async function floor(baseUrl: string): Promise<void> {
+  const input: unknown[] = [
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'run the steps' }] },
+  ]
+  for (let i = 1; i <= STEPS; i++) {
+    const response = await fetch(`${baseUrl}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.OPENAI_API_KEY}` },
+      body: JSON.stringify({ model: 'bench', input, tools: [], stream: true, store: false }),
+    })
+    const text = await response.text()
+    if (i < STEPS) {
+      const command = ['echo', `step ${i}`]
+      const { stdout } = await run(command[0] as string, command.slice(1), { cwd, env })
+      input.push({
+        type: 'function_call',
+        call_id: `c${i}`,
+        name: 'shell',
+        arguments: JSON.stringify({ command }),
+      })
+      input.push({ type: 'function_call_output', call_id: `c${i}`, output: stdout })
+    } else if (!text.includes('All steps done.')) throw new Error('floor: unexpected answer')
+  }
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
+
+const variants = { floor, sdk, exec } as const
+const results: Record<string, Sample[]> = { floor: [], sdk: [], exec: [] }
+await timed(sdk) // warm-up: the first composition in this process loads every module once
+for (let i = 0; i < RUNS; i++) {
+  for (const [name, variant] of Object.entries(variants)) results[name]?.push(await timed(variant))
+}
+
+const floorStep = median((results.floor ?? []).map((s) => s.perStep))
+const execWhole = median((results.exec ?? []).map((s) => s.whole))
+console.log(
+  `node ${process.version}, ${RUNS} runs each (median), ${STEPS} steps, environment of every process:`,
+)
+for (const [key, value] of Object.entries(env)) console.log(`  ${key}=${value}`)
+console.log('')
+console.log('| variant | whole run (ms) | per step (ms) | per step / floor | whole / exec |')
+console.log('| ------- | -------------: | ------------: | ---------------: | -----------: |')
+for (const [name, samples] of Object.entries(results)) {
+  const whole = median(samples.map((s) => s.whole))
+  const step = median(samples.map((s) => s.perStep))
+  console.log(
+    `| ${name.padEnd(7)} | ${whole.toFixed(0).padStart(14)} | ${step.toFixed(1).padStart(13)} | ${(step / floorStep).toFixed(2).padStart(16)} | ${(whole / execWhole).toFixed(2).padStart(12)} |`,
+  )
+}
