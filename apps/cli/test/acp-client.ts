@@ -33,6 +33,8 @@ export interface AcpProcessOptions {
   /** Answers a permission request (default: the first option). */
   onPermission?(
     request: RequestPermissionRequest,
+    /** Aborted when the agent cancels the request (`$/cancel_request`). */
+    signal: AbortSignal,
   ): Promise<RequestPermissionResponse> | RequestPermissionResponse
   /** Offer fs/read_text_file and fs/write_text_file, served by these. */
   fs?: {
@@ -69,9 +71,9 @@ export function startAcp(options: AcpProcessOptions): AcpProcess {
         }
       }
     })
-    .onRequest('session/request_permission', async ({ params }) => {
+    .onRequest('session/request_permission', async ({ params, signal }) => {
       permissions.push(params)
-      if (options.onPermission) return options.onPermission(params)
+      if (options.onPermission) return options.onPermission(params, signal)
       return { outcome: { outcome: 'selected', optionId: params.options[0]?.optionId ?? '' } }
     })
   const fs = options.fs

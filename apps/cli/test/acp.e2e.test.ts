@@ -213,6 +213,63 @@ describe('agent acp', () => {
     expect(isAlive(pid)).toBe(false)
   })
 
+  it('session/cancel while a permission request is pending: the request is cancelled, the prompt returns cancelled', async () => {
+    const { start, ws } = await setup([
+      { toolCalls: [shell('echo no > never.txt', { with_escalated_permissions: true, justification: 'x' })] },
+    ])
+    let requestCancelled = false
+    const acp = start({
+      onPermission: (_request, signal) =>
+        new Promise((resolve) => {
+          // An editor closes its dialog when the agent cancels the request ($/cancel_request).
+          const cancelled = () => {
+            requestCancelled = true
+            resolve({ outcome: { outcome: 'cancelled' } })
+          }
+          // The cancellation may arrive before this handler runs.
+          if (signal.aborted) cancelled()
+          else signal.addEventListener('abort', cancelled)
+        }),
+    })
+    await initialize(acp)
+    const { sessionId } = await acp.connection.agent.request('session/new', { cwd: ws.repo, mcpServers: [] })
+    const prompt = acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: 'write never.txt' }],
+    })
+    await acp.waitForUpdate(sessionId, (u) => u.sessionUpdate === 'tool_call' && u.status === 'pending')
+    await acp.connection.agent.notify('session/cancel', { sessionId })
+    expect((await prompt).stopReason).toBe('cancelled')
+    expect(requestCancelled).toBe(true)
+    expect(existsSync(join(ws.repo, 'never.txt'))).toBe(false)
+  })
+
+  it("the editor's MCP servers join the session", async () => {
+    const echoServer = new URL('./fixtures/echo-mcp-server.mjs', import.meta.url).pathname
+    const { start, ws, server } = await setup([
+      { toolCalls: [{ name: 'mcp__editor_echo__echo', arguments: { text: 'from the editor' } }] },
+      { text: 'Echoed.' },
+    ])
+    const acp = start()
+    await initialize(acp)
+    const { sessionId } = await acp.connection.agent.request('session/new', {
+      cwd: ws.repo,
+      mcpServers: [{ name: 'editor-echo', command: process.execPath, args: [echoServer], env: [] }],
+    })
+    const result = await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: 'echo' }],
+    })
+    expect(result.stopReason).toBe('end_turn')
+    const tools = JSON.stringify((server.requests[0]?.body as { tools?: unknown } | undefined)?.tools)
+    expect(tools, acp.stderr()).toContain('mcp__editor_echo__echo')
+    const call = acp.updates(sessionId).find((u) => u.sessionUpdate === 'tool_call')
+    expect(call).toMatchObject({ title: 'editor-echo: echo', status: 'in_progress' })
+    const done = acp.updates(sessionId).find((u) => u.sessionUpdate === 'tool_call_update')
+    expect(done).toMatchObject({ status: 'completed' })
+    expect(JSON.stringify(done)).toContain('echo: from the editor')
+  })
+
   it('session/load after a restart replays the session, then continues with its history', async () => {
     const { start, ws, server } = await setup([
       { toolCalls: [shell('echo kumquat')] },
@@ -254,6 +311,83 @@ describe('agent acp', () => {
     const request = JSON.stringify(server.requests.at(-1)?.body)
     expect(request).toContain('tell me a secret word')
     expect(request).toContain('kumquat')
+  })
+
+  it('fs delegation: with the client offering fs/*, apply_patch reads and writes the editor buffer', async () => {
+    const patch =
+      '*** Begin Patch\n*** Update File: notes.txt\n@@\n-unsaved line\n+edited line\n*** End Patch\n'
+    const { start, ws } = await setup(
+      [{ toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] }, { text: 'Edited the buffer.' }],
+      { 'notes.txt': 'saved line\n' },
+    )
+    const file = join(ws.repo, 'notes.txt')
+    const buffers: Record<string, string> = { [file]: 'unsaved line\n' }
+    const asked: string[] = []
+    const acp = start({
+      fs: {
+        read(path) {
+          asked.push(`read ${path}`)
+          const text = buffers[path]
+          if (text === undefined) throw new Error(`no buffer for ${path}`)
+          return text
+        },
+        write(path, content) {
+          asked.push(`write ${path}`)
+          buffers[path] = content
+        },
+      },
+    })
+    await initialize(acp, { fs: true })
+    const { sessionId } = await acp.connection.agent.request('session/new', { cwd: ws.repo, mcpServers: [] })
+    const result = await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: 'edit the notes' }],
+    })
+    expect(result.stopReason).toBe('end_turn')
+    expect(asked).toEqual([`read ${file}`, `write ${file}`])
+    expect(buffers[file]).toBe('edited line\n')
+    // The editor owns the file now: the disk keeps what was saved.
+    expect(readFileSync(file, 'utf8')).toBe('saved line\n')
+    const call = acp.updates(sessionId).find((u) => u.sessionUpdate === 'tool_call')
+    expect(call).toMatchObject({
+      kind: 'edit',
+      content: [{ type: 'diff', oldText: 'unsaved line', newText: 'edited line' }],
+    })
+  })
+
+  it('prompt content: resource links, embedded resources and images become the user input', async () => {
+    const { start, ws, server } = await setup([{ text: 'Seen.' }])
+    const acp = start()
+    await initialize(acp)
+    const { sessionId } = await acp.connection.agent.request('session/new', { cwd: ws.repo, mcpServers: [] })
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
+    await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [
+        { type: 'text', text: 'compare ' },
+        { type: 'resource_link', name: 'a.ts', uri: `file://${ws.repo}/a.ts` },
+        { type: 'text', text: ' with ' },
+        { type: 'resource', resource: { uri: `file://${ws.repo}/b.ts`, text: 'export const b = 2' } },
+        { type: 'image', mimeType: 'image/png', data: png },
+      ],
+    })
+    const body = JSON.stringify(server.requests[0]?.body)
+    expect(body).toContain(`compare @${ws.repo}/a.ts with @${ws.repo}/b.ts`)
+    expect(body).toContain('export const b = 2')
+    expect(body).toContain(`data:image/png;base64,${png}`)
+  })
+
+  it("stopReason follows how the model's last response ended: max_tokens when it was cut off", async () => {
+    const { start, ws } = await setup([{ text: 'This answer is cut', stopReason: 'max_tokens' }])
+    const acp = start()
+    await initialize(acp)
+    const { sessionId } = await acp.connection.agent.request('session/new', { cwd: ws.repo, mcpServers: [] })
+    const result = await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: 'write a long answer' }],
+    })
+    expect(result.stopReason).toBe('max_tokens')
   })
 
   it('two sessions at once, each with its own updates', async () => {
@@ -328,6 +462,16 @@ describe('agent acp', () => {
     expect(await reply(6)).toMatchObject({
       error: { code: -32602, message: expect.stringContaining('absolute') },
     })
+
+    send({
+      jsonrpc: '2.0',
+      id: 9,
+      method: 'session/load',
+      params: { sessionId: 'no-such-id', cwd: ws.repo, mcpServers: [] },
+    })
+    const notRecorded = (await reply(9)) as { error: { code: number; message: string } }
+    expect(notRecorded.error.code).toBe(-32002)
+    expect(notRecorded.error.message).toContain('no-such-id')
 
     // Still working: a session and a prompt after all that.
     send({ jsonrpc: '2.0', id: 7, method: 'session/new', params: { cwd: ws.repo, mcpServers: [] } })

@@ -206,6 +206,39 @@ describe('@openai/codex-sdk with codexPathOverride = agent', () => {
     await expect(broken.run('hello')).rejects.toThrow(/exited with code 2: .*no such directory/s)
   })
 
+  it('outputSchema: the schema reaches the model as Responses text.format, the answer is the JSON', async () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        summary: { type: 'string' },
+        status: { type: 'string', enum: ['ok', 'action_required'] },
+      },
+      required: ['summary', 'status'],
+      additionalProperties: false,
+    }
+    const { thread, server } = await setup([{ text: '{"summary":"all good","status":"ok"}' }])
+    const result = await thread().run('summarise the repo status', { outputSchema: schema })
+    expect(JSON.parse(result.finalResponse)).toEqual({ summary: 'all good', status: 'ok' })
+    expect(body(server, 0).text?.format).toMatchObject({ type: 'json_schema', schema, strict: true })
+  })
+
+  it('--output-schema: a file that is missing or not a JSON Schema object is a usage error naming it', async () => {
+    const { ws } = await setup([])
+    writeFileSync(join(ws.repo, 'list.json'), '[1, 2]')
+    for (const [file, problem] of [
+      ['missing.json', /--output-schema .*missing\.json: cannot read/],
+      ['list.json', /--output-schema .*list\.json: expected a JSON Schema object/],
+    ] as const) {
+      const run = await runAgent(['exec', '--experimental-json', '--output-schema', file, 'hi'], {
+        cwd: ws.repo,
+        env: ws.env({ CODEX_API_KEY: 'k' }),
+      })
+      expect(run.code).toBe(2)
+      expect(run.stderr).toMatch(problem)
+      expect(run.stdout).toBe('')
+    }
+  })
+
   it('signal: aborting a run kills the agent and every process its command started', async () => {
     const { thread, ws } = await setup([
       { toolCalls: [shell('sleep 600 & echo $! > sleep.pid; wait')] },

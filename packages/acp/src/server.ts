@@ -118,8 +118,8 @@ export function serveAcpStream(stream: Stream, options: AcpServerOptions): AcpSe
     } catch (error) {
       if (error instanceof RequestError) throw error
       const message = (error as Error).message
-      if (resumeId && /no such session|not found|ENOENT/i.test(message))
-        throw RequestError.resourceNotFound(resumeId)
+      if (resumeId && /no (such )?session|not found|ENOENT/i.test(message))
+        throw new RequestError(-32002, message, { sessionId: resumeId })
       throw RequestError.internalError({ cwd }, message)
     }
     id = opened.id

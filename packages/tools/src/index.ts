@@ -24,6 +24,8 @@ export type { TodoItem } from './claude/todo-write.js'
 export { currentTodos } from './claude/todo-write.js'
 export type { CodexToolsetOptions } from './codex/index.js'
 export { codexToolset } from './codex/index.js'
+export type { TextFileSystem } from './shared/file-system.js'
+export { diskFileSystem, withFileSystem } from './shared/file-system.js'
 export type { ToolsetName } from './toolset.js'
 export {
   createToolset,

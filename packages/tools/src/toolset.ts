@@ -3,6 +3,7 @@
 import type { ToolDefinition } from '@agent/core'
 import { type ClaudeToolsetOptions, claudeToolset } from './claude/index.js'
 import { type CodexToolsetOptions, codexToolset } from './codex/index.js'
+import { type TextFileSystem, withFileSystem } from './shared/file-system.js'
 
 export type ToolsetName = 'codex' | 'claude'
 
@@ -31,7 +32,13 @@ export function parseToolsetName(value: string): ToolsetName {
 /** The tools of a named toolset. */
 export function createToolset(
   name: ToolsetName,
-  options: { codex?: CodexToolsetOptions; claude?: ClaudeToolsetOptions } = {},
+  options: {
+    codex?: CodexToolsetOptions
+    claude?: ClaudeToolsetOptions
+    /** Where Read, Edit, Write and apply_patch read and write text (default: the disk). */
+    fileSystem?: TextFileSystem
+  } = {},
 ): ToolDefinition[] {
-  return name === 'claude' ? claudeToolset(options.claude) : codexToolset(options.codex)
+  const tools = name === 'claude' ? claudeToolset(options.claude) : codexToolset(options.codex)
+  return options.fileSystem ? withFileSystem(tools, options.fileSystem) : tools
 }

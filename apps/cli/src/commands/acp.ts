@@ -94,6 +94,7 @@ export async function runAcp(flags: AcpFlags, io: AcpIo): Promise<number> {
         pluginDirs: flags.pluginDir ?? [],
         ephemeral: false,
         originator: 'agent_acp',
+        ...(request.fileSystem ? { fileSystem: request.fileSystem } : {}),
         ...(request.resumeId ? { session: { type: 'resume', sessionId: request.resumeId } } : {}),
       })
       for (const warning of runtime.warnings) log(`warning: ${warning}`)

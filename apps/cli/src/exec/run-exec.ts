@@ -259,7 +259,13 @@ async function drive(
   process.on('SIGTERM', onSigterm)
 
   try {
-    await agent.submit({ type: 'user_input', items: input })
+    // With --output-schema the model answers in that JSON shape (each provider's native mechanism),
+    // and the turn's last message, printed and written by -o, is that JSON.
+    await agent.submit({
+      type: 'user_input',
+      items: input,
+      ...(outputSchema ? { output_schema: outputSchema } : {}),
+    })
     for (;;) {
       const event = await agent.nextEvent()
       emit(event)

@@ -30,6 +30,7 @@ import type {
 import type { McpManagerOptions } from '@agent/mcp'
 import type { LoadedPlugins, RunShell, SlashCommand } from '@agent/plugins'
 import type { ApprovalPolicy, ModelClient, SandboxMode, SandboxPolicy } from '@agent/protocol'
+import type { TextFileSystem } from '@agent/tools'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
 import { describeSkipped, formatTrustNotice } from '../config/trust.js'
@@ -77,6 +78,11 @@ export interface RuntimeSettings {
   hooks?: HookRunner
   /** MCP servers reached through a transport of the caller's (in-process servers), by name. */
   mcpTransports?: McpManagerOptions['transports']
+  /**
+   * Where the file tools (Read, Edit, Write, apply_patch) read and write text; the disk by
+   * default. `agent acp` passes the editor's buffers (fs/read_text_file, fs/write_text_file).
+   */
+  fileSystem?: TextFileSystem
 }
 
 export interface Runtime {
@@ -225,7 +231,10 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   // Tools: the toolset the provider's models are trained on, unless the config picks one.
   const toolsetName = config.toolset ?? tools.toolsetForProvider(model.provider)
-  const builtinTools = tools.createToolset(toolsetName)
+  const builtinTools = tools.createToolset(
+    toolsetName,
+    settings.fileSystem ? { fileSystem: settings.fileSystem } : {},
+  )
   const extraTools: ToolDefinition[] = [...(settings.tools ?? [])]
   if (loadedPlugins.skills.length > 0)
     extraTools.push(plugins.createSkillTool(loadedPlugins.skills) as ToolDefinition)

@@ -2,10 +2,11 @@
 // (what the tool shows for approval, and refuses as a whole when one hunk does not fit);
 // `applyHunksInOrder` is the standalone `apply_patch` behaviour: hunk by hunk, stop at the first
 // failure, keep what was already done.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import type { FileChange } from '@agent/protocol'
 import { unifiedHunks } from '../diff/unified.js'
+import { diskFileSystem, type TextFileSystem } from '../shared/file-system.js'
 import type { ParsedPatch, PatchHunk, UpdateChunk } from './parser.js'
 import { seekSequence } from './seek-sequence.js'
 
@@ -117,6 +118,7 @@ async function readForUpdate(
   absolutePath: string,
   displayPath: string,
   overlay: Map<string, string | null>,
+  fs: TextFileSystem,
 ): Promise<string> {
   if (overlay.has(absolutePath)) {
     const content = overlay.get(absolutePath)
@@ -126,7 +128,7 @@ async function readForUpdate(
     return content
   }
   try {
-    return await readFile(absolutePath, 'utf8')
+    return await fs.readTextFile(absolutePath)
   } catch (error) {
     throw new PatchApplyError(`Failed to read file to update ${displayPath}: ${describeFsError(error)}`)
   }
@@ -136,6 +138,7 @@ async function planHunk(
   hunk: PatchHunk,
   cwd: string,
   overlay: Map<string, string | null>,
+  fs: TextFileSystem = diskFileSystem,
 ): Promise<PlannedChange> {
   const absolutePath = resolvePath(cwd, hunk.path)
   if (hunk.type === 'add') {
@@ -154,7 +157,7 @@ async function planHunk(
       try {
         const info = await stat(absolutePath)
         if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' })
-        content = await readFile(absolutePath, 'utf8')
+        content = await fs.readTextFile(absolutePath)
       } catch {
         throw new PatchApplyError(`Failed to delete file ${hunk.path}`)
       }
@@ -162,7 +165,7 @@ async function planHunk(
     overlay.set(absolutePath, null)
     return { type: 'delete', path: hunk.path, absolutePath, content }
   }
-  const oldContent = await readForUpdate(absolutePath, hunk.path, overlay)
+  const oldContent = await readForUpdate(absolutePath, hunk.path, overlay, fs)
   const newContent = applyChunks(oldContent, hunk.chunks, hunk.path)
   const change: PlannedChange = { type: 'update', path: hunk.path, absolutePath, oldContent, newContent }
   if (hunk.movePath !== undefined) {
@@ -177,31 +180,44 @@ async function planHunk(
 }
 
 /** Computes every change of a patch without writing anything; throws `PatchApplyError`. */
-export async function planPatch(patch: ParsedPatch, cwd: string): Promise<PlannedChange[]> {
+export async function planPatch(
+  patch: ParsedPatch,
+  cwd: string,
+  fs: TextFileSystem = diskFileSystem,
+): Promise<PlannedChange[]> {
   if (patch.hunks.length === 0) throw new PatchApplyError('No files were modified.')
   const overlay = new Map<string, string | null>()
   const planned: PlannedChange[] = []
-  for (const hunk of patch.hunks) planned.push(await planHunk(hunk, cwd, overlay))
+  for (const hunk of patch.hunks) planned.push(await planHunk(hunk, cwd, overlay, fs))
   return planned
 }
 
-async function writeWithParents(absolutePath: string, displayPath: string, content: string) {
+async function writeWithParents(
+  absolutePath: string,
+  displayPath: string,
+  content: string,
+  fs: TextFileSystem,
+) {
   try {
     await mkdir(dirname(absolutePath), { recursive: true })
   } catch {
     throw new PatchApplyError(`Failed to create parent directories for ${displayPath}`)
   }
   try {
-    await writeFile(absolutePath, content)
+    await fs.writeTextFile(absolutePath, content)
   } catch {
     throw new PatchApplyError(`Failed to write file ${displayPath}`)
   }
 }
 
 /** Writes one planned change, recording it in `affected`. */
-export async function commitChange(change: PlannedChange, affected: AffectedPaths): Promise<void> {
+export async function commitChange(
+  change: PlannedChange,
+  affected: AffectedPaths,
+  fs: TextFileSystem = diskFileSystem,
+): Promise<void> {
   if (change.type === 'add') {
-    await writeWithParents(change.absolutePath, change.path, change.content)
+    await writeWithParents(change.absolutePath, change.path, change.content, fs)
     affected.added.push(change.path)
   } else if (change.type === 'delete') {
     try {
@@ -213,7 +229,7 @@ export async function commitChange(change: PlannedChange, affected: AffectedPath
     }
     affected.deleted.push(change.path)
   } else if (change.movePath !== undefined && change.absoluteMovePath !== undefined) {
-    await writeWithParents(change.absoluteMovePath, change.movePath, change.newContent)
+    await writeWithParents(change.absoluteMovePath, change.movePath, change.newContent, fs)
     if (change.absoluteMovePath !== change.absolutePath) {
       try {
         await rm(change.absolutePath)
@@ -223,7 +239,7 @@ export async function commitChange(change: PlannedChange, affected: AffectedPath
     }
     affected.modified.push(change.movePath)
   } else {
-    await writeWithParents(change.absolutePath, change.path, change.newContent)
+    await writeWithParents(change.absolutePath, change.path, change.newContent, fs)
     affected.modified.push(change.path)
   }
 }
@@ -245,10 +261,13 @@ export interface ApplyOutcome {
 }
 
 /** Writes planned changes in order; the first failure stops the rest and is reported. */
-export async function commitPlanned(planned: PlannedChange[]): Promise<ApplyOutcome> {
+export async function commitPlanned(
+  planned: PlannedChange[],
+  fs: TextFileSystem = diskFileSystem,
+): Promise<ApplyOutcome> {
   const affected: AffectedPaths = { added: [], modified: [], deleted: [] }
   try {
-    for (const change of planned) await commitChange(change, affected)
+    for (const change of planned) await commitChange(change, affected, fs)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     return { success: false, affected, stdout: '', stderr: `${message}\n` }

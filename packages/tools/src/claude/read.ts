@@ -4,6 +4,7 @@ import { open, readFile, stat } from 'node:fs/promises'
 import { z } from 'zod'
 import { sniffImageType } from '../codex/view-image.js'
 import { isBinary } from '../diff/unified.js'
+import { diskFileSystem, fileSystemOf } from '../shared/file-system.js'
 import { defineTool, errorMessage } from '../shared/tool-kit.js'
 import {
   absolutePathError,
@@ -114,8 +115,18 @@ export const readTool = defineTool<ReadArgs>({
         isError: true,
       }
     }
+    // The text itself from the session's file system (an editor's buffer, unsaved edits included).
+    const fs = fileSystemOf(context)
+    let text = bytes.toString('utf8')
+    if (fs !== diskFileSystem) {
+      try {
+        text = await fs.readTextFile(path)
+      } catch (error) {
+        return { output: `Cannot read ${path}: ${errorMessage(error)}`, isError: true }
+      }
+    }
     await recordRead(context, path)
-    const lines = contentLines(bytes.toString('utf8'))
+    const lines = contentLines(text)
     if (lines.length === 0) {
       return {
         output: '<system-reminder>Warning: the file exists but the contents are empty.</system-reminder>',

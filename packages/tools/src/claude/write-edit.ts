@@ -1,10 +1,11 @@
 // Claude Code's `Write` and `Edit`. Both refuse to change an existing file the model has not
 // read (or that changed since), and both go through the same approval and patch events as
 // apply_patch, so hooks, approvals and the UI see every file change the same way.
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import type { ToolContext, ToolOutput } from '@agent/core'
 import { z } from 'zod'
 import type { PlannedChange } from '../apply-patch/apply.js'
+import { fileSystemOf } from '../shared/file-system.js'
 import { approveAndWrite } from '../shared/patch-flow.js'
 import { defineTool, errorMessage } from '../shared/tool-kit.js'
 import { absolutePathError, recordRead, snippetAround, staleReadError } from './file-state.js'
@@ -67,7 +68,7 @@ export const writeTool = defineTool<WriteArgs>({
     }
     const stale = await staleReadError(context, path)
     if (stale) return { output: stale, isError: true }
-    const oldContent = await readFile(path, 'utf8')
+    const oldContent = await fileSystemOf(context).readTextFile(path)
     const refused = await writeChange(
       { type: 'update', path, absolutePath: path, oldContent, newContent: args.content },
       context,
@@ -163,7 +164,7 @@ export const editTool = defineTool<EditArgs>({
     if (stale) return { output: stale, isError: true }
     let oldContent: string
     try {
-      oldContent = await readFile(path, 'utf8')
+      oldContent = await fileSystemOf(context).readTextFile(path)
     } catch (error) {
       return { output: `Cannot read ${path}: ${errorMessage(error)}`, isError: true }
     }

@@ -13,6 +13,7 @@ import {
   toFileChanges,
 } from '../apply-patch/apply.js'
 import type { ParsedPatch } from '../apply-patch/parser.js'
+import { fileSystemOf } from './file-system.js'
 
 function inside(path: string, root: string): boolean {
   const rel = relative(root, path)
@@ -63,7 +64,7 @@ export async function approveAndWrite(
     auto_approved: approval.autoApproved ?? false,
     changes,
   })
-  const outcome = await commitPlanned(planned)
+  const outcome = await commitPlanned(planned, fileSystemOf(context))
   context.emit({
     type: 'patch_apply_end',
     call_id: context.callId,
@@ -83,7 +84,7 @@ export async function runPatchForModel(
   const started = Date.now()
   let planned: PlannedChange[]
   try {
-    planned = await planPatch(patch, cwd)
+    planned = await planPatch(patch, cwd, fileSystemOf(context))
   } catch (error) {
     if (!(error instanceof PatchApplyError)) throw error
     return { output: `apply_patch verification failed: ${error.message}`, isError: true }

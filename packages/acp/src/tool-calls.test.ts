@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { commandEnded, commandKind, describeChanges, diffSides, quoteCommand } from './tool-calls.js'
+
+describe('tool calls', () => {
+  it('shows a shell script as the script and quotes other argv', () => {
+    expect(quoteCommand(['bash', '-lc', 'ls -la | head'])).toBe('ls -la | head')
+    expect(quoteCommand(['git', 'commit', '-m', "it's done"])).toBe(`git commit -m 'it'\\''s done'`)
+  })
+
+  it('picks a kind from the command', () => {
+    expect(commandKind(['bash', '-lc', 'cat a.txt'])).toBe('read')
+    expect(commandKind(['sed', '-n', '1,5p', 'a.txt'])).toBe('read')
+    expect(commandKind(['rg', 'TODO'])).toBe('search')
+    expect(commandKind(['git', 'grep', 'x'])).toBe('search')
+    expect(commandKind(['curl', 'https://example.com'])).toBe('fetch')
+    expect(commandKind(['bash', '-lc', 'cat a.txt > b.txt'])).toBe('execute')
+    expect(commandKind(['npm', 'test'])).toBe('execute')
+  })
+
+  it('splits a unified diff into its old and new sides, hunks separated', () => {
+    const diff = '@@ -1,2 +1,2 @@\n keep\n-old\n+new\n@@ -10 +10 @@\n-x\n+y\n'
+    expect(diffSides(diff)).toEqual({ oldText: 'keep\nold\n…\nx', newText: 'keep\nnew\n…\ny' })
+  })
+
+  it('describes file changes as diffs with locations, a kind and a title', () => {
+    const one = describeChanges({ '/r/a.ts': { type: 'update', unified_diff: '@@ -3 +3 @@\n-a\n+b\n' } })
+    expect(one).toEqual({
+      title: 'Edit /r/a.ts',
+      kind: 'edit',
+      content: [{ type: 'diff', path: '/r/a.ts', oldText: 'a', newText: 'b' }],
+      locations: [{ path: '/r/a.ts', line: 3 }],
+    })
+    expect(describeChanges({ '/r/n.ts': { type: 'add', content: 'x' } })).toMatchObject({
+      title: 'Write /r/n.ts',
+      content: [{ type: 'diff', path: '/r/n.ts', oldText: null, newText: 'x' }],
+    })
+    expect(describeChanges({ '/r/d.ts': { type: 'delete', content: 'gone' } }).kind).toBe('delete')
+    const moved = describeChanges({
+      '/r/a.ts': { type: 'update', unified_diff: '@@ -1 +1 @@\n-a\n+b\n', move_path: '/r/b.ts' },
+    })
+    expect(moved).toMatchObject({ kind: 'move', locations: [{ path: '/r/b.ts', line: 1 }] })
+    const two = describeChanges({ '/a': { type: 'add', content: '' }, '/b': { type: 'delete' } })
+    expect(two).toMatchObject({ title: 'Edit 2 files', kind: 'edit' })
+  })
+
+  it('ends a command as completed or failed with its output', () => {
+    const base = { type: 'exec_command_end' as const, call_id: 'c', stdout: '', stderr: '', duration_ms: 3 }
+    expect(commandEnded({ ...base, exit_code: 0, aggregated_output: 'hi\n' })).toMatchObject({
+      status: 'completed',
+      content: [{ type: 'content', content: { type: 'text', text: '```\nhi\n```' } }],
+    })
+    expect(commandEnded({ ...base, exit_code: 2, aggregated_output: '' })).toMatchObject({
+      status: 'failed',
+      content: [{ type: 'content', content: { type: 'text', text: '(exit code 2)' } }],
+    })
+  })
+})
