@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { VERSION } from '../version.js'
 import { codeCacheDir, runWithCodeCache } from './code-cache.js'
+import { runUnderInitWhenPid1 } from './pid1.js'
 
 // WebAssembly (the bash grammar, undici's HTTP parser) stays on V8's baseline compiler: the
 // optimising tier-up costs ~35 MB of peak memory for code that parses a few short commands.
@@ -27,7 +28,7 @@ const args = process.argv.slice(2)
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Scripts ask for the version often; answer before loading anything else.
   process.stdout.write(`${VERSION}\n`)
-} else {
+} else if (!runUnderInitWhenPid1(fileURLToPath(import.meta.url))) {
   // Node 22.1+ also caches the ESM chunks of the interactive UI (in the OS temp directory unless
   // NODE_COMPILE_CACHE says otherwise); Node 20 has no such cache and skips this.
   ;(module as { enableCompileCache?: () => unknown }).enableCompileCache?.()
