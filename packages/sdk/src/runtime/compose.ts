@@ -34,7 +34,7 @@ import { describeSkipped, formatTrustNotice } from '../config/trust.js'
 import { VERSION } from '../version.js'
 import { sessionMcpServers } from './mcp-servers.js'
 import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
-import { confinedShell } from './slash.js'
+import { confinedShell, type McpPromptSource } from './slash.js'
 import { subagentRunner } from './subagents.js'
 
 export interface RuntimeSettings {
@@ -85,6 +85,8 @@ export interface Runtime {
   plugins: LoadedPlugins
   /** Runs a slash command's `` !`cmd` `` under the session's policy and sandbox. */
   runShell: RunShell
+  /** MCP servers' prompts as `/mcp__<server>__<prompt>` (for `expandPrompt`); absent without MCP servers. */
+  mcpPrompts?: McpPromptSource
   /** Shuts the agent down (rollout flushed), then closes MCP servers and interactive processes. */
   close(): Promise<void>
 }
@@ -197,6 +199,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   const toolProviders: ToolProvider[] = []
   let requiredMcpServers = new Set<string>()
   let closeMcp: (() => Promise<void>) | undefined
+  let mcpPrompts: McpPromptSource | undefined
   if (Object.keys(config.mcp_servers).length > 0 || loadedPlugins.mcpServers.length > 0) {
     const mcp = await import('@agent/mcp')
     const found = sessionMcpServers(config.mcp_servers, loadedPlugins.mcpServers, mcp.parseMcpServerConfig)
@@ -207,8 +210,11 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
       cwd,
       env: { ...env },
       clientInfo: { name: 'agent', version: VERSION },
+      // The workspace is offered as the servers' root (`roots/list`).
+      roots: [mcp.rootForDirectory(cwd)],
     })
     toolProviders.push(manager)
+    mcpPrompts = manager
     closeMcp = () => manager.close()
   }
 
@@ -306,6 +312,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     requiredMcpServers,
     commands: loadedPlugins.commands,
     plugins: loadedPlugins,
+    ...(mcpPrompts ? { mcpPrompts } : {}),
     runShell: confinedShell({
       policy,
       sandbox,
