@@ -92,6 +92,8 @@ function writeLocalMarketplace() {
           description: 'Shared snippets',
           version: '2.0.0',
           commands: ['./extra/standup.md'],
+          // The variable is written literally, as in a plugin's files.
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${CLAUDE_PLUGIN_ROOT}
           mcpServers: { notes: { command: 'notes-server', args: ['${CLAUDE_PLUGIN_ROOT}/data'] } },
         },
         // strict:false while plugin.json declares components too: Claude Code refuses it.
@@ -231,7 +233,7 @@ describe('a local marketplace named in extraKnownMarketplaces', () => {
       ['snippets', 0, 0],
     ])
     expect(loaded.untrustedSkipped).toEqual([
-      { kind: 'hooks', file: settings, names: ['formatter: PostToolUse'] },
+      { kind: 'hooks', file: settings, names: ['PostToolUse (plugin formatter)'] },
       { kind: 'mcp_servers', file: settings, names: ['snippets:notes'] },
     ])
   })

@@ -217,7 +217,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
         untrustedSkipped.push({
           kind: 'hooks',
           file,
-          names: [...new Set(hooks.map((h) => `${loaded.info.name}: ${h.event}`))],
+          names: [...new Set(hooks.map((h) => `${h.event} (plugin ${loaded.info.name})`))],
         })
       if (mcpServers.length > 0)
         untrustedSkipped.push({ kind: 'mcp_servers', file, names: mcpServers.map((m) => m.name) })
