@@ -1,11 +1,12 @@
 // @agent/mcp: the MCP client connection manager (other people's MCP servers as the agent's tools)
 // and the agent as an MCP server. Implements core's `ToolProvider` port structurally.
 export { type AddServerInput, buildServerConfig, validateServerName } from './client/add-server.js'
-export type { ClientIdentity, ServerRequestHandlers } from './client/connection.js'
+export type { ClientIdentity, McpRoot, ServerRequestHandlers } from './client/connection.js'
 export {
   createMcpManager,
   McpConnectionManager,
   type McpManagerOptions,
+  type McpPromptInfo,
   type McpProvidedTool,
   type McpToolResult,
 } from './client/manager.js'
@@ -16,6 +17,7 @@ export {
   type OAuthStore,
   ServerOAuthProvider,
 } from './client/oauth.js'
+export { promptArguments, promptCommand, promptMessagesText, rootForDirectory } from './client/prompts.js'
 export { RESOURCE_TOOL_NAMES } from './client/resources.js'
 export { describeServers, formatStatusTable, type ServerStatus } from './client/status.js'
 // The configuration schema, its parsers and AgentMcpError (also the `@agent/mcp/config` entry).

@@ -1,9 +1,10 @@
 // `loadPlugins`: every source of commands, subagents, skills, hooks, MCP servers and
 // permissions, merged in one documented order. Pure data out; nothing is started or run.
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { DiagnosticSink, type PluginDiagnostic } from './diagnostics.js'
 import type { HookRegistration } from './hook-config.js'
+import { type Enablement, type MarketplaceDeclaration, resolveEnabledPlugins } from './installed.js'
 import type { AgentDefinition, Skill, SlashCommand } from './markdown-components.js'
 import type { ComponentOrigin, SourceScope } from './origin.js'
 import {
@@ -12,6 +13,7 @@ import {
   findPluginDirs,
   loadMarkdownLayout,
   loadPluginDir,
+  type PluginDirOptions,
   type PluginInfo,
 } from './plugin-dir.js'
 import { type SkippedProjectSetting, withoutCodeOrWidening } from './project-trust.js'
@@ -132,26 +134,69 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
   const permissions: PermissionsEntry[] = []
   let hooksDisabledBy: string | undefined
 
-  const pluginRoots = new Set<string>()
+  // Every source is read at once (a start should not wait for ~20 file checks one after
+  // another), then merged in the documented order, which decides what wins. Settings come
+  // first because their `enabledPlugins` say which installed plugins to load.
+  const allSources = sources(options)
+  const loadedSources = await Promise.all(allSources.map((source) => loadSource(source, sink)))
+  const cwd = resolve(options.cwd)
+  const home = options.home === undefined ? homedir() : options.home
+  const untrusted = options.projectTrust === 'untrusted'
+  const enabled = new Map<string, Enablement>()
+  const userEnabled = new Set<string>()
+  const marketplaces = new Map<string, MarketplaceDeclaration>()
+  for (const [index, loaded] of loadedSources.entries()) {
+    const source = allSources[index] as Source
+    const base = dirname(source.root)
+    for (const settings of loaded.settings) {
+      for (const [id, value] of Object.entries(settings.enabledPlugins ?? {})) {
+        enabled.set(id, {
+          enabled: value === true,
+          file: settings.file,
+          project: source.project === true,
+          base,
+        })
+        if (value === true && !source.project) userEnabled.add(id)
+      }
+      for (const [name, declared] of Object.entries(settings.extraKnownMarketplaces ?? {})) {
+        marketplaces.set(name, { source: declared.source, file: settings.file, base })
+      }
+    }
+  }
+  const fromMarketplaces = await resolveEnabledPlugins({ cwd, home, enabled, marketplaces }, sink)
+
+  const pluginRoots = new Map<string, PluginDirOptions & { codeAllowed: boolean; enabledBy?: string }>()
   const searchDirs = [
     ...(options.agentHome !== undefined ? [join(resolve(options.agentHome), 'plugins')] : []),
     ...(options.pluginDirs ?? []),
   ]
   for (const dir of searchDirs) {
-    const found = await findPluginDirs(dir)
     const explicit = options.pluginDirs?.includes(dir) ?? false
+    const found = await findPluginDirs(dir, explicit ? sink : undefined)
     if (found.length === 0 && explicit) {
       sink.error(
         resolve(dir),
         'no plugin here: expected .claude-plugin/plugin.json in it or in its subdirectories',
       )
     }
-    for (const root of found) pluginRoots.add(root)
+    for (const root of found) pluginRoots.set(root, { codeAllowed: true })
+  }
+  for (const plugin of fromMarketplaces) {
+    if (pluginRoots.has(plugin.root)) continue
+    pluginRoots.set(plugin.root, {
+      id: plugin.id,
+      ...(plugin.entry ? { entry: plugin.entry } : {}),
+      // Hooks and MCP servers run code: a plugin only an untrusted project enabled gets neither.
+      codeAllowed: !(untrusted && plugin.project && !userEnabled.has(plugin.id)),
+      enabledBy: plugin.enabledBy,
+    })
   }
   const seenPlugins = new Map<string, string>()
-  const loadedPlugins = await Promise.all([...pluginRoots].map((root) => loadPluginDir(root, sink)))
+  const untrustedSkipped: SkippedProjectSetting[] = []
+  const roots = [...pluginRoots]
+  const loadedPlugins = await Promise.all(roots.map(([root, how]) => loadPluginDir(root, sink, how)))
   for (const [index, loaded] of loadedPlugins.entries()) {
-    const root = [...pluginRoots][index] as string
+    const [root, how] = roots[index] as (typeof roots)[number]
     if (!loaded) continue
     const previous = seenPlugins.get(loaded.info.name)
     if (previous !== undefined) {
@@ -165,18 +210,29 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadedPl
       continue
     }
     seenPlugins.set(loaded.info.name, root)
+    if (!how.codeAllowed) {
+      const { hooks, mcpServers } = loaded.components
+      const file = how.enabledBy ?? root
+      if (hooks.length > 0)
+        untrustedSkipped.push({
+          kind: 'hooks',
+          file,
+          names: [...new Set(hooks.map((h) => `${h.event} (plugin ${loaded.info.name})`))],
+        })
+      if (mcpServers.length > 0)
+        untrustedSkipped.push({ kind: 'mcp_servers', file, names: mcpServers.map((m) => m.name) })
+      loaded.components.hooks = []
+      loaded.components.mcpServers = []
+      loaded.info.hooks = 0
+      loaded.info.mcpServers = 0
+    }
     plugins.push(loaded.info)
     append(all, loaded.components)
   }
 
-  // Every source is read at once (a start should not wait for ~20 file checks one after
-  // another), then merged in the documented order, which decides what wins.
-  const allSources = sources(options)
-  const loadedSources = await Promise.all(allSources.map((source) => loadSource(source, sink)))
-  const untrustedSkipped: SkippedProjectSetting[] = []
   for (const [index, loaded] of loadedSources.entries()) {
     const source = allSources[index] as Source
-    if (source.project && options.projectTrust === 'untrusted') {
+    if (source.project && untrusted) {
       const userOwned = new Set(source.mcp.filter((m) => m.userOwned).map((m) => m.file))
       untrustedSkipped.push(...withoutCodeOrWidening(loaded, userOwned))
     }

@@ -94,6 +94,8 @@ export interface MarkdownWithFrontmatter {
   /** Line of the first YAML line minus one (so YAML line 1 → file line 2). */
   yamlLineOffset: number
   body: string
+  /** Set when the YAML was invalid and the frontmatter was read line by line: why. */
+  lenient?: string
 }
 
 const fence = /^---[ \t]*$/
@@ -127,6 +129,21 @@ export function parseFrontmatter(text: string): Located<MarkdownWithFrontmatter>
     // which are not YAML, as text; so do we, when every line is a plain `key: value` pair.
     const flat = parseFlatKeyValues(yamlText)
     if (flat) return { ok: true, value: { data: flat, yamlText: '', yamlLineOffset: 1, body } }
+    // Published agents write an unquoted description over many lines (`Examples:`, then
+    // `user: "..."` lines); Claude Code loads them, reading the frontmatter line by line.
+    const lenient = parseLenientKeyValues(yamlText)
+    if (lenient) {
+      return {
+        ok: true,
+        value: {
+          data: lenient,
+          yamlText: '',
+          yamlLineOffset: 1,
+          body,
+          lenient: `${reason} (line ${line}); read line by line instead (known keys start a field, other lines continue the previous value), as Claude Code does; quote the value or use a YAML block scalar (|) to silence this`,
+        },
+      }
+    }
     return { ok: false, reason, line }
   }
   const data: unknown = doc.toJS() ?? {}
@@ -147,6 +164,81 @@ function parseFlatKeyValues(text: string): Record<string, string> | undefined {
     const match = /^([A-Za-z_][\w-]*):[ \t]*(.*)$/.exec(line)
     if (!match?.[1]) return undefined
     out[match[1]] = (match[2] ?? '').trim()
+  }
+  return out
+}
+
+/**
+ * Frontmatter keys Claude Code reads on commands, subagents and skills. In the line-by-line
+ * reading, only these start a new field at the start of a line; any other line (`user: "..."`
+ * inside an example) continues the value before it.
+ */
+const KNOWN_KEYS = new Set([
+  'name',
+  'description',
+  'when_to_use',
+  'tools',
+  'disallowedTools',
+  'model',
+  'color',
+  'maxTurns',
+  'permissionMode',
+  'skills',
+  'hooks',
+  'mcpServers',
+  'memory',
+  'effort',
+  'argument-hint',
+  'allowed-tools',
+  'disable-model-invocation',
+  'user-invocable',
+  'context',
+  'agent',
+  'version',
+  'license',
+  'metadata',
+])
+
+/**
+ * The line-by-line reading: `key: value` lines of known keys, continuation lines appended to
+ * the value before them (joined with newlines). Each value is then read as YAML on its own
+ * (so `tools: ["Read", "Grep"]` is a list), or kept as text when it is not valid YAML.
+ * Undefined when the first content line is not a known key.
+ */
+function parseLenientKeyValues(text: string): Record<string, unknown> | undefined {
+  const raw = new Map<string, string[]>()
+  let current: string[] | undefined
+  for (const line of text.split('\n')) {
+    const match = /^([A-Za-z_][\w-]*):(?:[ \t]+(.*)|)$/.exec(line)
+    if (match?.[1] && KNOWN_KEYS.has(match[1])) {
+      current = [match[2] ?? '']
+      raw.set(match[1], current)
+      continue
+    }
+    if (!current) {
+      if (line.trim() === '' || line.trimStart().startsWith('#')) continue
+      return undefined
+    }
+    // Only text continues: a key with nothing after it opens a YAML list or mapping, and a
+    // broken one of those is an error to report, not text.
+    if (current[0] === '' && line.trim() !== '') return undefined
+    current.push(line)
+  }
+  if (raw.size === 0) return undefined
+  const { parse } = textParsers().yaml
+  const out: Record<string, unknown> = {}
+  for (const [key, lines] of raw) {
+    const value = lines.join('\n').trim()
+    if (lines.length === 1) {
+      try {
+        const parsed: unknown = parse(value)
+        out[key] = parsed === null ? '' : parsed
+        continue
+      } catch {
+        // not YAML on its own: text
+      }
+    }
+    out[key] = value
   }
   return out
 }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
 import type { DiagnosticSink } from './diagnostics.js'
-import { parseFrontmatter, validateWith } from './located.js'
+import { lineOfPath, parseFrontmatter, validateWith } from './located.js'
 import { type ComponentOrigin, qualifiedName, substitutePluginRoot } from './origin.js'
 import { AgentFrontmatterSchema, CommandFrontmatterSchema, SkillFrontmatterSchema } from './schemas.js'
 import { loadTextParsers } from './text-parsers.js'
@@ -67,6 +67,7 @@ async function readMarkdown(file: string, origin: ComponentOrigin, sink: Diagnos
     sink.error(file, parsed.reason, { line: parsed.line, plugin: origin.plugin })
     return undefined
   }
+  if (parsed.value.lenient) sink.warning(file, parsed.value.lenient, { line: 2, plugin: origin.plugin })
   return parsed.value
 }
 
@@ -144,15 +145,10 @@ export async function loadSkillFile(
   }
   const fm = checked.value
   const directory = dirname(file)
-  if (basename(directory) !== fm.name) {
-    sink.warning(
-      file,
-      `skill name "${fm.name}" differs from its directory "${basename(directory)}"; using "${fm.name}"`,
-      { plugin: origin.plugin },
-    )
-  }
+  const nameLine = lineOfPath(md.yamlText, ['name'], md.yamlLineOffset)
+  const name = skillName(fm.name, basename(directory), file, origin, sink, nameLine)
   return {
-    name: qualifiedName(fm.name, origin.plugin),
+    name: qualifiedName(name, origin.plugin),
     description: fm.description,
     ...(fm['allowed-tools'] !== undefined ? { allowedTools: fm['allowed-tools'] } : {}),
     ...(fm.model !== undefined ? { model: fm.model } : {}),
@@ -166,4 +162,51 @@ function firstLine(body: string): string {
   const line = body.split('\n').find((l) => l.trim() !== '') ?? ''
   const text = line.replace(/^#+\s*/, '').trim()
   return text.length > 100 ? `${text.slice(0, 97)}...` : text
+}
+
+const SKILL_NAME = /^[a-z0-9][a-z0-9-]*$/
+
+/**
+ * The name a skill is invoked by. Claude Code's validator wants `name` lowercase with hyphens,
+ * at most 64 characters, but at run time it loads any skill, by its directory: published skills
+ * say `name: Hook Development` in `skills/hook-development/`. So do we, with a warning.
+ */
+function skillName(
+  declared: string | undefined,
+  dirName: string,
+  file: string,
+  origin: ComponentOrigin,
+  sink: DiagnosticSink,
+  line: number | undefined,
+): string {
+  const plugin = { plugin: origin.plugin, ...(line !== undefined ? { line } : {}) }
+  const fallback = SKILL_NAME.test(dirName) ? dirName : slug(dirName)
+  if (declared === undefined || declared.trim() === '') return fallback
+  if (declared.length <= 64 && SKILL_NAME.test(declared)) {
+    if (declared !== dirName) {
+      sink.warning(
+        file,
+        `skill name "${declared}" differs from its directory "${dirName}"; using "${declared}"`,
+        plugin,
+      )
+    }
+    return declared
+  }
+  const name = fallback
+  sink.warning(
+    file,
+    `skill name "${declared}" is not lowercase letters, digits and hyphens (at most 64); Claude Code's validator warns about it too. Loaded as "${name}" (from its directory)`,
+    plugin,
+  )
+  return name
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 64) || 'skill'
+  )
 }

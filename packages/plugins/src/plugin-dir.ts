@@ -1,10 +1,9 @@
 // One plugin directory in Claude Code's layout: `.claude-plugin/plugin.json` (only `name`
 // required), `commands/`, `agents/`, `skills/<name>/SKILL.md`, `hooks/hooks.json`, `.mcp.json`,
 // plus any extra paths or inline config the manifest names.
-import { readFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import type { DiagnosticSink } from './diagnostics.js'
-import { isDirectory, isFile, subdirectories, walkFiles } from './files.js'
+import { isDirectory, isFile, readOptional, subdirectories, walkFiles } from './files.js'
 import { type HookRegistration, registrationsFromConfig } from './hook-config.js'
 import { parseJsonText, validateWith } from './located.js'
 import {
@@ -16,13 +15,20 @@ import {
   type SlashCommand,
 } from './markdown-components.js'
 import type { ComponentOrigin } from './origin.js'
-import { PluginManifestSchema } from './schemas.js'
+import {
+  type MarketplaceEntry,
+  type PluginManifest,
+  PluginManifestSchema,
+  PluginNameSchema,
+} from './schemas.js'
 import { type McpServerEntry, mcpEntriesFrom, readHooksFile, readMcpFile } from './settings-files.js'
 import { loadTextParsers } from './text-parsers.js'
 
 /** What `agent plugins list` shows about a plugin that loaded. */
 export interface PluginInfo {
   name: string
+  /** `name@marketplace` for a plugin enabled in settings (from a marketplace or Claude Code's cache). */
+  id?: string
   version?: string
   description?: string
   root: string
@@ -101,35 +107,122 @@ async function filesOrFile(path: string, accept: (name: string) => boolean): Pro
   return walkFiles(path, accept)
 }
 
+/** How a plugin directory was found, for the ones a marketplace lists. */
+export interface PluginDirOptions {
+  /** `name@marketplace`. */
+  id?: string
+  /** The marketplace's entry: with `strict: false` it is the manifest; otherwise it adds to plugin.json. */
+  entry?: { value: MarketplaceEntry; file: string; text: string }
+}
+
+const COMPONENT_FIELDS = ['commands', 'agents', 'skills', 'hooks', 'mcpServers'] as const
+const DEFAULT_COMPONENT_PATHS = ['commands', 'agents', 'skills', join('hooks', 'hooks.json'), '.mcp.json']
+
+/** Whether a directory without manifest still holds plugin components where Claude Code looks. */
+export async function hasDefaultComponents(dir: string): Promise<boolean> {
+  for (const path of DEFAULT_COMPONENT_PATHS) {
+    const full = join(dir, path)
+    if ((await isDirectory(full)) || (await isFile(full))) return true
+  }
+  return false
+}
+
+/**
+ * The manifest to load a plugin with: plugin.json, the marketplace entry (`strict: false`), both
+ * merged (the default), or (no manifest at all, as Claude Code allows) the directory's name.
+ * Undefined, with a diagnostic, when none works.
+ */
+async function resolveManifest(
+  root: string,
+  sink: DiagnosticSink,
+  options: PluginDirOptions,
+): Promise<{ manifest: PluginManifest; file: string; text: string } | undefined> {
+  const file = manifestPath(root)
+  const text = await readOptional(file).catch((error: Error) => {
+    sink.error(file, `cannot read: ${error.message}`)
+    return null
+  })
+  if (text === null) return undefined
+  await loadTextParsers()
+  const entry = options.entry
+  let fromFile: PluginManifest | undefined
+  if (text !== undefined) {
+    const parsed = parseJsonText(text)
+    if (!parsed.ok) {
+      sink.error(file, `${parsed.reason}; plugin skipped`, { line: parsed.line, plugin: basename(root) })
+      return undefined
+    }
+    const checked = validateWith(PluginManifestSchema, parsed.value, text)
+    if (!checked.ok) {
+      sink.error(file, `${checked.reason}; plugin skipped`, { line: checked.line, plugin: basename(root) })
+      return undefined
+    }
+    fromFile = checked.value
+  }
+  if (entry) {
+    const { source: _source, strict, ...fields } = entry.value
+    const declaredInFile = fromFile ? COMPONENT_FIELDS.filter((f) => fromFile?.[f] !== undefined) : []
+    if (strict === false) {
+      // The entry is the whole definition; components declared in both places conflict.
+      if (declaredInFile.length > 0) {
+        sink.error(
+          file,
+          `the marketplace entry of "${entry.value.name}" in ${entry.file} has "strict": false, but plugin.json also declares ${declaredInFile.join(', ')}; declare components in one place only (Claude Code refuses this plugin too); plugin skipped`,
+          { plugin: entry.value.name },
+        )
+        return undefined
+      }
+      return { manifest: fields as PluginManifest, file: entry.file, text: entry.text }
+    }
+    if (!fromFile) return { manifest: fields as PluginManifest, file: entry.file, text: entry.text }
+    // strict (the default): plugin.json rules; the entry's component paths add to its own.
+    const merged: PluginManifest = { ...fromFile }
+    for (const field of ['commands', 'agents', 'skills'] as const) {
+      const extra = fields[field]
+      if (extra === undefined) continue
+      const own = fromFile[field]
+      const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+      merged[field] = [...list(own), ...list(extra)]
+    }
+    for (const field of ['hooks', 'mcpServers'] as const) {
+      if (merged[field] === undefined && fields[field] !== undefined) merged[field] = fields[field]
+    }
+    return { manifest: merged, file, text: text ?? '' }
+  }
+  if (fromFile && text !== undefined) return { manifest: fromFile, file, text }
+  if (await hasDefaultComponents(root)) {
+    sink.warning(
+      file,
+      `${root} has no .claude-plugin/plugin.json; loaded as plugin "${basename(root)}" from its default directories, as Claude Code does (add {"name": "..."} there to name it)`,
+      { plugin: basename(root) },
+    )
+    const name = PluginNameSchema.safeParse(basename(root))
+    if (!name.success) {
+      sink.error(
+        file,
+        `the directory name "${basename(root)}" is not a valid plugin name; add a plugin.json with a "name"`,
+      )
+      return undefined
+    }
+    return { manifest: { name: name.data }, file, text: '' }
+  }
+  sink.error(
+    file,
+    `not a plugin: ${root} has no .claude-plugin/plugin.json (it needs at least {"name": "..."}) and none of commands/, agents/, skills/, hooks/hooks.json, .mcp.json`,
+  )
+  return undefined
+}
+
 /** Loads one plugin; undefined (with a diagnostic) when its manifest is missing or invalid. */
 export async function loadPluginDir(
   dir: string,
   sink: DiagnosticSink,
+  options: PluginDirOptions = {},
 ): Promise<{ info: PluginInfo; components: ComponentSet } | undefined> {
   const root = resolve(dir)
-  const file = manifestPath(root)
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch {
-    sink.error(
-      file,
-      `not a plugin: ${root} has no .claude-plugin/plugin.json (it needs at least {"name": "..."})`,
-    )
-    return undefined
-  }
-  await loadTextParsers()
-  const parsed = parseJsonText(text)
-  if (!parsed.ok) {
-    sink.error(file, `${parsed.reason}; plugin skipped`, { line: parsed.line, plugin: basename(root) })
-    return undefined
-  }
-  const checked = validateWith(PluginManifestSchema, parsed.value, text)
-  if (!checked.ok) {
-    sink.error(file, `${checked.reason}; plugin skipped`, { line: checked.line, plugin: basename(root) })
-    return undefined
-  }
-  const manifest = checked.value
+  const resolved = await resolveManifest(root, sink, options)
+  if (!resolved) return undefined
+  const { manifest, file, text } = resolved
   const origin: ComponentOrigin = { scope: 'plugin', file, plugin: manifest.name, pluginRoot: root }
   const components = emptyComponentSet()
   const paths = (value: string | string[] | undefined) =>
@@ -199,6 +292,7 @@ export async function loadPluginDir(
 
   const info: PluginInfo = {
     name: manifest.name,
+    ...(options.id !== undefined ? { id: options.id } : {}),
     ...(manifest.version !== undefined ? { version: manifest.version } : {}),
     ...(manifest.description !== undefined ? { description: manifest.description } : {}),
     root,
@@ -211,15 +305,30 @@ export async function loadPluginDir(
   return { info, components }
 }
 
-/** Plugin directories: `dir` itself when it is a plugin, else its subdirectories that are. */
-export async function findPluginDirs(dir: string): Promise<string[]> {
+/**
+ * Plugin directories: `dir` itself when it is a plugin, else its subdirectories that are. A
+ * subdirectory without manifest is taken when it has components where Claude Code looks (it
+ * loads such plugins by their directory name; `loadPluginDir` warns); one with neither is
+ * reported, not silently passed over.
+ */
+export async function findPluginDirs(dir: string, sink?: DiagnosticSink): Promise<string[]> {
   if (await isFile(manifestPath(dir))) return [resolve(dir)]
   if (!(await isDirectory(dir))) return []
+  const subs = await subdirectories(dir)
   const out: string[] = []
-  for (const sub of await subdirectories(dir)) {
+  const bare: string[] = []
+  for (const sub of subs) {
     if (await isFile(manifestPath(sub))) out.push(sub)
+    else if (await hasDefaultComponents(sub)) bare.push(sub)
+    else
+      sink?.warning(
+        sub,
+        'not loaded as a plugin: no .claude-plugin/plugin.json and no commands/, agents/, skills/, hooks/hooks.json or .mcp.json in it',
+      )
   }
-  return out
+  // The directory itself as a manifest-less plugin, when nothing below it is one.
+  if (out.length === 0 && bare.length === 0 && (await hasDefaultComponents(dir))) return [resolve(dir)]
+  return [...out, ...bare]
 }
 
 function lineOf(text: string, needle: string): number | undefined {

@@ -33,6 +33,23 @@ export const SettingsSchema = z.looseObject({
   /** Kept raw for `@agent/policy`, which owns the rule syntax. */
   permissions: z.record(z.string(), z.unknown()).optional(),
   disableAllHooks: z.boolean().optional(),
+  /** `{"name@marketplace": true}`: Claude Code's switch for installed plugins. */
+  enabledPlugins: z
+    .record(z.string(), z.unknown(), {
+      error: 'enabledPlugins must be an object {"plugin@marketplace": true}',
+    })
+    .optional(),
+  /** `{"name": {"source": {"source": "directory", "path": "..."}}}`. */
+  extraKnownMarketplaces: z
+    .record(
+      z.string(),
+      z.looseObject({
+        source: z.looseObject({
+          source: z.string({ error: 'source.source is required ("directory", "github"...)' }),
+        }),
+      }),
+    )
+    .optional(),
 })
 
 /** `.mcp.json`: kept raw per server for `@agent/mcp`, which owns the server config syntax. */
@@ -114,10 +131,8 @@ export const AgentFrontmatterSchema = z.looseObject({
 })
 
 export const SkillFrontmatterSchema = z.looseObject({
-  name: z
-    .string({ error: 'name is required' })
-    .max(64, { error: 'name must be at most 64 characters' })
-    .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'name must be lowercase letters, digits and hyphens' }),
+  /** Checked in markdown-components.ts: a name Claude Code's validator refuses still loads. */
+  name: optionalText,
   description: z
     .string({ error: 'description is required (it tells the model when to use the skill)' })
     .min(1, { error: 'description must not be empty' })
@@ -125,3 +140,50 @@ export const SkillFrontmatterSchema = z.looseObject({
   'allowed-tools': toolList.optional(),
   model: z.string().optional(),
 })
+
+/** A plugin's `source` in a marketplace: a path, or `{source: "github" | "url" | "directory" | ..., ...}`. */
+const PluginSourceSchema = z.union([
+  z.string(),
+  z.looseObject({
+    source: z.string(),
+    repo: z.string().optional(),
+    url: z.string().optional(),
+    path: z.string().optional(),
+    package: z.string().optional(),
+  }),
+])
+
+/** One entry of `marketplace.json`'s `plugins`: any plugin.json field, plus `source` and `strict`. */
+export const MarketplaceEntrySchema = z.looseObject({
+  ...PluginManifestSchema.shape,
+  source: PluginSourceSchema,
+  /** `false`: the entry is the whole manifest (no plugin.json needed). */
+  strict: z.boolean().optional(),
+})
+export type MarketplaceEntry = z.infer<typeof MarketplaceEntrySchema>
+
+/** `.claude-plugin/marketplace.json`. */
+export const MarketplaceFileSchema = z.looseObject({
+  name: z.string({ error: 'name is required (the marketplace name after "@" in plugin ids)' }),
+  metadata: z.looseObject({ pluginRoot: z.string().optional() }).optional(),
+  plugins: z.array(MarketplaceEntrySchema, { error: 'plugins must be an array of {name, source}' }),
+})
+
+const InstallSchema = z.looseObject({
+  installPath: z.string(),
+  scope: z.string().optional(),
+  projectPath: z.string().optional(),
+  version: z.string().optional(),
+})
+
+/** `~/.claude/plugins/installed_plugins.json` (version 1: one install per id; version 2: a list). */
+export const InstalledPluginsSchema = z.looseObject({
+  version: z.number().optional(),
+  plugins: z.record(z.string(), z.union([InstallSchema, z.array(InstallSchema)])),
+})
+
+/** `~/.claude/plugins/known_marketplaces.json`: name → where Claude Code keeps its copy. */
+export const KnownMarketplacesSchema = z.record(
+  z.string(),
+  z.looseObject({ installLocation: z.string().optional(), source: z.unknown().optional() }),
+)

@@ -44,6 +44,8 @@ export interface SettingsFileContent {
   hooks: HookRegistration[]
   permissions?: PermissionsEntry
   disableAllHooks?: boolean
+  enabledPlugins?: Record<string, unknown>
+  extraKnownMarketplaces?: Record<string, { source: Record<string, unknown> }>
 }
 
 /** `settings.json` / `settings.local.json`: hooks and permissions; a missing file is empty. */
@@ -75,6 +77,10 @@ export async function readSettingsFile(
       : {}),
     ...(checked.value.disableAllHooks !== undefined
       ? { disableAllHooks: checked.value.disableAllHooks }
+      : {}),
+    ...(checked.value.enabledPlugins ? { enabledPlugins: checked.value.enabledPlugins } : {}),
+    ...(checked.value.extraKnownMarketplaces
+      ? { extraKnownMarketplaces: checked.value.extraKnownMarketplaces }
       : {}),
   }
 }

@@ -120,7 +120,11 @@ export async function runAcp(flags: AcpFlags, io: AcpIo): Promise<number> {
           const skill = /^\/([\w:.-]+)(?:\s+([\s\S]*))?$/.exec(text.trim())
           if (skill && skills.has(skill[1] as string) && !runtime.commands.some((c) => c.name === skill[1]))
             return `Use the "${skill[1]}" skill${skill[2]?.trim() ? ` for: ${skill[2].trim()}` : '.'}`
-          return expandPrompt(text, runtime.commands, { cwd: request.cwd, runShell: runtime.runShell })
+          return expandPrompt(text, runtime.commands, {
+            cwd: request.cwd,
+            runShell: runtime.runShell,
+            mcpPrompts: runtime.mcpPrompts,
+          })
         },
         sandboxPolicy: (mode: SandboxMode) => sandboxPolicyFor(mode, loaded.config, request.cwd),
         close: () => runtime.close(),

@@ -1,8 +1,7 @@
 // `agent plugins list`: what the plugin loader found (plugins, commands, skills, subagents,
 // hooks, MCP servers) from every source, and every file it skipped, with the reason.
 import { resolve } from 'node:path'
-import { loadConfig } from '@agent/sdk'
-import { describeSkipped } from '@agent/sdk'
+import { describeSkipped, loadConfig } from '@agent/sdk'
 
 interface Io {
   stdout: { write(text: string): unknown }
@@ -35,7 +34,7 @@ export async function runPluginsList(flags: { cd?: string; pluginDir: string[] }
       `${p.hooks} hooks`,
       `${p.mcpServers} MCP servers`,
     ]
-    out(`  ${p.name}${p.version ? ` ${p.version}` : ''}  ${p.root}\n    ${parts.join(', ')}`)
+    out(`  ${p.id ?? p.name}${p.version ? ` ${p.version}` : ''}  ${p.root}\n    ${parts.join(', ')}`)
   }
   out(`Commands (${loaded.commands.length})`)
   for (const c of loaded.commands) out(`  /${c.name}  ${c.description}`)

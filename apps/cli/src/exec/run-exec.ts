@@ -144,7 +144,11 @@ export async function runExec(
   for (const warning of runtime.warnings) io.stderr.write(`agent: warning: ${warning}\n`)
   let expanded: string
   try {
-    expanded = await expandPrompt(prompt, runtime.commands, { cwd, runShell: runtime.runShell })
+    expanded = await expandPrompt(prompt, runtime.commands, {
+      cwd,
+      runShell: runtime.runShell,
+      mcpPrompts: runtime.mcpPrompts,
+    })
   } catch (error) {
     await runtime.close()
     throw error

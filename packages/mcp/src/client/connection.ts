@@ -10,6 +10,8 @@ import type {
   CreateMessageResult,
   ElicitRequest,
   ElicitResult,
+  GetPromptResult,
+  Prompt,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { type McpServerConfig, transportOf } from '../config.js'
@@ -59,8 +61,19 @@ export interface ConnectionOptions extends ServerRequestHandlers {
   onToolsChanged: (server: string) => void
   /** The connection was lost without `close()` being called. */
   onDisconnect: (server: string, reason: string) => void
+  /**
+   * The roots offered to servers (`roots/list`), e.g. the session's working directory as a
+   * `file://` URI. Absent: the client does not declare the `roots` capability.
+   */
+  roots?: () => readonly McpRoot[]
   /** Opens the transport instead of the config's command or URL (an in-process server). */
   openTransport?: (() => Promise<Transport> | Transport) | undefined
+}
+
+/** A root offered to servers: `{uri: "file:///repo", name: "repo"}`. */
+export interface McpRoot {
+  uri: string
+  name?: string
 }
 
 export type CallOutcome =
@@ -79,6 +92,8 @@ export class ServerConnection {
   private lostReason: string | undefined
   readonly stderr = new StderrTail()
   tools: Tool[] = []
+  /** The server's prompts, read at connect when it declares the `prompts` capability. */
+  prompts: Prompt[] = []
   hasResources = false
   serverInfo: { name: string; version: string } | undefined
   private authProvider: ServerOAuthProvider | undefined
@@ -118,6 +133,7 @@ export class ServerConnection {
     try {
       this.live = await Promise.race([attempt, timeout])
       await Promise.race([this.withAuthorization(() => this.refreshTools()), timeout])
+      await Promise.race([this.refreshPrompts(), timeout])
     } catch (error) {
       // A late success of `open()` must not leak a process.
       attempt.then((live) => live.client.close().catch(() => {})).catch(() => {})
@@ -139,6 +155,8 @@ export class ServerConnection {
     const capabilities: Record<string, unknown> = {}
     if (this.options.onElicitation) capabilities.elicitation = { form: { applyDefaults: true } }
     if (this.options.onSampling) capabilities.sampling = {}
+    const roots = this.options.roots
+    if (roots) capabilities.roots = { listChanged: true }
     const client = new Client(this.options.client, { capabilities })
     const { onElicitation, onSampling } = this.options
     if (onElicitation) {
@@ -151,6 +169,14 @@ export class ServerConnection {
         onSampling(this.name, request.params, { signal: extra.signal }),
       )
     }
+    if (roots)
+      client.setRequestHandler(types.ListRootsRequestSchema, () => ({
+        roots: roots().map((r) => ({ ...r })),
+      }))
+    client.setNotificationHandler(types.PromptListChangedNotificationSchema, async () => {
+      if (this.live?.client !== client) return
+      await this.refreshPrompts()
+    })
     client.setNotificationHandler(types.ToolListChangedNotificationSchema, async () => {
       if (this.live?.client !== client) return
       try {
@@ -237,6 +263,44 @@ export class ServerConnection {
       cursor = page.nextCursor
     } while (cursor)
     this.tools = tools
+  }
+
+  /**
+   * Re-reads the server's prompts (all pages). A server without the capability has none; a
+   * failing `prompts/list` is logged with its stderr and leaves none (its tools still work).
+   */
+  async refreshPrompts(): Promise<void> {
+    const client = this.live?.client
+    if (!client?.getServerCapabilities()?.prompts) {
+      this.prompts = []
+      return
+    }
+    try {
+      const prompts: Prompt[] = []
+      let cursor: string | undefined
+      do {
+        const page = await client.listPrompts(cursor ? { cursor } : undefined)
+        prompts.push(...page.prompts)
+        cursor = page.nextCursor
+      } while (cursor)
+      this.prompts = prompts
+    } catch (error) {
+      this.prompts = []
+      this.options.onStderr(this.name, `[prompts/list] ${describeError(error)}\n`)
+    }
+  }
+
+  /** `prompts/get`; rejects with the server's error. */
+  async getPrompt(name: string, args: Record<string, string>, timeoutMs: number): Promise<GetPromptResult> {
+    const client = this.requireClient()
+    return this.withAuthorization(() => client.getPrompt({ name, arguments: args }, { timeout: timeoutMs }))
+  }
+
+  /** Tells the server the roots changed (`notifications/roots/list_changed`), when connected. */
+  async rootsChanged(): Promise<void> {
+    const client = this.live?.client
+    if (!client || !this.options.roots) return
+    await client.sendRootsListChanged()
   }
 
   async callTool(

@@ -14,8 +14,14 @@ import { toolResultToParts } from '../content.js'
 import { AgentMcpError, describeError } from '../errors.js'
 import type { Environment } from '../expand.js'
 import { ToolNamer } from '../tool-names.js'
-import { type ClientIdentity, ServerConnection, type ServerRequestHandlers } from './connection.js'
+import {
+  type ClientIdentity,
+  type McpRoot,
+  ServerConnection,
+  type ServerRequestHandlers,
+} from './connection.js'
 import { type McpOAuthOptions, memoryOAuthStore } from './oauth.js'
+import { promptArguments, promptCommand, promptMessagesText } from './prompts.js'
 import { RESOURCE_TOOL_NAMES, ResourceTools } from './resources.js'
 import type { ServerStatus } from './status.js'
 
@@ -56,6 +62,23 @@ export interface McpManagerOptions extends ServerRequestHandlers {
    * Such a server's config only supplies the settings (timeouts, tool filters, `required`).
    */
   transports?: Record<string, () => Promise<Transport> | Transport>
+  /**
+   * Roots offered to every server (the client `roots` capability, answered on `roots/list`),
+   * typically the session's working directory as a `file://` URI (see `rootForDirectory`).
+   * Absent: the capability is not declared. Change them with `setRoots`.
+   */
+  roots?: readonly McpRoot[]
+}
+
+/** A prompt a server offers, as a slash command `/mcp__<server>__<prompt>`. */
+export interface McpPromptInfo {
+  server: string
+  name: string
+  /** What the user types after `/`. */
+  command: string
+  description?: string
+  /** Declared arguments, in order: positional words map onto them. */
+  arguments: { name: string; description?: string; required?: boolean }[]
 }
 
 type ServerState =
@@ -92,12 +115,14 @@ export class McpConnectionManager {
   private onEvent: (msg: EventMsg) => void = () => {}
   private started: Promise<void> | undefined
   private closed = false
+  private roots: readonly McpRoot[] | undefined
 
   constructor(
     private readonly configs: Record<string, McpServerConfig>,
     options: McpManagerOptions = {},
   ) {
     this.maxRestarts = options.maxRestarts ?? 3
+    this.roots = options.roots
     for (const name of RESOURCE_TOOL_NAMES) this.namer.reserve(name)
     const env = options.env ?? process.env
     const oauth = options.oauth && { ...options.oauth, store: options.oauth.store ?? memoryOAuthStore() }
@@ -114,6 +139,7 @@ export class McpConnectionManager {
         openTransport: options.transports?.[name],
         onDisconnect: (server, reason) => this.lost(server, reason),
         onToolsChanged: (server) => this.toolsChanged(server),
+        ...(options.roots ? { roots: () => this.roots ?? [] } : {}),
       })
       const status: ServerState = config.enabled === false ? { state: 'disabled' } : { state: 'starting' }
       this.servers.set(name, { connection, status, restarts: 0, names: new Map() })
@@ -291,6 +317,65 @@ export class McpConnectionManager {
       )
     }
     return errorResult(`${label} failed: ${outcome.error}`)
+  }
+
+  /**
+   * Replaces the roots and sends `notifications/roots/list_changed` to every connected server
+   * (e.g. when the session's working directory changes). Only with the `roots` option.
+   */
+  async setRoots(roots: readonly McpRoot[]): Promise<void> {
+    if (!this.roots) throw new Error('setRoots: the manager was created without the roots option')
+    this.roots = roots
+    await Promise.all(
+      [...this.servers.values()]
+        .filter((entry) => entry.status.state === 'ready' && entry.connection.connected)
+        .map((entry) => entry.connection.rootsChanged().catch(() => {})),
+    )
+  }
+
+  /** Prompts of every ready server (start-up awaited), as slash commands. */
+  async listPrompts(): Promise<McpPromptInfo[]> {
+    await this.startedQuietly()
+    const out: McpPromptInfo[] = []
+    for (const [server, entry] of this.servers) {
+      if (entry.status.state !== 'ready' && entry.status.state !== 'disconnected') continue
+      for (const prompt of entry.connection.prompts) {
+        out.push({
+          server,
+          name: prompt.name,
+          command: promptCommand(server, prompt.name),
+          ...(prompt.description !== undefined ? { description: prompt.description } : {}),
+          arguments: (prompt.arguments ?? []).map((a) => ({
+            name: a.name,
+            ...(a.description !== undefined ? { description: a.description } : {}),
+            ...(a.required !== undefined ? { required: a.required } : {}),
+          })),
+        })
+      }
+    }
+    return out
+  }
+
+  /**
+   * Expands `/mcp__<server>__<prompt> args`: positional words map onto the prompt's declared
+   * arguments in order (the last takes the rest), `prompts/get` runs, and its messages become
+   * the text of the user's input. Undefined when `command` names no prompt of a ready server.
+   * Rejects, naming the prompt, on a missing required argument or a server error.
+   */
+  async expandPrompt(command: string, words: readonly string[]): Promise<string | undefined> {
+    const prompt = (await this.listPrompts()).find((p) => p.command === command)
+    if (!prompt) return undefined
+    const args = promptArguments(prompt, words)
+    const connected = await this.ensureConnected(prompt.server)
+    if (!connected.ok) throw new Error(`/${command}: MCP server '${prompt.server}': ${connected.error}`)
+    const entry = this.servers.get(prompt.server) as ServerEntry
+    let result: Awaited<ReturnType<ServerConnection['getPrompt']>>
+    try {
+      result = await entry.connection.getPrompt(prompt.name, args, this.toolTimeoutMs(prompt.server))
+    } catch (error) {
+      throw new Error(`/${command}: prompts/get failed: ${describeError(error)}`)
+    }
+    return promptMessagesText(result.messages)
   }
 
   /** Reconnects a server that went away, within the restart budget. */

@@ -38,7 +38,7 @@ import { VERSION } from '../version.js'
 import { chainHooks } from './hook-outcomes.js'
 import { sessionMcpServers } from './mcp-servers.js'
 import { type ModelFlags, type SelectedModel, selectModel } from './model.js'
-import { confinedShell } from './slash.js'
+import { confinedShell, type McpPromptSource } from './slash.js'
 import { subagentRunner } from './subagents.js'
 
 export interface RuntimeSettings {
@@ -100,6 +100,8 @@ export interface Runtime {
   plugins: LoadedPlugins
   /** Runs a slash command's `` !`cmd` `` under the session's policy and sandbox. */
   runShell: RunShell
+  /** MCP servers' prompts as `/mcp__<server>__<prompt>` (for `expandPrompt`); absent without MCP servers. */
+  mcpPrompts?: McpPromptSource
   /** Shuts the agent down (rollout flushed), then closes MCP servers and interactive processes. */
   close(): Promise<void>
 }
@@ -213,6 +215,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   const toolProviders: ToolProvider[] = []
   let requiredMcpServers = new Set<string>()
   let closeMcp: (() => Promise<void>) | undefined
+  let mcpPrompts: McpPromptSource | undefined
   if (Object.keys(config.mcp_servers).length > 0 || loadedPlugins.mcpServers.length > 0) {
     const mcp = await import('@agent/mcp')
     const found = sessionMcpServers(config.mcp_servers, loadedPlugins.mcpServers, mcp.parseMcpServerConfig)
@@ -224,8 +227,11 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
       env: { ...env },
       clientInfo: { name: 'agent', version: VERSION },
       ...(settings.mcpTransports ? { transports: settings.mcpTransports } : {}),
+      // The workspace is offered as the servers' root (`roots/list`).
+      roots: [mcp.rootForDirectory(cwd)],
     })
     toolProviders.push(manager)
+    mcpPrompts = manager
     closeMcp = () => manager.close()
   }
 
@@ -327,6 +333,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     requiredMcpServers,
     commands: loadedPlugins.commands,
     plugins: loadedPlugins,
+    ...(mcpPrompts ? { mcpPrompts } : {}),
     runShell: confinedShell({
       policy,
       sandbox,

@@ -48,18 +48,34 @@ export function confinedShell(deps: ShellDeps): RunShell {
   }
 }
 
+/** MCP servers' prompts as slash commands (`@agent/mcp`'s manager satisfies it). */
+export interface McpPromptSource {
+  /** Undefined when `command` (`mcp__<server>__<prompt>`) names no prompt of a ready server. */
+  expandPrompt(command: string, words: readonly string[]): Promise<string | undefined>
+}
+
 /**
- * The prompt to send: a `/name args` that names a loaded command is expanded; any other
- * text (including a `/path/to/file ...` that is no command) is sent as written.
+ * The prompt to send: a `/name args` that names a loaded command is expanded, and a
+ * `/mcp__<server>__<prompt> args` that names an MCP server's prompt becomes that prompt's
+ * messages; any other text (including a `/path/to/file ...` that is no command) is sent as written.
  */
 export async function expandPrompt(
   prompt: string,
   commands: readonly SlashCommand[],
-  options: { cwd: string; runShell: RunShell },
+  options: { cwd: string; runShell: RunShell; mcpPrompts?: McpPromptSource | undefined },
 ): Promise<string> {
   const plugins = await import('@agent/plugins')
   const slash = plugins.parseSlashInput(prompt)
   if (!slash) return prompt
+  if (slash.name.startsWith('mcp__') && options.mcpPrompts) {
+    let text: string | undefined
+    try {
+      text = await options.mcpPrompts.expandPrompt(slash.name, plugins.splitArguments(slash.args))
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
+    if (text !== undefined) return text
+  }
   const found = plugins.resolveByName(commands, slash.name)
   if (!found.ok) return prompt
   const expanded = await plugins.expandSlashCommand(found.value, slash.args, options)
