@@ -52,6 +52,20 @@ describe('loadConfig', () => {
     expect(loaded.config.mcp_servers.fs).toMatchObject({ command: 'npx' })
   })
 
+  it('merges a table (the SDK config object) after the files and before -c; readFiles: false skips the files', () => {
+    const { repo, env } = setup('model = "from-file"\n[sandbox_workspace_write]\nnetwork_access = true\n')
+    const table = { model: 'from-table', sandbox_workspace_write: { writable_roots: ['/x'] } }
+    const loaded = loadConfig({ cwd: repo, env, table, overrides: ['toolset=claude'] })
+    expect(loaded.config.model).toBe('from-table')
+    expect(loaded.config.sandbox_workspace_write).toEqual({ writable_roots: ['/x'], network_access: true })
+    expect(loaded.config.toolset).toBe('claude')
+    const bare = loadConfig({ cwd: repo, env, table, readFiles: false })
+    expect(bare.files).toEqual([])
+    expect(bare.config.sandbox_workspace_write).toEqual({ writable_roots: ['/x'], network_access: false })
+    const bad = expectConfigError(() => loadConfig({ cwd: repo, env, table: { toolset: 'vim' } }))
+    expect(bad.keyPath).toBe('toolset')
+  })
+
   it('honours AGENT_HOME', () => {
     const { repo } = setup()
     const agentHome = mkdtempSync(join(tmpdir(), 'agent-home-'))
