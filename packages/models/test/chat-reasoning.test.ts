@@ -53,7 +53,7 @@ test('reasoning_content streams in, and goes back on the current tool loop only'
   ]
   await collect(client.stream(request({ input: history })))
   // biome-ignore lint/suspicious/noExplicitAny: untyped wire JSON
-  const messages = (server.requests[1]?.body as any).messages
+  const messages = (server.requests[1]?.body as any)?.messages
   // The earlier turn's reasoning is not sent back...
   expect(messages[2]).toEqual({ role: 'assistant', content: 'Earlier answer.' })
   // ...the current tool loop's is, on the assistant message that carries the call.
@@ -81,6 +81,6 @@ test("another provider's reasoning (encrypted or signed) is never sent as reason
   ]
   await collect(clientFor(server).stream(request({ input })))
   // biome-ignore lint/suspicious/noExplicitAny: untyped wire JSON
-  const messages = (server.requests[0]?.body as any).messages
+  const messages = (server.requests[0]?.body as any)?.messages
   expect(messages.at(-1)).toEqual({ role: 'assistant', content: 'Answer.' })
 })

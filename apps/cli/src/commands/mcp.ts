@@ -3,12 +3,13 @@ import { join, resolve } from 'node:path'
 import {
   addMcpServer,
   ConfigError,
+  describeSkipped,
+  formatTrustNotice,
   loadConfig,
   removeMcpServer,
   sessionMcpServers,
   UsageError,
 } from '@agent/sdk'
-import { describeSkipped, formatTrustNotice } from '@agent/sdk'
 
 interface Io {
   stdout: { write(text: string): unknown }

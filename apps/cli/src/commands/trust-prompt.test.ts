@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
-import { describe, expect, it } from 'vitest'
 import { loadConfig } from '@agent/sdk'
+import { describe, expect, it } from 'vitest'
 import { askTrust, confirmWorkspaceTrust } from './trust-prompt.js'
 
 function io(answer?: string) {
