@@ -92,7 +92,7 @@ const FAULT_MATRIX = {
     sees: 'warning: could not write the rollout: ENOSPC: no space left on the device; 1 line(s) held in memory',
     outcome:
       'the answer is printed; the file ends at its last whole line and parses; `resume` continues from there',
-    lost: 'the lines held when the session ended (not yet counted on screen: exec stops reading events at the end of the turn)',
+    lost: 'the lines held when the session ended, counted on screen: `the last N line(s) of <rollout> could not be written ...; the session resumes from before them`',
   },
   readOnlyHome: {
     fault: '`AGENT_HOME` on a read-only file system',
@@ -432,6 +432,9 @@ describe.skipIf(!canMount)('fault matrix: the agent home (root mounts small tmpf
     const run = await runAgent(['exec', 'fill the disk'], { cwd: ws.repo, env })
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: `${big}\n` })
     sees(run, FAULT_MATRIX.diskStaysFull)
+    expect(run.stderr).toMatch(
+      /the last \d+ line\(s\) of .* could not be written .*; the session resumes from before them/,
+    )
     expect(userMessages(await readRollout(home))).toEqual(['fill the disk'])
     expect(spawnSync('mount', ['-o', 'remount,size=4m', home]).status).toBe(0)
     await resumes(ws, server, 'fill the disk', env)

@@ -220,6 +220,20 @@ export function readOutputSchema(file: string): Record<string, unknown> {
   return schema as Record<string, unknown>
 }
 
+/** Warnings and errors left in the queue once the agent has shut down (it is closed by then). */
+async function closingEvents(agent: Runtime['agent']): Promise<Event[]> {
+  const out: Event[] = []
+  for (;;) {
+    let event: Event
+    try {
+      event = await agent.nextEvent()
+    } catch {
+      return out
+    }
+    if (event.msg.type === 'warning' || event.msg.type === 'error') out.push(event)
+  }
+}
+
 /** `--last`: the most recent session started in this directory (else the most recent at all). */
 async function resolveResumeId(target: ResumeTarget, agentHome: string, cwd: string): Promise<string> {
   if (target.id && !target.last) return target.id
@@ -310,6 +324,8 @@ async function drive(
     await runtime.close()
     process.off('SIGINT', onSigint)
     process.off('SIGTERM', onSigterm)
+    // What closing the session reported (lines of the rollout it could not write) still goes out.
+    for (const event of await closingEvents(agent)) emit(event)
   }
 
   if (flags.outputLastMessage) writeFileSync(resolve(io.cwd, flags.outputLastMessage), lastMessage ?? '')
