@@ -24,6 +24,13 @@ export type { TodoItem } from './claude/todo-write.js'
 export { currentTodos } from './claude/todo-write.js'
 export type { CodexToolsetOptions } from './codex/index.js'
 export { codexToolset } from './codex/index.js'
+export {
+  createClaudeWebFetchTool,
+  createCodexWebFetchTool,
+  hostAllowed,
+  WEB_FETCH_DEFAULTS,
+  type WebFetchOptions,
+} from './shared/web-fetch.js'
 export type { ToolsetName } from './toolset.js'
 export {
   createToolset,
