@@ -47,9 +47,24 @@ describe('loadConfig', () => {
     expect(loaded.files).toEqual([join(home, '.agent', 'config.toml'), join(repo, '.agent', 'config.toml')])
     expect(loaded.config.model).toBe('o4-mini')
     expect(loaded.config.approval_policy).toBe('never')
-    expect(loaded.config.sandbox_workspace_write).toEqual({ writable_roots: ['/data'], network_access: true })
+    expect(loaded.config.sandbox_workspace_write).toEqual({
+      writable_roots: ['/data'],
+      network_access: true,
+      allowed_domains: [],
+    })
     expect(loaded.config.toolset).toBe('claude')
     expect(loaded.config.mcp_servers.fs).toMatchObject({ command: 'npx' })
+  })
+
+  it('reads the allowed domains and names a bad entry', () => {
+    const good = setup(
+      '[sandbox_workspace_write]\nallowed_domains = ["docs.rs", "*.npmjs.org", "127.0.0.1"]\n',
+    )
+    expect(
+      loadConfig({ cwd: good.repo, env: good.env }).config.sandbox_workspace_write?.allowed_domains,
+    ).toEqual(['docs.rs', '*.npmjs.org', '127.0.0.1'])
+    const bad = setup('[sandbox_workspace_write]\nallowed_domains = ["https://docs.rs/x"]\n')
+    expect(() => loadConfig({ cwd: bad.repo, env: bad.env })).toThrow(/allowed_domains[\s\S]*use a host name/)
   })
 
   it('honours AGENT_HOME', () => {

@@ -214,7 +214,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   // Tools: the toolset the provider's models are trained on, unless the config picks one.
   const toolsetName = config.toolset ?? tools.toolsetForProvider(model.provider)
-  const builtinTools = tools.createToolset(toolsetName)
+  const allowedDomains = config.sandbox_workspace_write?.allowed_domains ?? []
+  const webFetch = { allowedDomains }
+  const builtinTools = tools.createToolset(toolsetName, { codex: { webFetch }, claude: { webFetch } })
   const extraTools: ToolDefinition[] = []
   if (loadedPlugins.skills.length > 0)
     extraTools.push(plugins.createSkillTool(loadedPlugins.skills) as ToolDefinition)
