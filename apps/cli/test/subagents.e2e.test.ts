@@ -48,7 +48,7 @@ describe('subagents', () => {
     expect(parentInput).toContain('maxTurns limit')
     expect(parentInput).toContain('Step 2.')
   })
-  it('cannot ask for approval: the request is denied with a reason, and the parent goes on', async () => {
+  it('ask for approval through the parent: exec denies it, labelled with the subagent, and the parent goes on', async () => {
     const ws = workspace({
       '.claude/agents/cleaner.md': '---\nname: cleaner\ndescription: Cleans up\n---\nYou clean up.\n',
       'build/keep.txt': 'x\n',
@@ -77,7 +77,7 @@ describe('subagents', () => {
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('The subagent needs rm -rf build approved.')
     expect(readFileSync(join(ws.repo, 'build', 'keep.txt'), 'utf8')).toBe('x\n')
-    expect(JSON.stringify(server.requests[2]?.body)).toContain('a subagent cannot ask the user for approval')
-    expect(run.stderr).toContain('a subagent asked for approval of `rm -rf build`; denied')
+    expect(JSON.stringify(server.requests[2]?.body)).toContain('agent exec is a non-interactive run')
+    expect(run.stderr).toContain('agent: subagent cleaner: approval needed to run `rm -rf build`')
   }, 60_000)
 })

@@ -252,11 +252,11 @@ export class AcpSession {
         this.streamedThought = false
         return
       case 'exec_approval_request':
-        await this.announce(commandCall(msg, 'pending'))
+        await this.announce(subagentTitled(commandCall(msg, 'pending'), msg.subagent))
         this.askPermission(msg)
         return
       case 'apply_patch_approval_request':
-        await this.announce(patchCall(msg, 'pending'))
+        await this.announce(subagentTitled(patchCall(msg, 'pending'), msg.subagent))
         this.askPermission(msg)
         return
       case 'exec_command_begin':
@@ -374,7 +374,13 @@ export class AcpSession {
     const answer = async () => {
       const response = await this.client.request(
         'session/request_permission',
-        { sessionId: this.id, toolCall: { toolCallId: msg.call_id }, options },
+        {
+          sessionId: this.id,
+          toolCall: msg.subagent
+            ? { toolCallId: msg.call_id, title: subagentTitled({ title: title(msg) }, msg.subagent).title }
+            : { toolCallId: msg.call_id },
+          options,
+        },
         { cancellationSignal: controller.signal, stopWaitingOnCancel: true },
       )
       this.permissions.delete(msg.call_id)
@@ -417,4 +423,17 @@ export class AcpSession {
         .catch(() => undefined)
     })
   }
+}
+
+/** A subagent's request says which subagent asks, in the title the client shows. */
+function subagentTitled<T extends { title: string }>(call: T, subagent: string | undefined): T {
+  return subagent ? { ...call, title: `${subagent} (subagent): ${call.title}` } : call
+}
+
+function title(
+  msg: EventMsgOf<'exec_approval_request'> | EventMsgOf<'apply_patch_approval_request'>,
+): string {
+  return msg.type === 'exec_approval_request'
+    ? commandCall(msg, 'pending').title
+    : patchCall(msg, 'pending').title
 }

@@ -34,6 +34,7 @@ export { forkLines, restoreFromRollout } from './store/rollout-history.js'
 export type { LoadedSession, SessionStore, SessionSummary, SessionWriter } from './store/session-store.js'
 export { SessionNotFoundError } from './store/session-store.js'
 export type {
+  ApprovalQuestion,
   ExecOutcome,
   ExecRequest,
   PatchApproval,

@@ -19,6 +19,8 @@ export interface SubagentRequest {
   parent: { sessionId: string; callId: string; cwd: string }
   signal: AbortSignal
   emit: PluginToolContext['emit']
+  /** Relays the subagent's approval requests to the parent's user, when the parent can ask. */
+  askApproval?: PluginToolContext['askApproval']
 }
 
 export interface SubagentResult {
@@ -117,6 +119,7 @@ export function createTaskTool(options: TaskToolOptions): TaskToolDefinition {
           parent: { sessionId: context.sessionId, callId: context.callId, cwd: context.cwd },
           signal: context.signal,
           emit: context.emit,
+          ...(context.askApproval ? { askApproval: context.askApproval.bind(context) } : {}),
         })
         for (let round = 0; options.hooks && !context.signal.aborted; round++) {
           const outcome = await options.hooks.run(

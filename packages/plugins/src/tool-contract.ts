@@ -17,6 +17,22 @@ export interface PluginToolContext {
   cwd: string
   signal: AbortSignal
   emit(msg: EventMsg): void
+  /**
+   * Asks the parent's user (core's `ToolContext.askApproval`): the request goes out on the
+   * parent's event stream and the user's answer comes back. Absent in contexts that cannot ask.
+   */
+  askApproval?(request: PluginApprovalQuestion): Promise<PluginApprovalAnswer>
+}
+
+/** An approval request event without its id (the parent assigns one). */
+export type PluginApprovalQuestion =
+  | Omit<Extract<EventMsg, { type: 'exec_approval_request' }>, 'call_id'>
+  | Omit<Extract<EventMsg, { type: 'apply_patch_approval_request' }>, 'call_id'>
+
+export interface PluginApprovalAnswer {
+  decision: 'approved' | 'approved_for_session' | 'denied' | 'abort'
+  prefix?: string[]
+  feedback?: string
 }
 
 export interface PluginToolDefinition<Args> {

@@ -81,6 +81,8 @@ export const ExecApprovalRequest = ev('exec_approval_request', {
   proposed_prefix: z.array(z.string()).optional(),
   /** True when the command already failed in the sandbox and approval is to rerun it unconfined. */
   retry_without_sandbox: z.boolean().optional(),
+  /** Set when a subagent (a Task tool's child agent) asks: its agent type, e.g. `Explore`. */
+  subagent: z.string().optional(),
 })
 
 /** One file's change, as shown for approval and in `patch_apply_*` events. */
@@ -101,6 +103,8 @@ export const ApplyPatchApprovalRequest = ev('apply_patch_approval_request', {
   reason: z.string().optional(),
   /** Root the user is asked to allow writes under for the rest of the session. */
   grant_root: z.string().optional(),
+  /** Set when a subagent (a Task tool's child agent) asks: its agent type, e.g. `Explore`. */
+  subagent: z.string().optional(),
 })
 export const PatchApplyBegin = ev('patch_apply_begin', {
   call_id: z.string(),

@@ -26,6 +26,13 @@ export type { CodexToolsetOptions } from './codex/index.js'
 export { codexToolset } from './codex/index.js'
 export type { TextFileSystem } from './shared/file-system.js'
 export { diskFileSystem, withFileSystem } from './shared/file-system.js'
+export {
+  createClaudeWebFetchTool,
+  createCodexWebFetchTool,
+  hostAllowed,
+  WEB_FETCH_DEFAULTS,
+  type WebFetchOptions,
+} from './shared/web-fetch.js'
 export type { ToolsetName } from './toolset.js'
 export {
   createToolset,

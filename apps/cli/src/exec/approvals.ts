@@ -17,6 +17,13 @@ const ESCALATION_REASON = 'the model asks to run this outside the sandbox'
 
 /** What to say when exec denies `request` in a run with sandbox `sandboxMode`. */
 export function describeExecDenial(request: ApprovalRequest, sandboxMode: SandboxMode): ApprovalDenial {
+  const denial = describeDenial(request, sandboxMode)
+  if (!request.subagent) return denial
+  // A subagent's request, relayed by the Task tool: say which subagent asked.
+  return { ...denial, stderr: denial.stderr.replace(/^agent: /, `agent: subagent ${request.subagent}: `) }
+}
+
+function describeDenial(request: ApprovalRequest, sandboxMode: SandboxMode): ApprovalDenial {
   const confined = sandboxMode !== 'danger-full-access'
   if (request.type === 'apply_patch_approval_request') {
     const files = Object.keys(request.changes).join(', ') || 'a patch'

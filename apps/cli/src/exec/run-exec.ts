@@ -192,6 +192,7 @@ function withExtraWritableRoots(loaded: LoadedConfig, dirs: string[]): LoadedCon
       sandbox_workspace_write: {
         writable_roots: [...(ws?.writable_roots ?? []), ...dirs],
         network_access: ws?.network_access ?? false,
+        allowed_domains: ws?.allowed_domains ?? [],
         ...(ws?.exclude_tmp === undefined ? {} : { exclude_tmp: ws.exclude_tmp }),
       },
     },

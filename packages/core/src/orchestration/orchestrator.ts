@@ -8,7 +8,13 @@ import type { CommandPolicy, PolicyDecision } from '../ports/policy.js'
 import type { CommandRunner, ProcessSessions, RunResult } from '../ports/runner.js'
 import type { Sandbox } from '../ports/sandbox.js'
 import type { ApprovalGate, ApprovalWait } from '../ports/step-journal.js'
-import type { ExecOutcome, ExecRequest, PatchApproval, PatchApprovalRequest } from '../tools/contract.js'
+import type {
+  ApprovalQuestion,
+  ExecOutcome,
+  ExecRequest,
+  PatchApproval,
+  PatchApprovalRequest,
+} from '../tools/contract.js'
 import { ToolRejectedError } from '../tools/errors.js'
 import { type ApprovalAnswer, isWithin, type SessionApprovals } from './approvals.js'
 import { DECISION_TABLE, decideCommand } from './decision-table.js'
@@ -285,6 +291,14 @@ export class Orchestrator {
     }
     if (!isApproval(answer)) return { ok: false, reason: declineNote(answer, 'the user denied the command') }
     return { ok: true, sandboxed: decision.sandboxed, userApproved: true }
+  }
+
+  /** A tool's own question (see `ToolContext.askApproval`). */
+  askApproval(turn: TurnScope, call: CallScope, question: ApprovalQuestion): Promise<ApprovalAnswer> {
+    return this.ask(turn, call, { ...question, call_id: '' } as Extract<
+      EventMsg,
+      { type: 'exec_approval_request' | 'apply_patch_approval_request' }
+    >)
   }
 
   /** Emits the request (with the call's next approval id) and waits for the answer. */

@@ -242,6 +242,7 @@ export class ToolRouter {
       signal: env.signal,
       exec: (request) => orchestrator.exec(env, scope, request),
       approvePatch: (request) => orchestrator.approvePatch(env, scope, request),
+      askApproval: (request) => orchestrator.askApproval(env, scope, request),
       processes: orchestrator.processesFor(env, scope),
       emit: (msg) => env.emit(msg),
       sessionState: env.sessionState,

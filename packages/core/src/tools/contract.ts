@@ -12,6 +12,7 @@ import type {
 } from '@agent/protocol'
 import type { z } from 'zod'
 import type { ProcessSessions, RunResult } from '../ports/runner.js'
+import type { ApprovalAnswer } from '../ports/step-journal.js'
 
 /** What the model gets back from a tool. */
 export interface ToolOutput {
@@ -68,6 +69,14 @@ export interface ToolContext {
   /** Asks for approval of file changes when the approval policy and sandbox require it. */
   approvePatch(request: PatchApprovalRequest): Promise<PatchApproval>
   /**
+   * Asks the user something that is neither a command run nor a patch applied through `exec` /
+   * `approvePatch` (a fetch the network policy denies, a subagent's own request...): the request
+   * goes out as an `exec_approval_request` or `apply_patch_approval_request` event (with this
+   * call's next approval id; PermissionRequest hooks may answer first) and the answer comes back.
+   * The caller decides what the answer allows; an `abort` answer also stops the turn.
+   */
+  askApproval(request: ApprovalQuestion): Promise<ApprovalAnswer>
+  /**
    * Interactive processes. `start` goes through the same policy → approval path as `exec` and
    * runs the process confined by the turn's sandbox; a refused start rejects with a
    * `ToolRejectedError` (`error.name === 'ToolRejectedError'`) whose message is for the model.
@@ -77,6 +86,11 @@ export interface ToolContext {
   /** Per-session scratch state shared by the tools of one session (e.g. which files were read). */
   sessionState: Map<string, unknown>
 }
+
+/** An approval request event without its id (core assigns it). */
+export type ApprovalQuestion =
+  | Omit<Extract<EventMsg, { type: 'exec_approval_request' }>, 'call_id'>
+  | Omit<Extract<EventMsg, { type: 'apply_patch_approval_request' }>, 'call_id'>
 
 export interface ToolDefinition<Args = unknown> {
   name: string

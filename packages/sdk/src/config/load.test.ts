@@ -47,7 +47,11 @@ describe('loadConfig', () => {
     expect(loaded.files).toEqual([join(home, '.agent', 'config.toml'), join(repo, '.agent', 'config.toml')])
     expect(loaded.config.model).toBe('o4-mini')
     expect(loaded.config.approval_policy).toBe('never')
-    expect(loaded.config.sandbox_workspace_write).toEqual({ writable_roots: ['/data'], network_access: true })
+    expect(loaded.config.sandbox_workspace_write).toEqual({
+      writable_roots: ['/data'],
+      network_access: true,
+      allowed_domains: [],
+    })
     expect(loaded.config.toolset).toBe('claude')
     expect(loaded.config.mcp_servers.fs).toMatchObject({ command: 'npx' })
   })
@@ -64,6 +68,17 @@ describe('loadConfig', () => {
     expect(bare.config.sandbox_workspace_write).toEqual({ writable_roots: ['/x'], network_access: false })
     const bad = expectConfigError(() => loadConfig({ cwd: repo, env, table: { toolset: 'vim' } }))
     expect(bad.keyPath).toBe('toolset')
+  })
+
+  it('reads the allowed domains and names a bad entry', () => {
+    const good = setup(
+      '[sandbox_workspace_write]\nallowed_domains = ["docs.rs", "*.npmjs.org", "127.0.0.1"]\n',
+    )
+    expect(
+      loadConfig({ cwd: good.repo, env: good.env }).config.sandbox_workspace_write?.allowed_domains,
+    ).toEqual(['docs.rs', '*.npmjs.org', '127.0.0.1'])
+    const bad = setup('[sandbox_workspace_write]\nallowed_domains = ["https://docs.rs/x"]\n')
+    expect(() => loadConfig({ cwd: bad.repo, env: bad.env })).toThrow(/allowed_domains[\s\S]*use a host name/)
   })
 
   it('honours AGENT_HOME', () => {

@@ -32,6 +32,21 @@ export const AgentConfig = z
       .object({
         writable_roots: z.array(z.string()).default([]),
         network_access: z.boolean().default(false),
+        /**
+         * Hosts WebFetch / web_fetch reach without asking while network_access is off:
+         * "example.com", "*.example.com" (its subdomains) or an IP address. (Sandboxed commands
+         * do not use it yet: @agent/sandbox's proxy allowlist is not wired from the config.)
+         */
+        allowed_domains: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$|^\[?[0-9A-Fa-f:.]+\]?$/,
+                'use a host name ("example.com"), "*.example.com" for its subdomains, or an IP address',
+              ),
+          )
+          .default([]),
         exclude_tmp: z.boolean().optional(),
       })
       .strict()

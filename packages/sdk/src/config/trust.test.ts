@@ -85,7 +85,12 @@ describe('restrictUntrustedProject', () => {
         shell_environment_policy: { set: { PATH: '/repo/bin' } },
         rules: ['x.rules'],
         permission_settings: ['perm.json'],
-        sandbox_workspace_write: { writable_roots: ['/'], network_access: true, exclude_tmp: true },
+        sandbox_workspace_write: {
+          writable_roots: ['/'],
+          network_access: true,
+          allowed_domains: ['example.com'],
+          exclude_tmp: true,
+        },
       },
       {},
       '.agent/config.toml',
@@ -104,6 +109,7 @@ describe('restrictUntrustedProject', () => {
       'permission_settings (.agent/config.toml)',
       'sandbox_workspace_write.writable_roots (.agent/config.toml)',
       'sandbox_workspace_write.network_access (.agent/config.toml)',
+      'sandbox_workspace_write.allowed_domains (.agent/config.toml)',
     ])
   })
 

@@ -121,13 +121,15 @@ export function restrictUntrustedProject(
       if (order.indexOf(value as string) <= order.indexOf(baseline)) kept[key] = value
       else skipped.push(where(`${key} = "${String(value)}"`))
     } else if (key === 'sandbox_workspace_write') {
-      // Extra writable roots and network access widen the sandbox; excluding /tmp narrows it.
-      const { writable_roots, network_access, ...rest } = value as Record<string, unknown>
+      // Extra writable roots, network access and allowed domains widen the sandbox; excluding /tmp narrows it.
+      const { writable_roots, network_access, allowed_domains, ...rest } = value as Record<string, unknown>
       const narrowed: ConfigTable = { ...rest }
       if (network_access === false) narrowed.network_access = false
       if (Array.isArray(writable_roots) && writable_roots.length > 0)
         skipped.push(where('sandbox_workspace_write.writable_roots'))
       if (network_access === true) skipped.push(where('sandbox_workspace_write.network_access'))
+      if (Array.isArray(allowed_domains) && allowed_domains.length > 0)
+        skipped.push(where('sandbox_workspace_write.allowed_domains'))
       if (rest.exclude_tmp === false) delete narrowed.exclude_tmp
       kept[key] = narrowed
     } else {

@@ -237,10 +237,13 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   // Tools: the toolset the provider's models are trained on, unless the config picks one.
   const toolsetName = config.toolset ?? tools.toolsetForProvider(model.provider)
-  const builtinTools = tools.createToolset(
-    toolsetName,
-    settings.fileSystem ? { fileSystem: settings.fileSystem } : {},
-  )
+  const allowedDomains = config.sandbox_workspace_write?.allowed_domains ?? []
+  const webFetch = { allowedDomains }
+  const builtinTools = tools.createToolset(toolsetName, {
+    codex: { webFetch },
+    claude: { webFetch },
+    ...(settings.fileSystem ? { fileSystem: settings.fileSystem } : {}),
+  })
   const extraTools: ToolDefinition[] = [...(settings.tools ?? [])]
   if (loadedPlugins.skills.length > 0)
     extraTools.push(plugins.createSkillTool(loadedPlugins.skills) as ToolDefinition)

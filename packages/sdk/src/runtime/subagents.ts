@@ -30,7 +30,7 @@ export function subagentRunner(
       ...(request.agent.maxTurns ? { maxModelRequestsPerTurn: request.agent.maxTurns } : {}),
     })
     try {
-      const finalMessage = await runChildTurn(child, request.prompt, request.signal, request.emit)
+      const finalMessage = await runChildTurn(child, request)
       return { finalMessage, sessionId: child.sessionId }
     } finally {
       await child.shutdown()
@@ -46,16 +46,13 @@ const SUBAGENT_APPROVAL_FEEDBACK =
 /**
  * Runs one turn of a subagent and returns its last message. A subagent stopped by its
  * `maxTurns` returns what it has, prefixed with a note that it hit the limit, so the parent
- * model knows the task may be unfinished. Its approval requests have nobody to answer them (the
- * user talks to the parent), so they are denied at once with a reason, never left waiting; the
- * parent, which can ask, may then do the step itself.
+ * model knows the task may be unfinished. Its approval requests go to the parent's user,
+ * labelled with the subagent's name (`subagent` on the request event), and the answer comes
+ * back to the child; where the parent cannot ask (no `askApproval`), they are denied at once
+ * with a reason, never left waiting, and the parent may then do the step itself.
  */
-async function runChildTurn(
-  child: Agent,
-  prompt: string,
-  signal: AbortSignal,
-  emit: (msg: EventMsg) => void,
-): Promise<string | null> {
+async function runChildTurn(child: Agent, request: SubagentRequest): Promise<string | null> {
+  const { prompt, signal, emit } = request
   const onAbort = () => void child.submit({ type: 'interrupt' })
   signal.addEventListener('abort', onAbort, { once: true })
   let limit: string | undefined
@@ -63,7 +60,12 @@ async function runChildTurn(
     await child.submit({ type: 'user_input', items: [{ type: 'text', text: prompt }] })
     for (;;) {
       const { msg } = await child.nextEvent()
-      if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') {
+      if (
+        (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') &&
+        request.askApproval
+      ) {
+        await relayApproval(child, msg, request.agent.name, request.askApproval)
+      } else if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') {
         const what =
           msg.type === 'exec_approval_request' ? `\`${msg.command.join(' ')}\`` : 'a change to files'
         emit({
@@ -87,6 +89,31 @@ async function runChildTurn(
     }
   } finally {
     signal.removeEventListener('abort', onAbort)
+  }
+}
+
+/** Asks the parent's user the child's question, labelled with the subagent, and answers the child. */
+async function relayApproval(
+  child: Agent,
+  msg: Extract<EventMsg, { type: 'exec_approval_request' | 'apply_patch_approval_request' }>,
+  subagent: string,
+  ask: NonNullable<SubagentRequest['askApproval']>,
+): Promise<void> {
+  const { call_id, ...question } = msg
+  const answer = await ask({ ...question, subagent })
+  const reply = {
+    id: call_id,
+    decision: answer.decision,
+    ...(answer.feedback ? { feedback: answer.feedback } : {}),
+  }
+  if (msg.type === 'exec_approval_request') {
+    await child.submit({
+      type: 'exec_approval',
+      ...reply,
+      ...(answer.prefix ? { prefix: answer.prefix } : {}),
+    })
+  } else {
+    await child.submit({ type: 'patch_approval', ...reply })
   }
 }
 

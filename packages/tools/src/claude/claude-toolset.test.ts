@@ -45,6 +45,7 @@ describe('claudeToolset', () => {
       'TodoWrite',
       'BashOutput',
       'KillShell',
+      'WebFetch',
     ])
     const props = (name: string) => Object.keys((tool(name).jsonSchema as { properties: object }).properties)
     expect(props('Bash')).toEqual(['command', 'timeout', 'description', 'run_in_background'])
@@ -52,6 +53,7 @@ describe('claudeToolset', () => {
     expect(props('Write')).toEqual(['file_path', 'content'])
     expect(props('Edit')).toEqual(['file_path', 'old_string', 'new_string', 'replace_all'])
     expect(props('Glob')).toEqual(['pattern', 'path'])
+    expect(props('WebFetch')).toEqual(['url', 'prompt'])
     expect(props('Grep')).toEqual(
       expect.arrayContaining([
         'pattern',
@@ -69,7 +71,7 @@ describe('claudeToolset', () => {
       ]),
     )
     expect(props('TodoWrite')).toEqual(['todos'])
-    expect(claudeToolset({ todos: false, backgroundShells: false })).toHaveLength(6)
+    expect(claudeToolset({ todos: false, backgroundShells: false, webFetch: false })).toHaveLength(6)
   })
 })
 

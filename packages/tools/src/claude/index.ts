@@ -2,6 +2,7 @@
 // schemas.
 import type { ToolDefinition } from '@agent/core'
 import { eraseArgs } from '../shared/tool-kit.js'
+import { createClaudeWebFetchTool, type WebFetchOptions } from '../shared/web-fetch.js'
 import { bashOutputTool, bashTool, killShellTool } from './bash.js'
 import { globTool } from './glob.js'
 import { createGrepTool } from './grep.js'
@@ -10,6 +11,8 @@ import { todoWriteTool } from './todo-write.js'
 import { editTool, writeTool } from './write-edit.js'
 
 export interface ClaudeToolsetOptions {
+  /** Offer `WebFetch` with these limits and allowed domains; `false` leaves it out. Default: offered with the defaults. */
+  webFetch?: WebFetchOptions | false
   /** The ripgrep binary Grep runs (default `rg` on PATH). */
   ripgrepPath?: string
   /** Offer `run_in_background` companions `BashOutput` and `KillShell`. Default true. */
@@ -31,5 +34,6 @@ export function claudeToolset(options: ClaudeToolsetOptions = {}): ToolDefinitio
   ]
   if (options.todos !== false) tools.push(eraseArgs(todoWriteTool))
   if (options.backgroundShells !== false) tools.push(eraseArgs(bashOutputTool), eraseArgs(killShellTool))
+  if (options.webFetch !== false) tools.push(eraseArgs(createClaudeWebFetchTool(options.webFetch ?? {})))
   return tools
 }

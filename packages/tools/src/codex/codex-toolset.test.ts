@@ -43,6 +43,7 @@ describe('codexToolset', () => {
       'write_stdin',
       'update_plan',
       'view_image',
+      'web_fetch',
     ])
     expect(tool('shell').jsonSchema).toMatchObject({
       required: ['command'],
@@ -63,10 +64,9 @@ describe('codexToolset', () => {
     expect(Object.keys((tool('exec_command').jsonSchema as { properties: object }).properties)).toEqual(
       expect.arrayContaining(['cmd', 'workdir', 'yield_time_ms', 'max_output_tokens', 'tty']),
     )
-    expect(codexToolset({ unifiedExec: false, viewImage: false, plan: false }).map((t) => t.name)).toEqual([
-      'shell',
-      'apply_patch',
-    ])
+    expect(
+      codexToolset({ unifiedExec: false, viewImage: false, plan: false, webFetch: false }).map((t) => t.name),
+    ).toEqual(['shell', 'apply_patch'])
   })
 })
 

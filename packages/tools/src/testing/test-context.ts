@@ -3,6 +3,8 @@
 // policy decided by the test. Used until tests can go through core's real orchestrator.
 import { type ChildProcess, spawn } from 'node:child_process'
 import type {
+  ApprovalAnswer,
+  ApprovalQuestion,
   ExecRequest,
   PatchApproval,
   PatchApprovalRequest,
@@ -10,7 +12,7 @@ import type {
   ToolContext,
 } from '@agent/core'
 import { formatForModel, runCommand } from '@agent/exec'
-import type { EventMsg, SandboxPolicy } from '@agent/protocol'
+import type { ApprovalPolicy, EventMsg, SandboxPolicy } from '@agent/protocol'
 
 interface Session {
   child: ChildProcess
@@ -92,12 +94,16 @@ export interface TestContextOptions {
   refuse?: (argv: string[]) => string | undefined
   approve?: (request: PatchApprovalRequest) => PatchApproval
   sessionState?: Map<string, unknown>
+  /** The user's answer to `askApproval` (default: denied). */
+  answer?: (question: ApprovalQuestion) => ApprovalAnswer
+  approvalPolicy?: ApprovalPolicy
 }
 
 export function testContext(options: TestContextOptions) {
   const events: EventMsg[] = []
   const execRequests: ExecRequest[] = []
   const approvals: PatchApprovalRequest[] = []
+  const questions: ApprovalQuestion[] = []
   const processes = pipeSessions(options.refuse)
   const context: ToolContext = {
     callId: 'call_1',
@@ -110,7 +116,7 @@ export function testContext(options: TestContextOptions) {
       writable_roots: [],
       network_access: false,
     },
-    approvalPolicy: 'on-request',
+    approvalPolicy: options.approvalPolicy ?? 'on-request',
     signal: new AbortController().signal,
     async exec(request) {
       execRequests.push(request)
@@ -129,11 +135,15 @@ export function testContext(options: TestContextOptions) {
       approvals.push(request)
       return options.approve?.(request) ?? { approved: true, autoApproved: true }
     },
+    async askApproval(question) {
+      questions.push(question)
+      return options.answer?.(question) ?? { decision: 'denied' }
+    },
     processes,
     emit(msg) {
       events.push(msg)
     },
     sessionState: options.sessionState ?? new Map(),
   }
-  return { context, events, execRequests, approvals, processes }
+  return { context, events, execRequests, approvals, questions, processes }
 }

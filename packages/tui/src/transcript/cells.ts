@@ -62,6 +62,8 @@ export type ApprovalRequest =
       reason?: string | undefined
       proposedPrefix?: string[] | undefined
       retryWithoutSandbox?: boolean | undefined
+      /** The subagent that asks, when a Task tool's child agent asks. */
+      subagent?: string | undefined
     }
   | {
       kind: 'patch'
@@ -69,4 +71,5 @@ export type ApprovalRequest =
       changes: Record<string, FileChange>
       reason?: string | undefined
       grantRoot?: string | undefined
+      subagent?: string | undefined
     }

@@ -361,6 +361,7 @@ export class TranscriptStore {
           reason: msg.reason,
           proposedPrefix: msg.proposed_prefix,
           retryWithoutSandbox: msg.retry_without_sandbox,
+          subagent: msg.subagent,
         })
         return
       case 'apply_patch_approval_request':
@@ -371,6 +372,7 @@ export class TranscriptStore {
           changes: msg.changes,
           reason: msg.reason,
           grantRoot: msg.grant_root,
+          subagent: msg.subagent,
         })
         return
       case 'patch_apply_begin':

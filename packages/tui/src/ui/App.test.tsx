@@ -156,6 +156,24 @@ describe('App', () => {
     await ui.see('✓ Approved `npm test`; commands starting with `npm test` run without asking')
   })
 
+  it('says which subagent asks, and answers the request by its id', async () => {
+    const ui = mount()
+    ui.connection.emit({ type: 'turn_started' })
+    ui.connection.emit({
+      type: 'exec_approval_request',
+      call_id: 'task_1',
+      command: ['rm', '-rf', 'build'],
+      cwd: '/w',
+      subagent: 'cleaner',
+    })
+    await ui.see('Subagent cleaner asks:')
+    await ui.see('Run this command?')
+    await ui.type('y')
+    await vi.waitFor(() =>
+      expect(ui.connection.ops).toEqual([{ type: 'exec_approval', id: 'task_1', decision: 'approved' }]),
+    )
+  })
+
   it('lets the user deny and say what to do instead', async () => {
     const ui = mount()
     ui.connection.emit({

@@ -117,6 +117,7 @@ export function ApprovalPrompt({ request, theme, maxRows, cwd, onAnswer, onShowA
   const header: string[] = []
   let body: string[]
   const details: string[] = []
+  if (request.subagent) header.push(theme.warn(`Subagent ${request.subagent} asks:`))
   if (request.kind === 'exec') {
     header.push(
       theme.bold(request.retryWithoutSandbox ? 'Run this command without the sandbox?' : 'Run this command?'),
