@@ -40,6 +40,30 @@ describe('agent (interactive, plain mode)', () => {
     // The policy asks about `rm -rf`; nobody can answer during expansion, so it is refused.
     expect(run.stdout + run.stderr).toMatch(/rm -rf \/tmp\/nothing-here.*was not run/)
   })
+  it('an @ mention of an image file reaches the model as an input_image', async () => {
+    const ws = workspace()
+    // A 1×1 PNG.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    )
+    writeFileSync(join(ws.repo, 'shot.png'), png)
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'A single pixel.' }] })
+    const run = await runAgent(['-s', sandbox, '-a', 'on-request'], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl }),
+      input: 'what is in @shot.png\n',
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toContain('A single pixel.')
+    expect(server.requests).toHaveLength(1)
+    const input = (server.requests[0]?.body as { input: Array<{ role?: string; content?: unknown }> }).input
+    const user = input.filter((item) => item.role === 'user').at(-1)
+    expect(user?.content).toEqual([
+      { type: 'input_text', text: 'what is in @shot.png' },
+      { type: 'input_image', image_url: `data:image/png;base64,${png.toString('base64')}`, detail: 'auto' },
+    ])
+  })
   it.skipIf(!support.available)(
     '--full-auto means workspace-write and on-request, over the config',
     async () => {

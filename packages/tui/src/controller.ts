@@ -2,7 +2,7 @@
 // slash commands run, `!cmd` runs a shell command, approvals are answered, and events from the
 // current connection are folded into the store. Shared by the Ink UI and the plain-text mode.
 import { spawn } from 'node:child_process'
-import type { ApprovalPolicy, Op, ReviewDecision } from '@agent/protocol'
+import type { ApprovalPolicy, Op, ReviewDecision, UserInput } from '@agent/protocol'
 import {
   availableCommands,
   type CommandInfo,
@@ -13,6 +13,7 @@ import {
   type SessionChoice,
 } from './commands.js'
 import type { AgentConnection } from './connection.js'
+import { mentionedImages } from './input/images.js'
 import { displayPath, formatCommand } from './render/cells.js'
 import type { ApprovalRequest } from './transcript/cells.js'
 import type { TranscriptStore } from './transcript/store.js'
@@ -135,7 +136,20 @@ export class SessionController {
     const context = this.shellContext.length ? `${this.shellContext.join('\n\n')}\n\n` : ''
     this.shellContext = []
     this.promptsSent++
-    const items = [{ type: 'text' as const, text: context + text }]
+    // `@path` mentions of image files (and pasted image chips, which expand to one) go to the
+    // model as images too; core reads the files and sends them where the provider takes images.
+    const mentioned = mentionedImages(text, this.store.getSnapshot().status.cwd)
+    for (const written of mentioned.missing) {
+      this.store.push({
+        kind: 'notice',
+        level: 'warning',
+        text: `Image not attached: ${written} is not a file`,
+      })
+    }
+    const items: UserInput[] = [
+      { type: 'text', text: context + text },
+      ...mentioned.images.map((path) => ({ type: 'local_image' as const, path })),
+    ]
     if (!this.store.getSnapshot().turnRunning) return this.submit({ type: 'user_input', items })
     // While the agent works, Enter steers: the model reads it at its next request in this turn;
     // the store shows it as waiting until the agent's user_message for it arrives.
