@@ -1,8 +1,9 @@
-import { mkdtempSync, realpathSync } from 'node:fs'
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FakeConnection, sessionConfigured } from '../test/fake-connection.js'
+import { INIT_PROMPT } from './commands.js'
 import { SessionController } from './controller.js'
 import { createTheme } from './render/theme.js'
 import { TranscriptStore } from './transcript/store.js'
@@ -30,6 +31,29 @@ const notices = () => {
 }
 
 describe('SessionController', () => {
+  it('/init asks the agent to write AGENTS.md, and refuses when one exists unless forced', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tui-init-')))
+    try {
+      const { connection, controller } = setup({}, dir)
+      controller.start()
+      expect(controller.commands.map((c) => c.name)).toContain('init')
+      expect(await controller.send('/init')).toBe(true)
+      expect(connection.ops).toEqual([{ type: 'user_input', items: [{ type: 'text', text: INIT_PROMPT }] }])
+      expect(INIT_PROMPT).toContain('AGENTS.md')
+      writeFileSync(join(dir, 'AGENTS.md'), '# mine\n')
+      expect(await controller.send('/init')).toBe(false)
+      expect(notices()).toContain(
+        `${join(dir, 'AGENTS.md')} already exists: /init force has the agent rewrite it (read it first: it is replaced).`,
+      )
+      expect(await controller.send('/init please')).toBe(false)
+      expect(notices()).toContain('Usage: /init [force]')
+      expect(await controller.send('/init force')).toBe(true)
+      expect(connection.ops).toHaveLength(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('sends prompts as user_input and reads events into the store', async () => {
     const { connection, controller } = setup()
     controller.start()

@@ -2,11 +2,14 @@
 // slash commands run, `!cmd` runs a shell command, approvals are answered, and events from the
 // current connection are folded into the store. Shared by the Ink UI and the plain-text mode.
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import type { ApprovalPolicy, Op, ReviewDecision, UserInput } from '@agent/protocol'
 import {
   availableCommands,
   type CommandInfo,
   type HostActions,
+  INIT_PROMPT,
   KEY_HELP,
   type PromptCommand,
   parseSlash,
@@ -231,6 +234,19 @@ export class SessionController {
         const keys = KEY_HELP.map(([k, what]) => `  ${k}: ${what}`)
         this.info(['Commands:', ...commands, '', 'Keys:', ...keys].join('\n'))
         return
+      }
+      case 'init': {
+        if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
+        if (args !== '' && args !== 'force') return this.info('Usage: /init [force]', 'error')
+        const target = join(snapshot.status.cwd, 'AGENTS.md')
+        if (args !== 'force' && existsSync(target)) {
+          return this.info(
+            `${target} already exists: /init force has the agent rewrite it (read it first: it is replaced).`,
+            'warning',
+          )
+        }
+        this.promptsSent++
+        return this.submit({ type: 'user_input', items: [{ type: 'text', text: INIT_PROMPT }] })
       }
       case 'quit':
       case 'exit':
