@@ -134,4 +134,23 @@ describe('agent review', () => {
     expect(bad.stderr).toContain('--base no-such-branch')
     expect(server.requests).toHaveLength(1)
   })
+
+  it('/review in the interactive session sends the review and shows the findings', async () => {
+    const ws = repo()
+    writeFileSync(join(ws.repo, 'src/calc.ts'), 'export const add = (a: number, b: number) => a - b\n')
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: JSON.stringify(answer) }] })
+    const run = await runAgent(['-s', 'read-only', '-a', 'on-request'], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl }),
+      input: '/review --base\n/review\n',
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout + run.stderr).toContain('Cannot review: --base needs a value: /review --base BRANCH')
+    expect(server.requests).toHaveLength(1)
+    const body = server.requests[0]?.body as SentRequest
+    expect(promptOf(body)).toContain('+export const add = (a: number, b: number) => a - b')
+    expect(body.text?.format?.schema?.required).toEqual(['findings', 'summary'])
+    expect(run.stdout).toContain('src/calc.ts:1 [high] add subtracts')
+    expect(run.stdout).toContain('2 findings: 1 high, 1 low')
+  })
 })

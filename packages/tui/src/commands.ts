@@ -30,8 +30,20 @@ export interface HostActions {
   resumeSession?(id: string): Promise<AgentConnection>
   /** One line per loaded plugin (name, version, what it contributes). */
   describePlugins?(): string[] | Promise<string[]>
+  /**
+   * `/review ARGS`: the review prompt for the changes ARGS name (the host collects the diff), the
+   * output schema of the findings, and how to show the model's answer. Throws for bad ARGS.
+   */
+  prepareReview?(args: string): Promise<ReviewRequest>
   /** One line per configured MCP server with its state. */
   describeMcpServers?(): string[] | Promise<string[]>
+}
+
+export interface ReviewRequest {
+  prompt: string
+  outputSchema: Record<string, unknown>
+  /** The findings as text, from the model's final (JSON) answer. */
+  present(answer: string): string
 }
 
 export interface CommandInfo {
@@ -53,6 +65,12 @@ export const BUILTIN_COMMANDS: readonly (CommandInfo & { needs?: keyof HostActio
   { name: 'diff', description: 'show the file changes of the last turn' },
   { name: 'undo', description: 'revert the file changes of the last turn' },
   { name: 'compact', description: 'summarise the conversation to free context' },
+  {
+    name: 'review',
+    description: 'review the uncommitted changes (or a commit, or the branch) and list findings',
+    usage: '/review [--base BRANCH | --commit SHA] [FOCUS]',
+    needs: 'prepareReview',
+  },
   {
     name: 'init',
     description: 'have the agent write an AGENTS.md for this repository',

@@ -31,6 +31,31 @@ const notices = () => {
 }
 
 describe('SessionController', () => {
+  it('/review sends the host’s review prompt with its output schema, then shows the findings', async () => {
+    const schema = { type: 'object', properties: { findings: { type: 'array' } } }
+    const asked: string[] = []
+    const { connection, controller } = setup({
+      actions: {
+        prepareReview: async (args) => {
+          asked.push(args)
+          if (args === '--base') throw new Error('--base needs a value')
+          return { prompt: 'Review this diff', outputSchema: schema, present: (answer) => `shown: ${answer}` }
+        },
+      },
+    })
+    controller.start()
+    expect(await controller.send('/review --base')).toBe(false)
+    expect(notices()).toContain('Cannot review: --base needs a value')
+    expect(await controller.send('/review --commit abc security')).toBe(true)
+    expect(asked).toEqual(['--base', '--commit abc security'])
+    expect(connection.ops).toEqual([
+      { type: 'user_input', items: [{ type: 'text', text: 'Review this diff' }], output_schema: schema },
+    ])
+    connection.emit({ type: 'turn_started', turn_id: '1' })
+    connection.emit({ type: 'turn_complete', turn_id: '1', last_agent_message: '{"findings":[]}' })
+    await vi.waitFor(() => expect(notices()).toContain('shown: {"findings":[]}'))
+  })
+
   it('/init asks the agent to write AGENTS.md, and refuses when one exists unless forced', async () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tui-init-')))
     try {

@@ -13,6 +13,7 @@ import {
   KEY_HELP,
   type PromptCommand,
   parseSlash,
+  type ReviewRequest,
   type SessionChoice,
 } from './commands.js'
 import type { AgentConnection } from './connection.js'
@@ -49,6 +50,8 @@ export class SessionController {
   private generation = 0
   private readonly store: TranscriptStore
   private readonly actions: HostActions
+  /** Set while a `/review` turn runs: shows its findings when it completes. */
+  private pendingReview: ((answer: string) => string) | undefined
   private readonly promptCommands: readonly PromptCommand[]
   private readonly shell: string
   private readonly env: NodeJS.ProcessEnv
@@ -82,6 +85,16 @@ export class SessionController {
         for await (const event of connection.events()) {
           if (generation !== this.generation) return
           this.store.apply(event)
+          if (
+            this.pendingReview &&
+            (event.msg.type === 'turn_complete' || event.msg.type === 'turn_aborted')
+          ) {
+            const present = this.pendingReview
+            this.pendingReview = undefined
+            if (event.msg.type === 'turn_complete') {
+              this.info(present(event.msg.last_agent_message ?? ''))
+            }
+          }
         }
       } catch (error) {
         if (generation !== this.generation) return
@@ -235,6 +248,27 @@ export class SessionController {
         this.info(['Commands:', ...commands, '', 'Keys:', ...keys].join('\n'))
         return
       }
+      case 'review': {
+        // Without the host's review, a plugin's /review (if any) runs.
+        if (!this.actions.prepareReview) {
+          if (await this.runPromptCommand(name, args)) return
+          break
+        }
+        if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
+        let review: ReviewRequest
+        try {
+          review = await this.actions.prepareReview(args)
+        } catch (error) {
+          return this.info(`Cannot review: ${(error as Error).message}`, 'error')
+        }
+        this.promptsSent++
+        this.pendingReview = review.present
+        return this.submit({
+          type: 'user_input',
+          items: [{ type: 'text', text: review.prompt }],
+          output_schema: review.outputSchema,
+        })
+      }
       case 'init': {
         if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
         if (args !== '' && args !== 'force') return this.info('Usage: /init [force]', 'error')
@@ -338,19 +372,22 @@ export class SessionController {
           lines.length ? ['Plugins:', ...lines.map((l) => `  ${l}`)].join('\n') : 'No plugins are loaded.',
         )
       }
-      default: {
-        const command = this.promptCommands.find((c) => c.name === name)
-        if (command) {
-          try {
-            await this.sendPrompt(await command.expand(args))
-          } catch (error) {
-            this.info(`/${name} failed: ${(error as Error).message}`, 'error')
-          }
-          return
-        }
-      }
+      default:
+        if (await this.runPromptCommand(name, args)) return
     }
     this.info(`Unknown command /${name}. Type /help for the list.`, 'error')
+  }
+
+  /** A plugin's command of that name: sends its expanded prompt. False when there is none. */
+  private async runPromptCommand(name: string, args: string): Promise<boolean> {
+    const command = this.promptCommands.find((c) => c.name === name)
+    if (!command) return false
+    try {
+      await this.sendPrompt(await command.expand(args))
+    } catch (error) {
+      this.info(`/${name} failed: ${(error as Error).message}`, 'error')
+    }
+    return true
   }
 
   /** `!cmd`: runs in the session's directory, shown like the agent's commands; the agent sees it with the next prompt. */

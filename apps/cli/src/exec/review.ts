@@ -63,6 +63,25 @@ export function reviewTarget(flags: { base?: string; commit?: string }): ReviewT
   return { kind: 'uncommitted' }
 }
 
+/** `/review` arguments: `--base BRANCH`, `--commit SHA`, and the rest is what to focus on. */
+export function parseReviewArgs(args: string): { base?: string; commit?: string; focus?: string } {
+  const words = args.split(/\s+/).filter(Boolean)
+  const out: { base?: string; commit?: string; focus?: string } = {}
+  const focus: string[] = []
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!
+    if (word === '--base' || word === '--commit') {
+      const value = words[++i]
+      if (!value)
+        throw new UsageError(`${word} needs a value: /review ${word} ${word === '--base' ? 'BRANCH' : 'SHA'}`)
+      if (word === '--base') out.base = value
+      else out.commit = value
+    } else focus.push(word)
+  }
+  if (focus.length > 0) out.focus = focus.join(' ')
+  return out
+}
+
 function git(cwd: string, args: string[], what: string): string {
   try {
     return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: 'pipe' })
