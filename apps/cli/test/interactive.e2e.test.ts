@@ -57,7 +57,10 @@ describe('agent (interactive, plain mode)', () => {
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toContain('A single pixel.')
     expect(server.requests).toHaveLength(1)
-    const input = (server.requests[0]?.body as { input: Array<{ role?: string; content?: unknown }> }).input
+    const body = server.requests[0]?.body as
+      | { input?: Array<{ role?: string; content?: unknown }> }
+      | undefined
+    const input = body?.input ?? []
     const user = input.filter((item) => item.role === 'user').at(-1)
     expect(user?.content).toEqual([
       { type: 'input_text', text: 'what is in @shot.png' },
