@@ -154,3 +154,25 @@ describe('agent review', () => {
     expect(run.stdout).toContain('2 findings: 1 high, 1 low')
   })
 })
+
+describe('agent exec --output-schema', () => {
+  it('sends the schema with the turn (the review relies on the same path)', async () => {
+    const ws = repo()
+    const schema = {
+      type: 'object',
+      properties: { answer: { type: 'string' } },
+      required: ['answer'],
+      additionalProperties: false,
+    }
+    writeFileSync(join(ws.root, 'schema.json'), JSON.stringify(schema))
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: '{"answer":"4"}' }] })
+    const run = await runAgent(['exec', '--output-schema', join(ws.root, 'schema.json'), 'two plus two'], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl }),
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toBe('{"answer":"4"}\n')
+    const body = server.requests[0]?.body as { text?: { format?: { type?: string; schema?: unknown } } }
+    expect(body.text?.format).toMatchObject({ type: 'json_schema', schema })
+  })
+})
