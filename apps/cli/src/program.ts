@@ -14,6 +14,13 @@ const collectList = (value: string, previous: string[] = []) => [
   ...value.split(',').filter((part) => part.trim() !== ''),
 ]
 
+/** What a review looks at: the uncommitted changes unless one of these says otherwise. */
+function addReviewOptions(command: Command): Command {
+  return command
+    .option('--base <BRANCH>', 'review: the changes of this branch against BRANCH (from their merge base)')
+    .option('--commit <SHA>', 'review: the changes of one commit')
+}
+
 function addRunOptions(command: Command): Command {
   return (
     command
@@ -125,17 +132,39 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   // `agent [PROMPT]` and `agent resume`: the interactive UI (@agent/tui).
   addInteractiveCommands(program, run, options.loadTui)
 
-  const exec = addRunOptions(
-    program
-      .command('exec')
-      .description('run one task non-interactively and print the result')
-      .argument('[PROMPT]', 'what to do; `-` (or nothing, with stdin not a terminal) reads it from stdin'),
+  const exec = addReviewOptions(
+    addRunOptions(
+      program
+        .command('exec')
+        .description('run one task non-interactively and print the result')
+        .argument('[PROMPT]', 'what to do; `-` (or nothing, with stdin not a terminal) reads it from stdin'),
+    ).option('--review', 'review changes instead (see `agent review`); PROMPT is then what to focus on'),
   ).action(async (prompt: string | undefined, flags, command: Command) => {
     await run(async () => {
       const { runExec } = await import('./exec/run-exec.js')
       return runExec(
         prompt,
         { ...flags, pluginDir: [...globalPluginDirs(command), ...flags.pluginDir] },
+        stdio(),
+      )
+    })
+  })
+
+  addReviewOptions(
+    addRunOptions(
+      program
+        .command('review')
+        .description(
+          'review the uncommitted changes (or a commit, or the branch against a base) and list findings',
+        )
+        .argument('[FOCUS]', 'what the review should focus on'),
+    ),
+  ).action(async (focus: string | undefined, flags, command: Command) => {
+    await run(async () => {
+      const { runExec } = await import('./exec/run-exec.js')
+      return runExec(
+        focus,
+        { ...flags, review: true, pluginDir: [...globalPluginDirs(command), ...flags.pluginDir] },
         stdio(),
       )
     })

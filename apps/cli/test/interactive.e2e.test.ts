@@ -1,7 +1,7 @@
 // The interactive command (`agent` with no subcommand) end to end, through its plain line mode
 // (stdin is a pipe): plugin slash commands that embed `` !`cmd` `` run it under the session's
 // policy and sandbox before the prompt is sent.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { detectSandbox } from '@agent/sandbox'
@@ -39,6 +39,59 @@ describe('agent (interactive, plain mode)', () => {
     expect(sent).toContain('Take stock of the shelves. Marker: blue-kangaroo')
     // The policy asks about `rm -rf`; nobody can answer during expansion, so it is refused.
     expect(run.stdout + run.stderr).toMatch(/rm -rf \/tmp\/nothing-here.*was not run/)
+  })
+  it('an @ mention of an image file reaches the model as an input_image', async () => {
+    const ws = workspace()
+    // A 1×1 PNG.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    )
+    writeFileSync(join(ws.repo, 'shot.png'), png)
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'A single pixel.' }] })
+    const run = await runAgent(['-s', sandbox, '-a', 'on-request'], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl }),
+      input: 'what is in @shot.png\n',
+    })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toContain('A single pixel.')
+    expect(server.requests).toHaveLength(1)
+    const body = server.requests[0]?.body as
+      | { input?: Array<{ role?: string; content?: unknown }> }
+      | undefined
+    const input = body?.input ?? []
+    const user = input.filter((item) => item.role === 'user').at(-1)
+    expect(user?.content).toEqual([
+      { type: 'input_text', text: 'what is in @shot.png' },
+      { type: 'input_image', image_url: `data:image/png;base64,${png.toString('base64')}`, detail: 'auto' },
+    ])
+  })
+  it('/init has the agent write AGENTS.md, and refuses when one exists', async () => {
+    const ws = workspace({ 'package.json': '{"name":"demo"}\n' })
+    const write = {
+      name: 'shell',
+      arguments: { command: ['bash', '-c', 'printf "# Agents\\n\\nRun npm test.\\n" > AGENTS.md'] },
+    }
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [{ toolCalls: [write] }, { text: 'Wrote AGENTS.md.' }],
+    })
+    const env = ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl })
+    const run = await runAgent(['-s', sandbox, '-a', 'on-request'], { cwd: ws.repo, env, input: '/init\n' })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toContain('Wrote AGENTS.md.')
+    expect(JSON.stringify(server.requests[0]?.body)).toContain(
+      'Create an AGENTS.md file in the current directory',
+    )
+    expect(readFileSync(join(ws.repo, 'AGENTS.md'), 'utf8')).toBe('# Agents\n\nRun npm test.\n')
+
+    const again = await runAgent(['-s', sandbox, '-a', 'on-request'], { cwd: ws.repo, env, input: '/init\n' })
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout + again.stderr).toContain(
+      'AGENTS.md already exists: /init force has the agent rewrite it',
+    )
+    expect(server.requests).toHaveLength(2)
   })
   it.skipIf(!support.available)(
     '--full-auto means workspace-write and on-request, over the config',

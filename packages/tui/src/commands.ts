@@ -30,8 +30,20 @@ export interface HostActions {
   resumeSession?(id: string): Promise<AgentConnection>
   /** One line per loaded plugin (name, version, what it contributes). */
   describePlugins?(): string[] | Promise<string[]>
+  /**
+   * `/review ARGS`: the review prompt for the changes ARGS name (the host collects the diff), the
+   * output schema of the findings, and how to show the model's answer. Throws for bad ARGS.
+   */
+  prepareReview?(args: string): Promise<ReviewRequest>
   /** One line per configured MCP server with its state. */
   describeMcpServers?(): string[] | Promise<string[]>
+}
+
+export interface ReviewRequest {
+  prompt: string
+  outputSchema: Record<string, unknown>
+  /** The findings as text, from the model's final (JSON) answer. */
+  present(answer: string): string
 }
 
 export interface CommandInfo {
@@ -53,6 +65,17 @@ export const BUILTIN_COMMANDS: readonly (CommandInfo & { needs?: keyof HostActio
   { name: 'diff', description: 'show the file changes of the last turn' },
   { name: 'undo', description: 'revert the file changes of the last turn' },
   { name: 'compact', description: 'summarise the conversation to free context' },
+  {
+    name: 'review',
+    description: 'review the uncommitted changes (or a commit, or the branch) and list findings',
+    usage: '/review [--base BRANCH | --commit SHA] [FOCUS]',
+    needs: 'prepareReview',
+  },
+  {
+    name: 'init',
+    description: 'have the agent write an AGENTS.md for this repository',
+    usage: '/init [force]',
+  },
   { name: 'status', description: 'show model, sandbox, approvals and token use' },
   { name: 'mcp', description: 'list MCP servers and tools' },
   { name: 'plugins', description: 'list loaded plugins', needs: 'describePlugins' },
@@ -90,3 +113,17 @@ export const KEY_HELP: ReadonlyArray<[string, string]> = [
   ['Ctrl+A / Ctrl+E, Ctrl+U / Ctrl+K, Ctrl+W', 'line start / end, delete to start / end, delete word'],
   ['!cmd', 'run a shell command directly'],
 ]
+
+/** What `/init` asks of the agent: inspect the repository, then write AGENTS.md with the file tools. */
+export const INIT_PROMPT = `Create an AGENTS.md file in the current directory: the instructions a coding agent needs to work in this repository.
+
+First inspect the repository with your tools: its layout, the build and package configuration, the test setup, the linters and formatters, CI files, and existing contributor docs (README, CONTRIBUTING, any CLAUDE.md or .cursor rules). Do not guess: state only what you found.
+
+Then write AGENTS.md (replace it if it exists) with short sections:
+- Project overview: what it is and how the code is organised (the main directories and what lives in each).
+- Build, test and run: the exact commands, including how to run one test.
+- Code style and conventions that the tooling does not enforce by itself.
+- Testing expectations and where tests live.
+- Anything a newcomer would trip on (generated files, required environment, slow steps).
+
+Keep it concise (well under 200 lines), use Markdown, and write it with your file tools. Reply with a two-line summary of what you wrote.`

@@ -1,8 +1,9 @@
-import { mkdtempSync, realpathSync } from 'node:fs'
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FakeConnection, sessionConfigured } from '../test/fake-connection.js'
+import { INIT_PROMPT } from './commands.js'
 import { SessionController } from './controller.js'
 import { createTheme } from './render/theme.js'
 import { TranscriptStore } from './transcript/store.js'
@@ -30,6 +31,54 @@ const notices = () => {
 }
 
 describe('SessionController', () => {
+  it('/review sends the host’s review prompt with its output schema, then shows the findings', async () => {
+    const schema = { type: 'object', properties: { findings: { type: 'array' } } }
+    const asked: string[] = []
+    const { connection, controller } = setup({
+      actions: {
+        prepareReview: async (args) => {
+          asked.push(args)
+          if (args === '--base') throw new Error('--base needs a value')
+          return { prompt: 'Review this diff', outputSchema: schema, present: (answer) => `shown: ${answer}` }
+        },
+      },
+    })
+    controller.start()
+    expect(await controller.send('/review --base')).toBe(false)
+    expect(notices()).toContain('Cannot review: --base needs a value')
+    expect(await controller.send('/review --commit abc security')).toBe(true)
+    expect(asked).toEqual(['--base', '--commit abc security'])
+    expect(connection.ops).toEqual([
+      { type: 'user_input', items: [{ type: 'text', text: 'Review this diff' }], output_schema: schema },
+    ])
+    connection.emit({ type: 'turn_started', turn_id: '1' })
+    connection.emit({ type: 'turn_complete', turn_id: '1', last_agent_message: '{"findings":[]}' })
+    await vi.waitFor(() => expect(notices()).toContain('shown: {"findings":[]}'))
+  })
+
+  it('/init asks the agent to write AGENTS.md, and refuses when one exists unless forced', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tui-init-')))
+    try {
+      const { connection, controller } = setup({}, dir)
+      controller.start()
+      expect(controller.commands.map((c) => c.name)).toContain('init')
+      expect(await controller.send('/init')).toBe(true)
+      expect(connection.ops).toEqual([{ type: 'user_input', items: [{ type: 'text', text: INIT_PROMPT }] }])
+      expect(INIT_PROMPT).toContain('AGENTS.md')
+      writeFileSync(join(dir, 'AGENTS.md'), '# mine\n')
+      expect(await controller.send('/init')).toBe(false)
+      expect(notices()).toContain(
+        `${join(dir, 'AGENTS.md')} already exists: /init force has the agent rewrite it (read it first: it is replaced).`,
+      )
+      expect(await controller.send('/init please')).toBe(false)
+      expect(notices()).toContain('Usage: /init [force]')
+      expect(await controller.send('/init force')).toBe(true)
+      expect(connection.ops).toHaveLength(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('sends prompts as user_input and reads events into the store', async () => {
     const { connection, controller } = setup()
     controller.start()

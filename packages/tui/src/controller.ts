@@ -2,17 +2,22 @@
 // slash commands run, `!cmd` runs a shell command, approvals are answered, and events from the
 // current connection are folded into the store. Shared by the Ink UI and the plain-text mode.
 import { spawn } from 'node:child_process'
-import type { ApprovalPolicy, Op, ReviewDecision } from '@agent/protocol'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ApprovalPolicy, Op, ReviewDecision, UserInput } from '@agent/protocol'
 import {
   availableCommands,
   type CommandInfo,
   type HostActions,
+  INIT_PROMPT,
   KEY_HELP,
   type PromptCommand,
   parseSlash,
+  type ReviewRequest,
   type SessionChoice,
 } from './commands.js'
 import type { AgentConnection } from './connection.js'
+import { mentionedImages } from './input/images.js'
 import { displayPath, formatCommand } from './render/cells.js'
 import type { ApprovalRequest } from './transcript/cells.js'
 import type { TranscriptStore } from './transcript/store.js'
@@ -45,6 +50,8 @@ export class SessionController {
   private generation = 0
   private readonly store: TranscriptStore
   private readonly actions: HostActions
+  /** Set while a `/review` turn runs: shows its findings when it completes. */
+  private pendingReview: ((answer: string) => string) | undefined
   private readonly promptCommands: readonly PromptCommand[]
   private readonly shell: string
   private readonly env: NodeJS.ProcessEnv
@@ -78,6 +85,16 @@ export class SessionController {
         for await (const event of connection.events()) {
           if (generation !== this.generation) return
           this.store.apply(event)
+          if (
+            this.pendingReview &&
+            (event.msg.type === 'turn_complete' || event.msg.type === 'turn_aborted')
+          ) {
+            const present = this.pendingReview
+            this.pendingReview = undefined
+            if (event.msg.type === 'turn_complete') {
+              this.info(present(event.msg.last_agent_message ?? ''))
+            }
+          }
         }
       } catch (error) {
         if (generation !== this.generation) return
@@ -135,7 +152,20 @@ export class SessionController {
     const context = this.shellContext.length ? `${this.shellContext.join('\n\n')}\n\n` : ''
     this.shellContext = []
     this.promptsSent++
-    const items = [{ type: 'text' as const, text: context + text }]
+    // `@path` mentions of image files (and pasted image chips, which expand to one) go to the
+    // model as images too; core reads the files and sends them where the provider takes images.
+    const mentioned = mentionedImages(text, this.store.getSnapshot().status.cwd)
+    for (const written of mentioned.missing) {
+      this.store.push({
+        kind: 'notice',
+        level: 'warning',
+        text: `Image not attached: ${written} is not a file`,
+      })
+    }
+    const items: UserInput[] = [
+      { type: 'text', text: context + text },
+      ...mentioned.images.map((path) => ({ type: 'local_image' as const, path })),
+    ]
     if (!this.store.getSnapshot().turnRunning) return this.submit({ type: 'user_input', items })
     // While the agent works, Enter steers: the model reads it at its next request in this turn;
     // the store shows it as waiting until the agent's user_message for it arrives.
@@ -217,6 +247,40 @@ export class SessionController {
         const keys = KEY_HELP.map(([k, what]) => `  ${k}: ${what}`)
         this.info(['Commands:', ...commands, '', 'Keys:', ...keys].join('\n'))
         return
+      }
+      case 'review': {
+        // Without the host's review, a plugin's /review (if any) runs.
+        if (!this.actions.prepareReview) {
+          if (await this.runPromptCommand(name, args)) return
+          break
+        }
+        if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
+        let review: ReviewRequest
+        try {
+          review = await this.actions.prepareReview(args)
+        } catch (error) {
+          return this.info(`Cannot review: ${(error as Error).message}`, 'error')
+        }
+        this.promptsSent++
+        this.pendingReview = review.present
+        return this.submit({
+          type: 'user_input',
+          items: [{ type: 'text', text: review.prompt }],
+          output_schema: review.outputSchema,
+        })
+      }
+      case 'init': {
+        if (snapshot.turnRunning) return this.info('A turn is running: interrupt it first (esc).', 'warning')
+        if (args !== '' && args !== 'force') return this.info('Usage: /init [force]', 'error')
+        const target = join(snapshot.status.cwd, 'AGENTS.md')
+        if (args !== 'force' && existsSync(target)) {
+          return this.info(
+            `${target} already exists: /init force has the agent rewrite it (read it first: it is replaced).`,
+            'warning',
+          )
+        }
+        this.promptsSent++
+        return this.submit({ type: 'user_input', items: [{ type: 'text', text: INIT_PROMPT }] })
       }
       case 'quit':
       case 'exit':
@@ -308,19 +372,22 @@ export class SessionController {
           lines.length ? ['Plugins:', ...lines.map((l) => `  ${l}`)].join('\n') : 'No plugins are loaded.',
         )
       }
-      default: {
-        const command = this.promptCommands.find((c) => c.name === name)
-        if (command) {
-          try {
-            await this.sendPrompt(await command.expand(args))
-          } catch (error) {
-            this.info(`/${name} failed: ${(error as Error).message}`, 'error')
-          }
-          return
-        }
-      }
+      default:
+        if (await this.runPromptCommand(name, args)) return
     }
     this.info(`Unknown command /${name}. Type /help for the list.`, 'error')
+  }
+
+  /** A plugin's command of that name: sends its expanded prompt. False when there is none. */
+  private async runPromptCommand(name: string, args: string): Promise<boolean> {
+    const command = this.promptCommands.find((c) => c.name === name)
+    if (!command) return false
+    try {
+      await this.sendPrompt(await command.expand(args))
+    } catch (error) {
+      this.info(`/${name} failed: ${(error as Error).message}`, 'error')
+    }
+    return true
   }
 
   /** `!cmd`: runs in the session's directory, shown like the agent's commands; the agent sees it with the next prompt. */

@@ -213,6 +213,21 @@ async function runInteractiveSession(
         newSession: () => replace(),
         listSessions,
         resumeSession: (id) => replace({ type: 'resume', sessionId: id }),
+        prepareReview: async (args) => {
+          const review = await import('../exec/review.js')
+          const parsed = review.parseReviewArgs(args)
+          const { diff, description } = review.collectDiff(cwd, review.reviewTarget(parsed))
+          return {
+            prompt: review.reviewPrompt(description, diff, parsed.focus),
+            outputSchema: review.REVIEW_SCHEMA,
+            present: (answer) => {
+              const parsedAnswer = review.parseReview(answer)
+              return 'error' in parsedAnswer
+                ? `Review failed: ${parsedAnswer.error}`
+                : review.formatReview(parsedAnswer).trimEnd()
+            },
+          }
+        },
         describePlugins: () =>
           runtime.plugins.plugins.map(
             (p) =>

@@ -18,6 +18,14 @@ import {
 import { launcherCachePaths } from '../launch/code-cache.js'
 import { describeExecDenial } from './approvals.js'
 import { HumanRenderer } from './human-output.js'
+import {
+  collectDiff,
+  formatReview,
+  parseReview,
+  REVIEW_SCHEMA,
+  reviewPrompt,
+  reviewTarget,
+} from './review.js'
 
 export interface ExecFlags {
   json?: boolean
@@ -42,6 +50,12 @@ export interface ExecFlags {
   replay?: string
   config?: string[]
   pluginDir?: string[]
+  /** Review changes instead of running a task (`agent review`, `exec --review`). */
+  review?: boolean
+  /** With review: the branch to compare with. */
+  base?: string
+  /** With review: the commit to review. */
+  commit?: string
 }
 
 export interface ResumeTarget {
@@ -96,12 +110,29 @@ export async function runExec(
   )
   const { config } = loaded
   const env = codexCompatibleEnv(io.env, config)
-  const outputSchema = flags.outputSchema ? readOutputSchema(resolve(io.cwd, flags.outputSchema)) : undefined
+  if (!flags.review && (flags.base !== undefined || flags.commit !== undefined)) {
+    throw new UsageError(
+      '--base and --commit choose what --review reviews: add --review (or use `agent review`)',
+    )
+  }
+  if (flags.review && flags.outputSchema) {
+    throw new UsageError('--output-schema cannot be used with --review, which has its own (findings)')
+  }
+  const outputSchema = flags.review
+    ? REVIEW_SCHEMA
+    : flags.outputSchema
+      ? readOutputSchema(resolve(io.cwd, flags.outputSchema))
+      : undefined
   const images = (flags.image ?? []).map((file) => resolve(io.cwd, file))
   for (const image of images) {
     if (!existsSync(image)) throw new UsageError(`--image ${image}: no such file`)
   }
-  const prompt = await readPrompt(promptArg, io)
+  let prompt: string
+  if (flags.review) {
+    // The optional prompt is what to focus on; the diff is collected before anything starts.
+    const { diff, description } = collectDiff(cwd, reviewTarget(flags))
+    prompt = reviewPrompt(description, diff, promptArg?.trim() || undefined)
+  } else prompt = await readPrompt(promptArg, io)
 
   const sandboxMode: SandboxMode =
     flags.sandbox ?? (flags.fullAuto ? 'workspace-write' : undefined) ?? config.sandbox_mode ?? 'read-only'
@@ -144,11 +175,14 @@ export async function runExec(
   for (const warning of runtime.warnings) io.stderr.write(`agent: warning: ${warning}\n`)
   let expanded: string
   try {
-    expanded = await expandPrompt(prompt, runtime.commands, {
-      cwd,
-      runShell: runtime.runShell,
-      mcpPrompts: runtime.mcpPrompts,
-    })
+    // A review prompt carries a diff, whose text must reach the model as it is.
+    expanded = flags.review
+      ? prompt
+      : await expandPrompt(prompt, runtime.commands, {
+          cwd,
+          runShell: runtime.runShell,
+          mcpPrompts: runtime.mcpPrompts,
+        })
   } catch (error) {
     await runtime.close()
     throw error
@@ -334,6 +368,16 @@ async function drive(
   if (failure !== undefined) {
     if (!flags.json) io.stderr.write(`agent: ${failure}\n`)
     return EXIT_FAILED
+  }
+  if (flags.review) {
+    // The findings: readable on stdout, or with --json one JSON object after the event stream.
+    const review = parseReview(lastMessage ?? '')
+    if ('error' in review) {
+      io.stderr.write(`agent: review failed: ${review.error}\n`)
+      return EXIT_FAILED
+    }
+    io.stdout.write(flags.json ? `${JSON.stringify(review)}\n` : formatReview(review))
+    return EXIT_OK
   }
   if (!flags.json && lastMessage) io.stdout.write(`${lastMessage}\n`)
   return EXIT_OK

@@ -17,6 +17,7 @@ import type {
 } from '../tools/contract.js'
 import { ToolRejectedError } from '../tools/errors.js'
 import { type ApprovalAnswer, isWithin, type SessionApprovals } from './approvals.js'
+import { type CwdTracker, trackCwd } from './cwd-tracking.js'
 import { DECISION_TABLE, decideCommand } from './decision-table.js'
 import type { ExecOutputFormatter } from './format.js'
 
@@ -114,7 +115,11 @@ export class Orchestrator {
     let sandboxed = gate.sandboxed
     // Wrapping (async) comes before the begin event, so the command starts right after it: the
     // consumers of the event then run while the command does, not before it starts.
-    const launch = await this.prepare(turn, command, cwd, sandboxed)
+    // With `trackCwd`, the script runs wrapped so it reports its final directory; the policy,
+    // the approval and the events see the command as the model wrote it.
+    const tracker = request.trackCwd ? trackCwd(command) : undefined
+    const runArgv = tracker?.argv ?? command
+    const launch = await this.prepare(turn, runArgv, cwd, sandboxed)
     turn.emit({
       type: 'exec_command_begin',
       call_id: call.callId,
@@ -122,7 +127,7 @@ export class Orchestrator {
       cwd,
       sandbox: sandboxed ? sandboxLabel(turn.sandboxPolicy) : 'none',
     })
-    let result = await this.attempt(turn, call, launch, cwd, request)
+    let result = await this.attempt(turn, call, launch, cwd, request, tracker)
     const audit = sandboxed ? await this.afterSandboxed(turn, command, cwd, started) : null
     let note: string | undefined
     if (sandboxed && looksDenied(result) && this.deps.sandbox.isLikelySandboxDenial(result)) {
@@ -145,12 +150,16 @@ export class Orchestrator {
         }
         if (retry) {
           sandboxed = false
-          result = await this.attempt(turn, call, await this.prepare(turn, command, cwd, false), cwd, request)
+          const retryTracker = request.trackCwd ? trackCwd(command) : undefined
+          const relaunch = await this.prepare(turn, retryTracker?.argv ?? command, cwd, false)
+          result = await this.attempt(turn, call, relaunch, cwd, request, retryTracker)
         }
       } else {
         note = `it looks like the sandbox blocked it; the approval policy is ${turn.approvalPolicy}, so it cannot be rerun outside the sandbox`
       }
     }
+    const finalCwd = result.finalCwd
+    delete result.finalCwd
     let formatted = this.deps.format(result)
     if (note) formatted += `\n\nNote: ${note}`
     if (audit) {
@@ -171,7 +180,13 @@ export class Orchestrator {
       timed_out: result.timedOut,
       formatted_output: formatted,
     })
-    return { status: 'completed', result, sandboxed, formatted }
+    return {
+      status: 'completed',
+      result,
+      sandboxed,
+      formatted,
+      ...(finalCwd !== undefined ? { finalCwd } : {}),
+    }
   }
 
   async approvePatch(
@@ -357,11 +372,16 @@ export class Orchestrator {
     launch: Launch,
     cwd: string,
     request: ExecRequest,
-  ): Promise<RunResult> {
+    tracker?: CwdTracker,
+  ): Promise<RunResult & { finalCwd?: string }> {
     if ('failure' in launch) return failedResult(launch.failure)
     const { argv, env, extraFds } = launch
+    const delta = (stream: 'stdout' | 'stderr', chunk: string) => {
+      if (chunk === '') return
+      turn.emit({ type: 'exec_command_output_delta', call_id: call.callId, stream, chunk })
+    }
     try {
-      return await this.deps.runner.run({
+      const result = await this.deps.runner.run({
         argv,
         cwd,
         env,
@@ -370,13 +390,21 @@ export class Orchestrator {
         ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
         ...(extraFds ? { extraFds } : {}),
         onOutput: (chunk) =>
-          turn.emit({
-            type: 'exec_command_output_delta',
-            call_id: call.callId,
-            stream: chunk.stream,
-            chunk: chunk.data,
-          }),
+          delta(
+            chunk.stream,
+            tracker && chunk.stream === 'stdout' ? tracker.filterDelta(chunk.data) : chunk.data,
+          ),
       })
+      if (!tracker) return result
+      delta('stdout', tracker.flush())
+      const stdout = tracker.extract(result.stdout)
+      const aggregated = tracker.extract(result.aggregatedOutput)
+      return {
+        ...result,
+        stdout: stdout.text,
+        aggregatedOutput: aggregated.text,
+        ...(stdout.cwd !== undefined ? { finalCwd: stdout.cwd } : {}),
+      }
     } catch (error) {
       return failedResult(`the command could not be run: ${messageOf(error)}`)
     }

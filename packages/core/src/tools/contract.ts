@@ -30,11 +30,24 @@ export interface ExecRequest {
   /** The model's reason for the command or the escalation, shown in approval prompts. */
   justification?: string
   stdin?: string
+  /**
+   * For `['bash', '-c' | '-lc', script]`: report the directory the script ended in (its last
+   * `cd`) as `finalCwd` of the outcome. The script runs wrapped for that; the policy, approvals
+   * and events see it unwrapped, and the report never shows in the output. Other commands ignore it.
+   */
+  trackCwd?: boolean
 }
 
 /** The result of a command run through the orchestrator (policy → approval → sandbox → exec). */
 export type ExecOutcome =
-  | { status: 'completed'; result: RunResult; sandboxed: boolean; formatted: string }
+  | {
+      status: 'completed'
+      result: RunResult
+      sandboxed: boolean
+      formatted: string
+      /** With `trackCwd`: the directory the script ended in, when it reported one (not on timeout or kill). */
+      finalCwd?: string
+    }
   /** Refused by policy or by the user; `reason` is for the model. */
   | { status: 'rejected'; reason: string }
 

@@ -1,6 +1,8 @@
 // Claude Code's `Bash`, plus `BashOutput` and `KillShell` for commands started with
 // `run_in_background`. Foreground commands go through the orchestrator (`ToolContext.exec`);
 // background ones are the agent's interactive processes, which pass the same policy.
+import { statSync } from 'node:fs'
+import { isAbsolute, relative, resolve } from 'node:path'
 import type { ToolContext } from '@agent/core'
 import { truncateMiddle } from '@agent/exec'
 import { z } from 'zod'
@@ -28,6 +30,85 @@ const backgroundShells = (context: ToolContext) =>
     next: 1,
     shells: new Map(),
   }))
+
+/**
+ * The shell's working directory between calls, as Claude Code keeps it: a `cd` holds for the next
+ * call. `base` is the turn cwd it was set under; a different turn cwd starts over from that one.
+ * Exported variables do not persist (Claude Code's do not either): each call is a fresh shell.
+ */
+interface ShellCwd {
+  base: string
+  cwd: string
+}
+
+const shellCwd = (context: ToolContext) =>
+  sessionSlot<ShellCwd>(context, '@agent/tools:claude-shell-cwd', () => ({
+    base: context.cwd,
+    cwd: context.cwd,
+  }))
+
+function isWithin(root: string, path: string): boolean {
+  const rel = relative(root, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+/**
+ * Why the shell may not stay in `dir`, or undefined when it may. Outside a sandbox anywhere goes;
+ * in one, the shell stays within the turn cwd and the policy's writable roots (Claude Code's
+ * "allowed working directories"), never in a `deny_read` path, and only in a directory that exists.
+ */
+export function shellCwdRefusal(
+  dir: string,
+  context: Pick<ToolContext, 'cwd' | 'sandboxPolicy'>,
+): string | undefined {
+  let isDir = false
+  try {
+    isDir = statSync(dir).isDirectory()
+  } catch {
+    isDir = false
+  }
+  if (!isDir) return `${dir} no longer exists`
+  const policy = context.sandboxPolicy
+  if (policy.type === 'danger-full-access') return undefined
+  if (policy.deny_read?.some((denied) => isWithin(resolve(context.cwd, denied), dir))) {
+    return `${dir} is a path the sandbox does not let commands read`
+  }
+  const roots = [context.cwd]
+  if (policy.type === 'workspace-write')
+    roots.push(...policy.writable_roots.map((r) => resolve(context.cwd, r)))
+  if (!roots.some((root) => isWithin(root, dir))) {
+    return `${dir} is outside the working directories the shell may stay in (${roots.join(', ')})`
+  }
+  return undefined
+}
+
+/** Where the next command starts, and a note for the model when the kept directory was dropped. */
+function startDir(context: ToolContext): { cwd: string; note?: string } {
+  const state = shellCwd(context)
+  if (state.base !== context.cwd) {
+    state.base = context.cwd
+    state.cwd = context.cwd
+  }
+  if (state.cwd === context.cwd) return { cwd: context.cwd }
+  const refusal = shellCwdRefusal(state.cwd, context)
+  if (refusal === undefined) return { cwd: state.cwd }
+  state.cwd = context.cwd
+  return { cwd: context.cwd, note: `Shell cwd was reset to ${context.cwd}: ${refusal}.` }
+}
+
+/** Keeps the directory a command ended in for the next one; a note when it cannot be kept. */
+function keepDir(context: ToolContext, finalCwd: string | undefined): string | undefined {
+  if (finalCwd === undefined) return undefined
+  const state = shellCwd(context)
+  const dir = resolve(context.cwd, finalCwd)
+  const refusal = dir === context.cwd ? undefined : shellCwdRefusal(dir, context)
+  if (refusal === undefined) {
+    state.cwd = dir
+    return undefined
+  }
+  state.cwd = context.cwd
+  return `Shell cwd was reset to ${context.cwd}: ${refusal}.`
+}
 
 export const BashArgs = z.object({
   command: z.string().min(1, 'command must not be empty'),
@@ -65,16 +146,18 @@ export const bashTool = defineTool<BashArgs>({
   description: `Executes a bash command with an optional timeout (default ${DEFAULT_BASH_TIMEOUT_MS} ms, max ${MAX_BASH_TIMEOUT_MS} ms).
 - Quote paths that contain spaces.
 - Prefer Glob, Grep and Read over find, grep, cat and head.
+- The working directory persists between calls (a \`cd\` holds for the next command, within the working directory and the sandbox's writable roots); exported variables do not.
 - run_in_background starts the command and returns at once; read its output with BashOutput and stop it with KillShell.`,
   parameters: BashArgs,
   jsonSchema: BASH_JSON_SCHEMA,
   readOnly: false,
   describeForApproval: (args) => [args.command],
   async handle(args, context) {
+    const start = startDir(context)
     if (args.run_in_background) {
       let sessionId: string
       try {
-        sessionId = (await context.processes.start({ argv: ['bash', '-c', args.command], cwd: context.cwd }))
+        sessionId = (await context.processes.start({ argv: ['bash', '-c', args.command], cwd: start.cwd }))
           .sessionId
       } catch (error) {
         if (isToolRejection(error)) return { output: error.message, isError: true }
@@ -83,23 +166,28 @@ export const bashTool = defineTool<BashArgs>({
       const registry = backgroundShells(context)
       const id = `bash_${registry.next++}`
       registry.shells.set(id, { sessionId, command: args.command, status: 'running', exitCode: null })
-      return { output: `Command running in background with ID: ${id}` }
+      const started = `Command running in background with ID: ${id}`
+      return { output: start.note ? `${start.note}\n${started}` : started }
     }
     const request: Parameters<typeof context.exec>[0] = {
       command: ['bash', '-c', args.command],
-      cwd: context.cwd,
+      cwd: start.cwd,
       timeoutMs: args.timeout ?? DEFAULT_BASH_TIMEOUT_MS,
+      trackCwd: true,
     }
     if (args.description !== undefined) request.justification = args.description
     const outcome = await context.exec(request)
     if (outcome.status === 'rejected') return { output: outcome.reason, isError: true }
     const { result } = outcome
     const parts: string[] = []
+    if (start.note) parts.push(start.note)
     if (result.error) parts.push(result.error)
     if (result.stdout.trimEnd() !== '') parts.push(result.stdout.trimEnd())
     if (result.stderr.trimEnd() !== '') parts.push(result.stderr.trimEnd())
     if (result.timedOut) parts.push(`Command timed out after ${request.timeoutMs} ms`)
     else if (result.exitCode !== 0) parts.push(`Exit code ${result.exitCode}`)
+    const kept = keepDir(context, outcome.finalCwd)
+    if (kept) parts.push(kept)
     const text = parts.join('\n')
     return { output: forModel(text === '' ? '(no output)' : text), isError: result.exitCode !== 0 }
   },

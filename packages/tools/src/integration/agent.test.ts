@@ -291,6 +291,85 @@ describe.skipIf(!bwrap)('through the real agent, policy and bubblewrap sandbox',
     expect(diff).toContain('new file mode 100644')
   })
 
+  it('Bash keeps its working directory between calls inside the sandbox, not its variables', async () => {
+    const { agent: a, model } = await start({
+      toolset: 'claude',
+      approvalPolicy: 'never',
+      script: [
+        [reply.toolCall('Bash', { command: 'mkdir -p sub/deep && cd sub && export FOO=bar' }, 'cd')],
+        [reply.toolCall('Bash', { command: 'pwd; echo "foo=$FOO"; touch here' }, 'pwd')],
+        [reply.toolCall('Bash', { command: 'cd deep; exec >/dev/null; echo hidden; exit 3' }, 'exit')],
+        [reply.toolCall('Bash', { command: 'pwd' }, 'deep')],
+        [reply.toolCall('Bash', { command: 'cd / && ls -d /' }, 'out')],
+        [reply.toolCall('Bash', { command: 'pwd' }, 'back')],
+        [reply.toolCall('Bash', { command: 'cd sub/deep' }, 'again')],
+        [reply.toolCall('Bash', { command: 'rmdir "$PWD"' }, 'rm')],
+        [reply.toolCall('Bash', { command: 'pwd' }, 'gone')],
+      ],
+    })
+    const events = await turn(a)
+    expect(outputFor(model, 'cd')).toBe('(no output)')
+    expect(outputFor(model, 'pwd')).toBe(`${dir}/sub\nfoo=`)
+    expect(existsSync(join(dir, 'sub', 'here'))).toBe(true)
+    // `exit` and a redirected stdout still report the directory, and nothing of the report shows.
+    expect(outputFor(model, 'exit')).toBe('Exit code 3')
+    expect(outputFor(model, 'deep')).toBe(`${dir}/sub/deep`)
+    // Outside the workspace's roots the shell goes back to the session cwd, and says so.
+    expect(outputFor(model, 'out')).toBe(
+      `/\nShell cwd was reset to ${dir}: / is outside the working directories the shell may stay in (${dir}).`,
+    )
+    expect(outputFor(model, 'back')).toBe(dir)
+    expect(outputFor(model, 'rm')).toBe(`Shell cwd was reset to ${dir}: ${dir}/sub/deep no longer exists.`)
+    expect(outputFor(model, 'gone')).toBe(dir)
+    // The events show the command as the model wrote it, and never the wrapper or its report.
+    const begins = events.flatMap((e) => (e.msg.type === 'exec_command_begin' ? [e.msg.command] : []))
+    expect(begins[0]).toEqual(['bash', '-c', 'mkdir -p sub/deep && cd sub && export FOO=bar'])
+    for (const e of events) expect(JSON.stringify(e.msg)).not.toContain('agent-cwd-')
+    const streamed = events
+      .flatMap((e) => (e.msg.type === 'exec_command_output_delta' ? [e.msg.chunk] : []))
+      .join('')
+    expect(streamed).toContain(`${dir}/sub\nfoo=\n`)
+    const sandboxes = events.flatMap((e) => (e.msg.type === 'exec_command_begin' ? [e.msg.sandbox] : []))
+    expect(new Set(sandboxes)).toEqual(new Set(['workspace-write']))
+    // Nine sandboxed commands, each a bubblewrap start on a shared, busy machine: the work is long.
+  }, 180_000)
+
+  it('Bash outside a sandbox keeps any directory, and a writable root counts in the sandbox', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'tools-agent-root-'))
+    try {
+      const { agent: a, model } = await start({
+        toolset: 'claude',
+        approvalPolicy: 'never',
+        sandboxPolicy: { type: 'workspace-write', writable_roots: [other], network_access: false },
+        script: [
+          [reply.toolCall('Bash', { command: `cd ${other}` }, 'root')],
+          [reply.toolCall('Bash', { command: 'pwd && touch in-root' }, 'pwd')],
+        ],
+      })
+      await turn(a)
+      expect(outputFor(model, 'root')).toBe('(no output)')
+      expect(outputFor(model, 'pwd')).toBe(other)
+      expect(existsSync(join(other, 'in-root'))).toBe(true)
+      await a.shutdown()
+      agent = undefined
+      const { agent: b, model: m2 } = await start({
+        toolset: 'claude',
+        approvalPolicy: 'never',
+        sandboxPolicy: { type: 'danger-full-access' },
+        script: [
+          [reply.toolCall('Bash', { command: 'cd /usr' }, 'usr')],
+          [reply.toolCall('Bash', { command: 'pwd' }, 'pwd')],
+        ],
+      })
+      await turn(b)
+      expect(outputFor(m2, 'usr')).toBe('(no output)')
+      expect(outputFor(m2, 'pwd')).toBe('/usr')
+    } finally {
+      await rm(other, { recursive: true, force: true })
+    }
+    // Two agents and four commands, two of them in bubblewrap: longer than the default on a busy machine.
+  }, 120_000)
+
   it('a patch that needs approval waits for the user, and a denial writes nothing', async () => {
     const { agent: a, model } = await start({
       toolset: 'codex',

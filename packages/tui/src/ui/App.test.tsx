@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { render } from 'ink-testing-library'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeConnection, sessionConfigured } from '../../test/fake-connection.js'
 import { SessionController } from '../controller.js'
 import { PromptHistory } from '../input/history.js'
@@ -13,6 +16,11 @@ const UP = '\u001b[A'
 const DOWN = '\u001b[B'
 const ESC = '\u001b'
 const CTRL_C = '\u0003'
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+)
 const strip = (s: string | undefined) => (s ?? '').replace(/\u001b\[[0-9;]*m/g, '')
 
 let cleanup: (() => void) | undefined
@@ -26,12 +34,18 @@ function mount(
     history?: PromptHistory
     files?: string[]
     actions?: ConstructorParameters<typeof SessionController>[0]['actions']
+    cwd?: string
   } = {},
 ) {
   const connection = new FakeConnection()
   const store = new TranscriptStore({
     theme,
-    status: { model: 'test-model', cwd: '/w', sandbox: 'workspace-write', approval: 'on-request' },
+    status: {
+      model: 'test-model',
+      cwd: options.cwd ?? '/w',
+      sandbox: 'workspace-write',
+      approval: 'on-request',
+    },
     frameMs: 0,
   })
   const onExit = vi.fn()
@@ -294,6 +308,94 @@ describe('App', () => {
     await vi.waitFor(() =>
       expect(ui.connection.ops).toEqual([{ type: 'user_input', items: [{ type: 'text', text: big }] }]),
     )
+  })
+
+  describe('images', () => {
+    let dir: string
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'tui-images-'))
+      mkdirSync(join(dir, 'shots'))
+      writeFileSync(join(dir, 'shots', 'my pic.png'), PNG)
+      writeFileSync(join(dir, 'shot.png'), PNG)
+    })
+    afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+    it('a pasted image path becomes a chip and goes to the model as a local_image', async () => {
+      const ui = mount({ cwd: dir })
+      const image = join(dir, 'shots', 'my pic.png')
+      await ui.type('what is in ')
+      // As terminals paste a dragged file: backslash-escaped spaces.
+      await ui.type('\u001b[200~', image.replace(/ /g, '\\ '), '\u001b[201~')
+      await ui.see('› what is in [image: my pic.png]')
+      await ui.type(ENTER)
+      await vi.waitFor(() =>
+        expect(ui.connection.ops).toEqual([
+          {
+            type: 'user_input',
+            items: [
+              { type: 'text', text: `what is in @"${image}"` },
+              { type: 'local_image', path: image },
+            ],
+          },
+        ]),
+      )
+    })
+
+    it('Backspace deletes a chip as a whole; a quoted or file:// paste attaches too', async () => {
+      const ui = mount({ cwd: dir })
+      const image = join(dir, 'shot.png')
+      await ui.type('\u001b[200~', `'${image}'`, '\u001b[201~')
+      await ui.see('› [image: shot.png]')
+      await ui.type('\u007f')
+      await vi.waitFor(() => expect(ui.frame()).not.toContain('[image:'))
+      await ui.type('\u001b[200~', `file://${image}`, '\u001b[201~')
+      await ui.type('\u001b[200~', `file://${image}`, '\u001b[201~')
+      await ui.see('[image: shot.png][image: shot.png #2]')
+      await ui.type(ENTER)
+      await vi.waitFor(() =>
+        expect(ui.connection.ops).toEqual([
+          {
+            type: 'user_input',
+            items: [
+              { type: 'text', text: `@${image}@${image}` },
+              { type: 'local_image', path: image },
+            ],
+          },
+        ]),
+      )
+    })
+
+    it('an @ mention of an image file, completed from the file list, is attached', async () => {
+      const ui = mount({ cwd: dir, files: ['shot.png', 'src/main.ts'] })
+      await ui.type('describe @sho')
+      await ui.see('shot.png')
+      await ui.type('\t')
+      await ui.see('› describe @shot.png')
+      await ui.type(ENTER)
+      await vi.waitFor(() =>
+        expect(ui.connection.ops).toEqual([
+          {
+            type: 'user_input',
+            items: [
+              { type: 'text', text: 'describe @shot.png ' },
+              { type: 'local_image', path: join(dir, 'shot.png') },
+            ],
+          },
+        ]),
+      )
+    })
+
+    it('a pasted path that is not an image stays text; a mention of a missing image warns', async () => {
+      const ui = mount({ cwd: dir })
+      writeFileSync(join(dir, 'notes.txt'), 'x')
+      await ui.type('\u001b[200~', join(dir, 'notes.txt'), '\u001b[201~')
+      await ui.see(`› ${join(dir, 'notes.txt')}`)
+      await ui.type(' and @gone.png', ENTER)
+      await ui.see('Image not attached: gone.png is not a file')
+      expect(ui.connection.ops).toEqual([
+        { type: 'user_input', items: [{ type: 'text', text: `${join(dir, 'notes.txt')} and @gone.png` }] },
+      ])
+    })
   })
 
   it('expands the last command’s output on Ctrl+O', async () => {

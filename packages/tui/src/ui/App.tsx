@@ -15,6 +15,7 @@ import {
 } from '../input/completion.js'
 import * as ed from '../input/editor.js'
 import { HistoryCursor, type PromptHistory } from '../input/history.js'
+import { attachImage, pastedImagePath } from '../input/images.js'
 import { renderCell } from '../render/cells.js'
 import { sanitize } from '../render/sanitize.js'
 import type { Theme } from '../render/theme.js'
@@ -143,6 +144,11 @@ export function App(props: AppProps) {
   }
 
   const edit = (next: ed.EditorState) => update({ editor: next, menuClosed: false, menuIndex: 0 })
+  // A pasted path to an image file (e.g. a file dragged onto the terminal) becomes an image chip.
+  const pasteInto = (editor: ed.EditorState, text: string) => {
+    const image = pastedImagePath(text, store.getSnapshot().status.cwd)
+    return image ? attachImage(editor, image) : ed.paste(editor, text)
+  }
 
   useInput(
     (input, key) => {
@@ -157,7 +163,7 @@ export function App(props: AppProps) {
         if (input === '[201~') {
           const text = pasting.current
           pasting.current = undefined
-          edit(ed.paste(editor, text))
+          edit(pasteInto(editor, text))
         } else pasting.current += key.return ? '\n' : input
         return
       }
@@ -244,7 +250,7 @@ export function App(props: AppProps) {
           void controller.send(text)
           return
         }
-        return edit(ed.paste(editor, input))
+        return edit(pasteInto(editor, input))
       }
       edit(ed.insert(editor, input))
     },
