@@ -92,9 +92,10 @@ export default defineConfig([
     // Started as a program (`agent`, the package's bin), the file is a shell script that runs
     // Node on itself with the V8 flags the launcher wants (see src/launch/launcher.ts): the size of
     // the young generation can only be set as Node starts. To Node, the second line is a string
-    // and a comment.
+    // and a comment. `/usr/bin/env sh` rather than `/bin/sh`: publint (and some installers) only
+    // take an env shebang as the mark of an executable bin.
     banner: {
-      js: `#!/bin/sh\n':' //; exec node ${LAUNCH_FLAGS.join(' ')} "$0" "$@"\nvar __agentModuleUrl = require("node:url").pathToFileURL(__filename).href;`,
+      js: `#!/usr/bin/env sh\n':' //; exec node ${LAUNCH_FLAGS.join(' ')} "$0" "$@"\nvar __agentModuleUrl = require("node:url").pathToFileURL(__filename).href;`,
     },
     esbuildOptions(options) {
       options.conditions = conditions

@@ -18,7 +18,7 @@ describe('agent binary', () => {
 
   it('runs as a program: a shell line starts Node with the launcher flags', () => {
     expect(readFileSync(bin, 'utf8').split('\n').slice(0, 2)).toEqual([
-      '#!/bin/sh',
+      '#!/usr/bin/env sh',
       `':' //; exec node --max-semi-space-size=1 --optimize-for-size "$0" "$@"`,
     ])
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(version)
