@@ -63,6 +63,16 @@ const EXPECT: Record<string, (events: ModelEvent[]) => void> = {
     expect(events.at(-1)).toMatchObject({ type: 'completed', stop_reason: 'tool_calls' }),
   'xai-tool-call.chunks.txt': (events) =>
     expect(events.at(-1)).toMatchObject({ type: 'completed', stop_reason: 'tool_calls' }),
+  'openai-custom-tool.1.chunks.txt': (events) => {
+    // The raw input of a freeform call fills the tool's argument (`input` when the request does
+    // not declare the tool): the same call a function-calling model would make.
+    const item = events.find((e) => e.type === 'output_item' && e.item.type === 'custom_tool_call')
+    expect(item).toMatchObject({ item: { name: 'write_sql', input: 'SELECT * FROM users WHERE age > 25' } })
+    const call = events.find((e) => e.type === 'tool_call')
+    expect(call && call.type === 'tool_call' ? JSON.parse(call.arguments) : undefined).toEqual({
+      input: 'SELECT * FROM users WHERE age > 25',
+    })
+  },
   'parallel-tool-call-wrapper.1.chunks.txt': (events) =>
     // Its first event is not valid JSON: reported as a bad response.
     expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'bad_response' }),
@@ -78,7 +88,8 @@ function checkInvariants(events: ModelEvent[]) {
     expect(() => JSON.parse(event.arguments)).not.toThrow()
     expect(events[i - 1]).toMatchObject({
       type: 'output_item',
-      item: { type: 'function_call', call_id: event.call_id },
+      // A freeform (custom) call is announced as itself; its tool_call carries JSON arguments.
+      item: { type: expect.stringMatching(/^(function_call|custom_tool_call)$/), call_id: event.call_id },
     })
   }
   if (last?.type === 'completed') {

@@ -61,11 +61,19 @@ describe('loadConfig', () => {
     const table = { model: 'from-table', sandbox_workspace_write: { writable_roots: ['/x'] } }
     const loaded = loadConfig({ cwd: repo, env, table, overrides: ['toolset=claude'] })
     expect(loaded.config.model).toBe('from-table')
-    expect(loaded.config.sandbox_workspace_write).toEqual({ writable_roots: ['/x'], network_access: true })
+    expect(loaded.config.sandbox_workspace_write).toEqual({
+      writable_roots: ['/x'],
+      network_access: true,
+      allowed_domains: [],
+    })
     expect(loaded.config.toolset).toBe('claude')
     const bare = loadConfig({ cwd: repo, env, table, readFiles: false })
     expect(bare.files).toEqual([])
-    expect(bare.config.sandbox_workspace_write).toEqual({ writable_roots: ['/x'], network_access: false })
+    expect(bare.config.sandbox_workspace_write).toEqual({
+      writable_roots: ['/x'],
+      network_access: false,
+      allowed_domains: [],
+    })
     const bad = expectConfigError(() => loadConfig({ cwd: repo, env, table: { toolset: 'vim' } }))
     expect(bad.keyPath).toBe('toolset')
   })
