@@ -154,11 +154,13 @@ describe('agent exec: outcomes', () => {
 describe('agent exec: the sandbox fails closed', () => {
   it('refuses to run when the sandbox is asked for and bubblewrap cannot be found', async () => {
     const ws = workspace()
+    // Only the system's bwrap may be used (the shipped static one would otherwise step in).
     const run = await runAgent(['exec', '--full-auto', '--provider', 'openai', 'hi'], {
       cwd: ws.repo,
       env: {
         ...ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }),
         PATH: '/nonexistent',
+        AGENT_SANDBOX_BWRAP: 'system',
       },
     })
     expect(run.code).toBe(1)
