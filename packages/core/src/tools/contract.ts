@@ -126,6 +126,14 @@ export interface ToolDefinition<Args = unknown> {
    * calls are serialised inside them). Mutating calls still run alone.
    */
   parallelSafe?: boolean
+  /**
+   * The tool changes files only by running commands through `context.exec` or
+   * `context.processes`. Those wait for the turn's workspace snapshot (where `undo` and the turn
+   * diff start) before a command runs, except a command the policy knows to be read-only; so
+   * the call itself need not wait for the snapshot, and a read-only first command of a turn runs
+   * while it is being taken. Leave it unset for any tool that writes files itself.
+   */
+  changesFilesOnlyByCommands?: boolean
   handle(args: Args, context: ToolContext): Promise<ToolOutput>
   /**
    * How the call is shown when a PreToolUse hook answers `ask` before the tool runs (e.g. the

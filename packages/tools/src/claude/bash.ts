@@ -151,6 +151,7 @@ export const bashTool = defineTool<BashArgs>({
   parameters: BashArgs,
   jsonSchema: BASH_JSON_SCHEMA,
   readOnly: false,
+  changesFilesOnlyByCommands: true,
   describeForApproval: (args) => [args.command],
   async handle(args, context) {
     const start = startDir(context)
