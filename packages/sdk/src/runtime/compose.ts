@@ -265,13 +265,18 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     .join('\n\n')
 
   const baseOptions: Omit<AgentOptions, 'tools' | 'session'> = {
-    // The bash grammar loads once the model is answering: it overlaps the wait for the response
-    // instead of delaying the request, and is usually ready by the first command.
+    // The policy and sandbox load once the model is answering: they overlap the wait for the
+    // response instead of delaying the request. The bash grammar (wasm, ~20-40 ms of the main
+    // thread) is only needed by a script (`bash -lc ...`), not by a plain argv: it loads a
+    // moment later, so a fast response's first command does not wait behind it, and while a
+    // real model is still streaming; a script that comes sooner loads it itself.
     model: onFirstResponse(model.client, () => {
-      void loadPolicy()
-        .then((policyPkg) => policyPkg.loadBashParser())
-        .catch(() => undefined)
+      const policyLoad = loadPolicy()
+      policyLoad.catch(() => undefined)
       void loadSandbox().catch(() => undefined)
+      setTimeout(() => {
+        void policyLoad.then((policyPkg) => policyPkg.loadBashParser()).catch(() => undefined)
+      }, GRAMMAR_WARM_DELAY_MS).unref()
     }),
     runner,
     sandbox,
@@ -435,6 +440,9 @@ async function createPolicy(
   }
   return policyPkg.createDeferredCommandPolicy(options)
 }
+
+/** How long after the first response starts the bash grammar begins to load (see above). */
+const GRAMMAR_WARM_DELAY_MS = 40
 
 /** The same client, calling `then` once, when the first response of the session starts. */
 function onFirstResponse(client: ModelClient, then: () => void): ModelClient {
