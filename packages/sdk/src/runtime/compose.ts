@@ -266,18 +266,22 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   const baseOptions: Omit<AgentOptions, 'tools' | 'session'> = {
     // The policy and sandbox load once the model is answering: they overlap the wait for the
-    // response instead of delaying the request. The bash grammar (wasm, ~20-40 ms of the main
-    // thread) is only needed by a script (`bash -lc ...`), not by a plain argv: it loads a
-    // moment later, so a fast response's first command does not wait behind it, and while a
-    // real model is still streaming; a script that comes sooner loads it itself.
-    model: onFirstResponse(model.client, () => {
-      const policyLoad = loadPolicy()
-      policyLoad.catch(() => undefined)
-      void loadSandbox().catch(() => undefined)
-      setTimeout(() => {
-        void policyLoad.then((policyPkg) => policyPkg.loadBashParser()).catch(() => undefined)
-      }, GRAMMAR_WARM_DELAY_MS).unref()
-    }),
+    // response instead of delaying the request. The bash grammar (wasm, 20-40 ms of the main
+    // thread) is needed only by a script (`bash -lc ...`), not by a plain argv: it loads while a
+    // response is still streaming after a moment, i.e. while the process waits for the model
+    // anyway; a response over sooner leaves it to the next one, or to the first script.
+    model: whileAnswering(
+      model.client,
+      () => {
+        void loadPolicy().catch(() => undefined)
+        void loadSandbox().catch(() => undefined)
+      },
+      () => {
+        void loadPolicy()
+          .then((policyPkg) => policyPkg.loadBashParser())
+          .catch(() => undefined)
+      },
+    ),
     runner,
     sandbox,
     policy,
@@ -441,21 +445,38 @@ async function createPolicy(
   return policyPkg.createDeferredCommandPolicy(options)
 }
 
-/** How long after the first response starts the bash grammar begins to load (see above). */
+/** How long a response must have been streaming before the bash grammar starts to load. */
 const GRAMMAR_WARM_DELAY_MS = 40
 
-/** The same client, calling `then` once, when the first response of the session starts. */
-function onFirstResponse(client: ModelClient, then: () => void): ModelClient {
-  let pending = true
+/**
+ * The same client, calling `started` once, when the first response of the session starts, and
+ * `streaming` once, when some response has been streaming for `GRAMMAR_WARM_DELAY_MS` and is
+ * not over yet (the process is waiting for the model: a good time for work done ahead).
+ */
+function whileAnswering(client: ModelClient, started: () => void, streaming: () => void): ModelClient {
+  let first = true
+  let warmed = false
   return {
     provider: client.provider,
     async *stream(request, options) {
-      for await (const event of client.stream(request, options)) {
-        if (pending) {
-          pending = false
-          then()
+      let timer: NodeJS.Timeout | undefined
+      try {
+        for await (const event of client.stream(request, options)) {
+          if (first) {
+            first = false
+            started()
+          }
+          if (!warmed && !timer) {
+            timer = setTimeout(() => {
+              warmed = true
+              streaming()
+            }, GRAMMAR_WARM_DELAY_MS)
+            timer.unref()
+          }
+          yield event
         }
-        yield event
+      } finally {
+        clearTimeout(timer)
       }
     },
   }
