@@ -1,9 +1,10 @@
 // Helpers for the end-to-end tests: the built `agent` binary as a subprocess, a temp git
 // repository, a private AGENT_HOME, and the environment a run gets (nothing from the host's).
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { afterAll } from 'vitest'
 
 export const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 
@@ -22,8 +23,26 @@ export interface Workspace {
   env(extra?: Record<string, string>): Record<string, string>
 }
 
+// Every workspace of a test file goes when the file's tests are done.
+const roots: string[] = []
+// (Outside a test run, e.g. in a child process a test starts, nothing is registered.)
+try {
+  afterAll(() => {
+    for (const root of roots.splice(0)) {
+      try {
+        rmSync(root, { recursive: true, force: true, maxRetries: 2 })
+      } catch {
+        // a test left something mounted or read-only there: the directory stays
+      }
+    }
+  })
+} catch {
+  // not inside a vitest suite
+}
+
 export function workspace(files: Record<string, string> = {}, options: { git?: boolean } = {}): Workspace {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-cli-e2e-')))
+  roots.push(root)
   const repo = join(root, 'repo')
   const home = join(root, 'home')
   mkdirSync(repo, { recursive: true })

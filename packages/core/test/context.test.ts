@@ -252,6 +252,31 @@ describe('turn diff and undo', () => {
     expect(diff).toContain('+after')
   })
 
+  it('releases the last snapshot when the session shuts down (nothing of it outlives the session)', async () => {
+    const released: string[] = []
+    class CountingTracker extends MemoryWorkspaceTracker {
+      override async release(snapshot: Parameters<MemoryWorkspaceTracker['release']>[0]) {
+        released.push(snapshot.id)
+        return super.release(snapshot)
+      }
+    }
+    const made = await makeAgent(
+      [[reply.toolCall('shell', { command: ['true'] })], [reply.text('one')], [reply.text('two')]],
+      { workspace: new CountingTracker() },
+    )
+    agent = made.agent
+    await agent.submit(input('first'))
+    await collectUntil(agent, isTurnEnd)
+    await agent.submit(input('second'))
+    await collectUntil(agent, isTurnEnd)
+    // The second turn released the first's snapshot; its own is kept for undo until shutdown.
+    expect(released).toHaveLength(1)
+    await agent.shutdown()
+    agent = undefined
+    expect(released).toHaveLength(2)
+    expect(new Set(released).size).toBe(2)
+  })
+
   it('undo without a tracker says so', async () => {
     const made = await makeAgent([])
     agent = made.agent
