@@ -3,7 +3,6 @@
 // real files written by real commands; model requests are counted at a real HTTP mock server.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createModelClient } from '@agent/models'
 import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import type { Event } from '@agent/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -20,6 +19,7 @@ import {
   ScriptedModel,
 } from '../src/testing/index.js'
 import { find, isTurnEnd, makeAgent, tempDir } from './helpers.js'
+import { mockModelClient } from './mock-provider.js'
 
 const agents: Agent[] = []
 let server: MockProviderServer | undefined
@@ -28,22 +28,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-function clientFor(s: MockProviderServer) {
-  const created = createModelClient({
-    provider: {
-      ...s.providerConfig(),
-      request_max_retries: 0,
-      stream_max_retries: 0,
-      retry_base_delay_ms: 0,
-    },
-    model: 'mock-model',
-    apiKey: 'test-key',
-    env: {},
-  })
-  if (!created.ok) throw created.error
-  return created.value
-}
 
 /** Appends a line to `file` in the cwd: one line per execution. */
 function appendTo(file: string, id: string): MockTurn {
@@ -65,7 +49,7 @@ async function worker(cwd: string, options: Partial<AgentOptions>): Promise<Agen
   if (!server) throw new Error('start the mock server first')
   const { agent } = await makeAgent([], {
     cwd,
-    model: clientFor(server),
+    model: mockModelClient(server),
     modelName: 'mock-model',
     sessionId: 'durable-session',
     ...options,
