@@ -393,6 +393,47 @@ describe('approvals through the gate', () => {
     expect(lines(join(cwd, 'op.txt'))).toBe(1)
   })
 
+  it('a tool’s attemptState saved before its approval comes back in the attempt after the answer', async () => {
+    const cwd = tempDir()
+    const gate = new MemoryApprovalGate()
+    gate.answer('call_s', 'approved')
+    const seen: unknown[] = []
+    const staged = defineTool<Record<string, never>>({
+      name: 'staged',
+      description: 'does work, then asks',
+      parameters: z.object({}),
+      readOnly: false,
+      async handle(_args, context) {
+        seen.push(context.attemptState?.value)
+        context.attemptState?.save({ done: ['first half'] })
+        const answer = await context.askApproval({ type: 'exec_approval_request', command: ['finish'], cwd })
+        return { output: `answer: ${answer.decision}` }
+      },
+    })
+    const model = new ScriptedModel([[reply.toolCall('staged', {}, 'call_s')], [reply.text('ok')]])
+    const journal = new MemoryJournal()
+    const { agent } = await makeAgent([], { cwd, model, journal, approvals: gate, tools: [staged] })
+    agents.push(agent)
+    await runTurn(agent)
+    expect(seen).toEqual([undefined, { done: ['first half'] }])
+    expect(journal.calls.filter((n) => n.includes('/tool/'))).toEqual([
+      'turn/1/tool/call_s',
+      'turn/1/tool/call_s/2',
+    ])
+    expect(JSON.stringify(model.requests[1]?.input)).toContain('answer: approved')
+    // Without a journal there are no attempts, and no state.
+    seen.length = 0
+    const direct = await makeAgent([], {
+      cwd,
+      tools: [staged],
+      model: new ScriptedModel([[reply.toolCall('staged', {}, 'call_s')], [reply.text('ok')]]),
+      approvals: gate,
+    })
+    agents.push(direct.agent)
+    await runTurn(direct.agent)
+    expect(seen).toEqual([undefined])
+  })
+
   it('a denial through the gate reaches the model, and nothing runs', async () => {
     const cwd = tempDir()
     const gate = new MemoryApprovalGate()
