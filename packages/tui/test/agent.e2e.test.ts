@@ -2,7 +2,15 @@
 // server speaking the OpenAI Responses wire: type a prompt, approve a command, see the diff,
 // interrupt a running command, leave, and resume the session.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
@@ -18,15 +26,18 @@ const sandbox = (await detectSandbox()).available ? 'workspace-write' : 'danger-
 
 let server: MockProviderServer | undefined
 let session: TmuxSession | undefined
+const roots: string[] = []
 afterEach(async () => {
   session?.kill()
   session = undefined
   await server?.close()
   server = undefined
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 })
 
 function project() {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-tui-e2e-')))
+  roots.push(root)
   const repo = join(root, 'repo')
   const home = join(root, 'home')
   mkdirSync(join(repo, 'src'), { recursive: true })
