@@ -71,7 +71,13 @@ export function workspace(files: Record<string, string> = {}, options: { git?: b
 /** Runs the binary; resolves when it exits. `onStart` gets the child (e.g. to send SIGINT). */
 export function runAgent(
   args: string[],
-  options: { cwd: string; env: Record<string, string>; input?: string; onStdout?: (all: string) => void },
+  options: {
+    cwd: string
+    env: Record<string, string>
+    /** Written to stdin, which is then closed; `'open'` leaves stdin open for the test to write. */
+    input?: string | 'open'
+    onStdout?: (all: string) => void
+  },
 ): Promise<RunResult> & { child: ReturnType<typeof spawn> } {
   const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: options.env })
   let stdout = ''
@@ -83,7 +89,9 @@ export function runAgent(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
   })
-  if (options.input !== undefined) child.stdin.end(options.input)
+  if (options.input === 'open') {
+    // The test writes and closes it.
+  } else if (options.input !== undefined) child.stdin.end(options.input)
   else child.stdin.end()
   const done = new Promise<RunResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))

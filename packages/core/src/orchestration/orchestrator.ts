@@ -61,6 +61,11 @@ export interface SplitApprovals {
   answered: ApprovalAnswer[]
   /** The request this attempt stopped at (set by `askUser`). */
   pending?: ApprovalWait
+  /**
+   * What the tool kept for its next attempt (JSON; see `ToolContext.attemptState`): recorded
+   * with the attempt that stopped at an approval, given back to the attempt after the answer.
+   */
+  state?: unknown
 }
 
 /** Thrown through the tool when an attempt stops at an unanswered approval. */

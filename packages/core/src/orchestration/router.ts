@@ -256,6 +256,15 @@ export class ToolRouter {
       emit: (msg) => env.emit(msg),
       sessionState: env.sessionState,
     }
+    const split = env.approvals
+    if (split) {
+      context.attemptState = {
+        value: split.state,
+        save: (value) => {
+          split.state = value
+        },
+      }
+    }
     try {
       return await settleAfterAbort(def.handle(args, context), env.signal, () => ({
         output: `${call.name} was interrupted by the user (it did not stop within ${ABORT_GRACE_MS} ms)`,

@@ -13,7 +13,7 @@
 //                                        ↓
 //                                   createAgent (@agent/core)
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type {
   Agent,
   AgentOptions,
@@ -158,7 +158,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   // is an error here, before the model is ever asked anything. The probe (a few bubblewrap runs)
   // overlaps plugin loading and is awaited before the agent is created.
   const sandboxChecked =
-    sandboxPolicy.type === 'danger-full-access' ? undefined : checkSandbox(loadSandbox, sandboxPolicy.type)
+    sandboxPolicy.type === 'danger-full-access'
+      ? undefined
+      : checkSandbox(loadSandbox, sandboxPolicy.type, bwrapChoice(env))
   sandboxChecked?.catch(() => undefined)
 
   // Commands' environment: the configured policy applied once, used by every process.
@@ -250,7 +252,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   const processes = new exec.ProcessSessionManager({ env: childEnv })
   const runner = exec.createCommandRunner()
-  const sandbox = deferredSandbox(loadSandbox)
+  const sandbox = deferredSandbox(loadSandbox, env)
   const store = settings.ephemeral
     ? undefined
     : (settings.store ?? new core.JsonlSessionStore({ home: agentHome }))
@@ -361,11 +363,28 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   }
 }
 
+/**
+ * Which bubblewrap the session's environment asks for (AGENT_SANDBOX_BWRAP: `system`, `bundled`,
+ * `auto` or an absolute path): an embedder's `env` decides, not only the process's.
+ */
+function bwrapChoice(env: Record<string, string | undefined>): { bwrapPath?: string; bwrap?: BwrapChoice } {
+  const value = env.AGENT_SANDBOX_BWRAP
+  if (!value) return {}
+  if (isAbsolute(value)) return { bwrapPath: value }
+  if (value === 'auto' || value === 'system' || value === 'bundled') return { bwrap: value }
+  throw new SandboxUnavailableError(
+    `AGENT_SANDBOX_BWRAP=${value} is not understood: use system, bundled, auto or an absolute path to a bwrap`,
+  )
+}
+
+type BwrapChoice = 'auto' | 'system' | 'bundled'
+
 async function checkSandbox(
   loadSandbox: () => Promise<typeof import('@agent/sandbox')>,
   mode: SandboxPolicy['type'],
+  bwrap: { bwrapPath?: string; bwrap?: BwrapChoice },
 ): Promise<void> {
-  const support = await (await loadSandbox()).detectSandbox()
+  const support = await (await loadSandbox()).detectSandbox(bwrap)
   if (!support.available) {
     const problems = support.problems.map((p) => `  - ${p}`).join('\n')
     throw new SandboxUnavailableError(
@@ -381,10 +400,13 @@ async function checkSandbox(
  * `checkSandbox`). A result is only ever a sandbox denial if its command was wrapped, so before
  * the package is loaded the answer is no.
  */
-function deferredSandbox(loadSandbox: () => Promise<typeof import('@agent/sandbox')>): Sandbox {
+function deferredSandbox(
+  loadSandbox: () => Promise<typeof import('@agent/sandbox')>,
+  env: Record<string, string | undefined>,
+): Sandbox {
   let sandbox: Sandbox | undefined
   const ready = once(async () => {
-    sandbox = (await loadSandbox()).createSandbox()
+    sandbox = (await loadSandbox()).createSandbox(bwrapChoice(env))
     return sandbox
   })
   return {
