@@ -4,7 +4,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { type Agent, defineTool, readProjectDocs, ToolRejectedError } from '../src/index.js'
+import {
+  type Agent,
+  defineTool,
+  readProjectDocs,
+  type ToolDefinition,
+  ToolRejectedError,
+} from '../src/index.js'
 import {
   collectUntil,
   FakePolicy,
@@ -202,10 +208,7 @@ describe('turn diff and undo', () => {
         return snapshot
       }
     }
-    const commandTool = defineTool<{ command: string[] }>({
-      ...(shellTool as ReturnType<typeof defineTool<{ command: string[] }>>),
-      changesFilesOnlyByCommands: true,
-    })
+    const commandTool: ToolDefinition = { ...shellTool, changesFilesOnlyByCommands: true }
     const policy = {
       evaluate: (command: string[]) => ({
         decision: 'allow' as const,
