@@ -7,7 +7,7 @@ import type { HookRunner } from '../ports/hooks.js'
 import type { CommandPolicy } from '../ports/policy.js'
 import type { CommandRunner, ProcessSessions } from '../ports/runner.js'
 import type { Sandbox } from '../ports/sandbox.js'
-import type { ApprovalGate, StepJournal } from '../ports/step-journal.js'
+import type { ApprovalGate, SteeringInbox, StepJournal } from '../ports/step-journal.js'
 import type { ToolProvider } from '../ports/tool-provider.js'
 import type { WorkspaceTracker } from '../ports/workspace.js'
 import type { SessionStore } from '../store/session-store.js'
@@ -46,6 +46,8 @@ export interface AgentOptions {
   journal?: StepJournal
   /** Where approvals wait for the user's answer; default: the `exec_approval` / `patch_approval` ops. */
   approvals?: ApprovalGate
+  /** Steering sent from outside the process (a durable engine); read at each model request. */
+  steeringInbox?: SteeringInbox
   /** Formats a finished command for the model (inject `@agent/exec`'s `formatForModel`). */
   formatExecOutput?: ExecOutputFormatter
 
