@@ -4,10 +4,10 @@
 // Also exported alone as `@agent/restate/client`: it does not load the Restate SDK.
 import { randomUUID } from 'node:crypto'
 import type { Event } from '@agent/protocol'
-import type { ApprovalAnswer } from './contract.js'
+import type { ApprovalAnswer, SteeringMessage } from './contract.js'
 import type { StoredEvent } from './event-log.js'
 import { SESSION_OBJECT } from './names.js'
-import type { EventsPage, SubmitRequest, SubmitResult } from './session-object.js'
+import type { EventsPage, SteerResult, SubmitRequest, SubmitResult } from './session-object.js'
 
 /** Restate answered with an error about the request itself (unknown session, bad input...). */
 export class DurableSessionError extends Error {
@@ -114,6 +114,14 @@ export class DurableSessionClient {
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /**
+   * Steers the session's running turn: the text reaches the model at the turn's next request (or,
+   * sent after its last one, runs as the next turn). Fails when no turn is running.
+   */
+  steer(sessionId: string, message: SteeringMessage): Promise<SteerResult> {
+    return this.call<SteerResult>(`${this.objectPath(sessionId)}/steer`, message)
   }
 
   interrupt(sessionId: string): Promise<{ interrupted: string | null }> {
@@ -247,4 +255,4 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export type { StoredEvent } from './event-log.js'
 export { SESSION_OBJECT } from './names.js'
-export type { EventsPage, SubmitRequest, SubmitResult } from './session-object.js'
+export type { EventsPage, SteerResult, SubmitRequest, SubmitResult } from './session-object.js'

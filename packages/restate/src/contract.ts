@@ -32,6 +32,17 @@ export interface ApprovalGate {
   wait(request: ApprovalRequest, signal: AbortSignal): Promise<ReviewDecision | ApprovalAnswer>
 }
 
+/** Text sent to steer a running turn (core's `SteeringMessage`). */
+export interface SteeringMessage {
+  text: string
+  images?: string[]
+}
+
+/** Steering input sent from outside the worker, taken once per model request (core's `SteeringInbox`). */
+export interface SteeringInbox {
+  take(where: { turnId: string; request: number }): Promise<SteeringMessage[]>
+}
+
 /** The agent's queue pair, as far as a durable host uses it. */
 export interface QueuePairAgent {
   readonly sessionId: string
@@ -51,6 +62,8 @@ export interface HostedSessionInput {
   history: RolloutLine[] | null
   journal: StepJournal
   approvals: ApprovalGate
+  /** Steering sent with `steer` while the turn runs (a journaled inbox). */
+  steering: SteeringInbox
 }
 
 /** One agent built for one turn of a durable session. */

@@ -13,6 +13,8 @@ export type {
   HostedSessionInput,
   QueuePairAgent,
   SessionFactory,
+  SteeringInbox,
+  SteeringMessage,
   StepJournal,
 } from './contract.js'
 export type { EventIndex, StoredEvent } from './event-log.js'
@@ -25,9 +27,12 @@ export type {
   EventsRequest,
   SessionObject,
   SessionObjectOptions,
+  SteerRequest,
+  SteerResult,
   SubmitRequest,
   SubmitResult,
 } from './session-object.js'
 export { createSessionObject, SESSION_OBJECT } from './session-object.js'
+export { MAX_QUEUED_STEERING, STEERING_OBJECT_NAME } from './steering.js'
 export type { RegisterOptions, Worker, WorkerOptions } from './worker.js'
 export { RegistrationError, registerWorker, serveWorker } from './worker.js'

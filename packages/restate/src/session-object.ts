@@ -5,7 +5,14 @@
 import type { Event, RolloutLine } from '@agent/protocol'
 import { ReviewDecision } from '@agent/protocol'
 import * as restate from '@restatedev/restate-sdk'
-import type { ApprovalAnswer, ApprovalGate, SessionFactory, StepJournal } from './contract.js'
+import type {
+  ApprovalAnswer,
+  ApprovalGate,
+  SessionFactory,
+  SteeringInbox,
+  SteeringMessage,
+  StepJournal,
+} from './contract.js'
 import {
   DEFAULT_MAX_EVENTS,
   EMPTY_INDEX,
@@ -17,6 +24,7 @@ import {
 import { EventPump, type TurnEnd } from './event-pump.js'
 
 import { SESSION_OBJECT } from './names.js'
+import { steeringObject } from './steering.js'
 
 export { SESSION_OBJECT }
 
@@ -68,6 +76,15 @@ export interface EventsPage {
   next: number
   current: CurrentTurn | null
   pendingApprovals: string[]
+}
+
+export interface SteerRequest extends SteeringMessage {}
+
+export interface SteerResult {
+  /** The turn (submission tag) the input joins at its next model request. */
+  turn: string
+  /** Messages waiting for that request, this one included. */
+  queued: number
 }
 
 export interface ApproveRequest extends ApprovalAnswer {
@@ -157,6 +174,33 @@ export function createSessionObject(options: SessionObjectOptions) {
         },
       ),
 
+      steer: restate.handlers.object.shared(
+        async (ctx: restate.ObjectSharedContext, request: SteerRequest): Promise<SteerResult> => {
+          if (!request || typeof request.text !== 'string' || !request.text.trim())
+            throw new restate.TerminalError('steer needs a non-empty `text`', { errorCode: 400 })
+          if (
+            request.images !== undefined &&
+            !(Array.isArray(request.images) && request.images.every((url) => typeof url === 'string'))
+          )
+            throw new restate.TerminalError('steer: `images` must be a list of image URLs', {
+              errorCode: 400,
+            })
+          await requireSession(ctx)
+          const current = await ctx.get<CurrentTurn>('current')
+          if (!current)
+            throw new restate.TerminalError(
+              `session ${ctx.key} has no turn running to steer: send the text as a prompt instead`,
+              { errorCode: 409 },
+            )
+          const { queued } = await ctx.objectClient(steeringObject, ctx.key).push({
+            tag: current.tag,
+            text: request.text,
+            ...(request.images ? { images: request.images } : {}),
+          })
+          return { turn: current.tag, queued }
+        },
+      ),
+
       interrupt: restate.handlers.object.shared(
         async (ctx: restate.ObjectSharedContext): Promise<{ interrupted: string | null }> => {
           await requireSession(ctx)
@@ -226,7 +270,49 @@ async function runTurn(
   ctx.set<CurrentTurn>('current', { tag: request.tag, invocationId: ctx.request().id, firstSeq })
 
   let interruptSent = false
-  const pump = new EventPump((event: Event) => log.append(request.tag, slim(event)))
+  // One journaled call takes the steering inbox (in the pump's order, like every command).
+  // `inOrder`: already inside the pump's chain (the closing events are being persisted).
+  const takeSteering = async (inOrder = false): Promise<SteeringMessage[]> => {
+    const issue = () => ({ call: ctx.objectClient(steeringObject, ctx.key).take({ tag: request.tag }) })
+    const { call } = inOrder ? issue() : await pump.serialize(issue)
+    try {
+      const taken = await call
+      // Input a turn that had already ended missed joins this one.
+      return [...taken.late, ...taken.messages].map(({ text, images }) => ({
+        text,
+        ...(images ? { images } : {}),
+      }))
+    } catch (error) {
+      if (error instanceof restate.CancelledError) {
+        onCancelled()
+        return []
+      }
+      throw error
+    }
+  }
+  const steering: SteeringInbox = { take: () => takeSteering() }
+  // Steering sent after the turn's last model request becomes the next turns, in order (as core
+  // does in process); the closing events say so.
+  const beforeTurnEnd = async (end: Event): Promise<Event[]> => {
+    const left = await takeSteering(true)
+    return left.map((message, i) => {
+      ctx.genericSend({
+        service: SESSION_OBJECT,
+        method: 'submit',
+        key: ctx.key,
+        parameter: { prompt: message.text, tag: `${request.tag}/steer/${i + 1}` } satisfies SubmitRequest,
+        inputSerde: restate.serde.json,
+      })
+      return {
+        id: end.id,
+        msg: {
+          type: 'background_event',
+          message: `steering input arrived after the turn's last model request; it runs as the next turn: ${message.text}`,
+        },
+      }
+    })
+  }
+  const pump = new EventPump((event: Event) => log.append(request.tag, slim(event)), beforeTurnEnd)
   const onCancelled = () => {
     if (interruptSent) return
     interruptSent = true
@@ -297,7 +383,14 @@ async function runTurn(
   let lines: RolloutLine[]
   try {
     try {
-      hosted = await createSession({ sessionId: ctx.key, cwd: meta.cwd, history, journal, approvals })
+      hosted = await createSession({
+        sessionId: ctx.key,
+        cwd: meta.cwd,
+        history,
+        journal,
+        approvals,
+        steering,
+      })
     } catch (error) {
       // A configuration problem (model, sandbox, MCP): retrying the turn would fail the same way.
       const message = error instanceof Error ? error.message : String(error)

@@ -23,6 +23,7 @@ import type {
   Sandbox,
   SessionStart,
   SessionStore,
+  SteeringInbox,
   StepJournal,
   ToolDefinition,
   ToolProvider,
@@ -70,6 +71,8 @@ export interface RuntimeSettings {
   journal?: StepJournal
   /** Durable execution: approvals are waited for here instead of on the queue pair. */
   approvals?: ApprovalGate
+  /** Durable execution: steering sent to the session from outside this process. */
+  steeringInbox?: SteeringInbox
   /** Where sessions are recorded instead of `$AGENT_HOME/sessions` (unless `ephemeral`): an embedder's directory, a durable worker's memory store. */
   store?: SessionStore
   /** The embedder's own tools, offered beside the built-in toolset. */
@@ -325,6 +328,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     ...(settings.sessionId ? { sessionId: settings.sessionId } : {}),
     ...(settings.journal ? { journal: settings.journal } : {}),
     ...(settings.approvals ? { approvals: settings.approvals } : {}),
+    ...(settings.steeringInbox ? { steeringInbox: settings.steeringInbox } : {}),
   })
 
   return {

@@ -3,7 +3,7 @@
 // engine's step journal and approval gate injected. Its shape matches @agent/restate's
 // `SessionFactory` structurally, so neither package imports the other.
 import { existsSync, statSync } from 'node:fs'
-import type { Agent, ApprovalGate, StepJournal } from '@agent/core'
+import type { Agent, ApprovalGate, SteeringInbox, StepJournal } from '@agent/core'
 import type { ApprovalPolicy, RolloutLine, SandboxMode } from '@agent/protocol'
 import { loadConfig } from '../config/load.js'
 import { composeRuntime } from './compose.js'
@@ -27,6 +27,7 @@ export interface DurableTurnInput {
   history: RolloutLine[] | null
   journal: StepJournal
   approvals: ApprovalGate
+  steering: SteeringInbox
 }
 
 export interface DurableTurnSession {
@@ -67,6 +68,7 @@ export function durableSessionFactory(
       store,
       journal: input.journal,
       approvals: input.approvals,
+      steeringInbox: input.steering,
       ...(resumed ? { session: { type: 'resume', sessionId: resumed } } : { sessionId: input.sessionId }),
     })
     const agent = runtime.agent
