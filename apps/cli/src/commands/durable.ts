@@ -1,13 +1,10 @@
 // `agent durable ...`: durable sessions on Restate (@agent/restate). `serve` runs a worker; `exec`
 // sends a prompt (or `--attach`es to a running turn) through Restate's ingress; `approve` answers
 // a pending approval. Implementations are imported lazily, like every other command's.
-import { type Command, InvalidArgumentError, Option } from 'commander'
+import { type Command, InvalidArgumentError } from 'commander'
+import { addConfigOption, addModelOptions, addPolicyOptions, collect } from './agent-options.js'
 
 type Run = (action: () => Promise<number>) => Promise<void>
-
-const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access']
-const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never']
-const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 function port(value: string): number {
   const n = Number(value)
@@ -31,7 +28,7 @@ export function addDurableCommands(program: Command, run: Run): void {
     .command('durable')
     .description('durable sessions on Restate: turns that survive crashes, spread over many workers')
 
-  durable
+  const serve = durable
     .command('serve')
     .description('run a worker for durable sessions on 127.0.0.1:PORT (Restate calls it)')
     .requiredOption('--port <PORT>', 'port to listen on (127.0.0.1)', port)
@@ -39,30 +36,13 @@ export function addDurableCommands(program: Command, run: Run): void {
       '--register <ADMIN_URL>',
       "register with Restate's admin API (e.g. http://127.0.0.1:9070); retried until it answers",
     )
-    .option('-m, --model <MODEL>', 'model name sent to the provider')
-    .option(
-      '--provider <ID>',
-      'provider: openai, openai-chat, anthropic, ollama, lmstudio, or an id from config',
-    )
-    .option('--base-url <URL>', "the provider's API root")
-    .addOption(
-      new Option('-s, --sandbox <MODE>', 'how commands are confined (default read-only)').choices(
-        SANDBOX_MODES,
-      ),
-    )
-    .addOption(
-      new Option(
-        '-a, --approval <POLICY>',
-        'when to ask for approval (answer with `agent durable approve`)',
-      ).choices(APPROVAL_POLICIES),
-    )
-    .option('--full-auto', 'let the agent edit the workspace: -s workspace-write')
-    .option(
-      '-c, --config <key=value>',
-      'override a config key (value parsed as TOML); repeatable',
-      collect,
-      [],
-    )
+  addConfigOption(
+    addPolicyOptions(addModelOptions(serve), {
+      sandbox: 'how commands are confined (default read-only)',
+      approval: 'when to ask for approval (answer with `agent durable approve`; default never)',
+      fullAuto: 'let the agent edit the workspace: -s workspace-write',
+    }),
+  )
     .option('--plugin-dir <DIR>', 'load a plugin for every session; repeatable', collect, [])
     .action(async (flags) => {
       await run(async () => (await import('../durable/serve.js')).runDurableServe(flags, io()))
@@ -80,6 +60,16 @@ export function addDurableCommands(program: Command, run: Run): void {
     .option('-o, --output-last-message <FILE>', "write the agent's final message to FILE")
     .action(async (prompt: string | undefined, flags) => {
       await run(async () => (await import('../durable/exec.js')).runDurableExec(prompt, flags, io()))
+    })
+
+  durable
+    .command('steer')
+    .description("steer a durable session's running turn: the text reaches the model at its next request")
+    .argument('<TEXT>', 'what the turn should take into account')
+    .requiredOption('--ingress <URL>', "Restate's ingress URL")
+    .requiredOption('--session <ID>', 'the session whose turn to steer')
+    .action(async (text: string, flags) => {
+      await run(async () => (await import('../durable/steer.js')).runDurableSteer(text, flags, io()))
     })
 
   durable
