@@ -2,66 +2,32 @@
 // stands in for core): a turn runs and its events can be read; a worker SIGKILLed inside a step
 // is replaced and the turn completes with finished steps not run again.
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Event } from '@agent/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DurableSessionClient, registerWorker } from '../src/index.js'
-import { freePort, type RestateServer, startRestateServer } from '../src/testing/index.js'
-import { readLines, startWorkerProcess, type WorkerProcess, waitFor } from './helpers.js'
+import { registerWorker } from '../src/index.js'
+import { readLines, startCluster, type TestCluster, waitFor } from './helpers.js'
 
-let server: RestateServer
-let workerPort: number
-let worker: WorkerProcess
-let client: DurableSessionClient
-const dirs: string[] = []
-
-const workspace = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'durable-ws-'))
-  dirs.push(dir)
-  return dir
-}
+let cluster: TestCluster
 
 // Starting restate-server and a worker takes several seconds on this small, shared machine.
 beforeAll(async () => {
-  server = await startRestateServer()
-  workerPort = await freePort()
-  worker = await startWorkerProcess({ port: workerPort, adminUrl: server.adminUrl })
-  client = new DurableSessionClient(server.ingressUrl, { pollIntervalMs: 50 })
+  cluster = await startCluster()
 }, 120_000)
 
 afterAll(async () => {
-  await worker?.kill()
-  await server?.stop()
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  await cluster?.stop()
 })
 
 async function runPrompt(sessionId: string, prompt: string, cwd?: string) {
-  const tag = randomUUID()
-  const before = await client.events(sessionId)
-  const { invocationId } = await client.submit(
-    sessionId,
-    { prompt, tag, ...(cwd ? { create: { cwd } } : {}) },
-    tag,
-  )
-  const seen: Event[] = []
-  const result = await client.follow({
-    sessionId,
-    tag,
-    from: before.next,
-    invocationId,
-    onEvent: (event) => {
-      seen.push(event)
-    },
-  })
-  return { result, seen, tag, invocationId }
+  const turn = cluster.start(sessionId, prompt, cwd)
+  return { result: await turn.done, seen: turn.seen, tag: turn.tag }
 }
 
 // Real processes (restate-server, worker processes) on a small shared machine.
 describe('durable session on a real restate-server', { timeout: 120_000 }, () => {
   it('runs a turn and keeps its events and history for the next turn', async () => {
-    const cwd = workspace()
+    const cwd = cluster.workspace()
     const sessionId = randomUUID()
     const first = await runPrompt(sessionId, 'steps:3', cwd)
     expect(first.result).toEqual({ type: 'completed', lastMessage: 'done 3' })
@@ -83,7 +49,7 @@ describe('durable session on a real restate-server', { timeout: 120_000 }, () =>
       `${sessionId} turn/1/step/3`,
       `${sessionId} turn/2/step/1`,
     ])
-    const page = await client.events(sessionId)
+    const page = await cluster.client.events(sessionId)
     expect(page.exists).toBe(true)
     expect(page.cwd).toBe(cwd)
     expect(page.current).toBeNull()
@@ -91,7 +57,7 @@ describe('durable session on a real restate-server', { timeout: 120_000 }, () =>
   })
 
   it('a worker SIGKILLed inside a step is replaced; finished steps do not run again', async () => {
-    const cwd = workspace()
+    const cwd = cluster.workspace()
     const sessionId = randomUUID()
     const effects = join(cwd, 'effects.log')
     writeFileSync(join(cwd, 'hold-1-3'), '')
@@ -101,9 +67,7 @@ describe('durable session on a real restate-server', { timeout: 120_000 }, () =>
       (lines) => lines.length === 3,
       'step 3 to start',
     )
-    await worker.kill('SIGKILL')
-    unlinkSync(join(cwd, 'hold-1-3'))
-    worker = await startWorkerProcess({ port: workerPort, adminUrl: server.adminUrl })
+    await cluster.replaceWorker(() => unlinkSync(join(cwd, 'hold-1-3')))
     const { result, seen } = await running
     expect(result).toEqual({ type: 'completed', lastMessage: 'done 5' })
     // Steps 1 and 2 ran once; step 3 was running at the kill (at-least-once), 4 and 5 once.
@@ -122,9 +86,9 @@ describe('durable session on a real restate-server', { timeout: 120_000 }, () =>
   })
 
   it('registering the same worker again is accepted (idempotent)', async () => {
-    const first = await registerWorker(server.adminUrl, worker.url)
-    const again = await registerWorker(server.adminUrl, worker.url)
-    expect(again.services).toEqual(['AgentSession'])
+    const first = await registerWorker(cluster.server.adminUrl, cluster.worker.url)
+    const again = await registerWorker(cluster.server.adminUrl, cluster.worker.url)
+    expect(again.services.sort()).toEqual(['AgentSession', 'AgentSessionSteering'])
     expect(again.deploymentId).toBe(first.deploymentId)
   })
 })
