@@ -3,13 +3,15 @@
 // directory, and `agent durable exec` as the client. Workers and the server are SIGKILLed mid-turn.
 
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ThreadEvent } from '@agent/protocol'
 import { freePort, type RestateServer, startRestateServer } from '@agent/restate/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { DurableRig, held, killProcess, shell, until } from './durable-helpers.js'
+import { DurableRig, held, killProcess, lines, shell, until } from './durable-helpers.js'
 import { bin, jsonLines, runAgent } from './helpers.js'
+
+const echoServer = new URL('./fixtures/echo-mcp-server.mjs', import.meta.url).pathname
 
 let restate: RestateServer
 let rig: DurableRig
@@ -254,4 +256,59 @@ describe('agent durable', { timeout: 180_000 }, () => {
     expect(JSON.stringify(mock.requests[2]?.body).split('mind the tests')).toHaveLength(2)
     expect(rig.effects(ws)).toEqual(['one', 'two', 'two'])
   })
+
+  it('a turn waiting on an approval longer than --mcp-idle-timeout stops its MCP server process; the answer starts it again', async () => {
+    const ws = rig.workspace()
+    const pids = join(ws.repo, 'mcp-pids')
+    // The fixture server, started through `exec` so the recorded pid is the server's own.
+    const start = `echo $$ >> ${JSON.stringify(pids)}; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(echoServer)}`
+    writeFileSync(
+      join(ws.home, '.agent', 'config.toml'),
+      `[mcp_servers.echo]\ncommand = "bash"\nargs = ["-c", ${JSON.stringify(start)}]\n`,
+    )
+    await rig.provider([
+      { toolCalls: [shell('touch made.txt')] },
+      { toolCalls: [{ name: 'mcp__echo__echo', arguments: { text: 'still here' } }] },
+      { text: 'Done.' },
+    ])
+    await rig.serve(ws, await freePort(), { args: ['-a', 'untrusted', '--mcp-idle-timeout', '0.5'] })
+    let stderr = ''
+    const run = runAgent(['durable', 'exec', '--ingress', restate.ingressUrl, '--json', 'make a file'], {
+      cwd: ws.repo,
+      env: ws.env(),
+    })
+    run.child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    await until(() => /waiting for approval of (\S+):/.test(stderr), 'the approval request')
+    const first = Number(lines(pids)[0])
+    expect(first).toBeGreaterThan(0)
+    await until(() => !alive(first), 'the idle MCP server process to exit')
+    const callId = /waiting for approval of (\S+):/.exec(stderr)?.[1] as string
+    const sessionId = /--session (\S+)/.exec(stderr)?.[1] as string
+    const approve = await runAgent(
+      ['durable', 'approve', '--ingress', restate.ingressUrl, '--session', sessionId, callId, 'approve'],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(approve.code).toBe(0)
+    const result = await run
+    expect(result.code, result.stderr).toBe(0)
+    const out = jsonLines(result.stdout) as ThreadEvent[]
+    const mcp = out.find((l) => l.type === 'item.completed' && l.item.type === 'mcp_tool_call')
+    expect(mcp).toMatchObject({ item: { status: 'completed', tool: 'echo' } })
+    expect(JSON.stringify(mcp)).toContain('echo: still here')
+    // Started again once, as a new process.
+    const started = lines(pids).map(Number)
+    expect(started).toHaveLength(2)
+    expect(started[1]).not.toBe(first)
+  })
 })
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -71,6 +71,13 @@ export interface HostedSession {
   agent: QueuePairAgent
   /** The session's complete rollout after the turn (what the next turn, on any worker, starts from). */
   history(): Promise<RolloutLine[]>
+  /**
+   * Stops what the agent need not hold while its turn waits a long time for a person (MCP server
+   * processes); called once an approval has waited `idleAfterMs`.
+   */
+  idle?(): Promise<void>
+  /** Starts again what `idle` stopped; called when the answer arrives, before the turn goes on. */
+  wake?(): Promise<void>
   /** Releases what the agent holds (MCP servers, processes). Called after the turn, also on failure. */
   close(): Promise<void>
 }

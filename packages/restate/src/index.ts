@@ -32,7 +32,7 @@ export type {
   SubmitRequest,
   SubmitResult,
 } from './session-object.js'
-export { createSessionObject, SESSION_OBJECT } from './session-object.js'
+export { createSessionObject, DEFAULT_IDLE_AFTER_MS, SESSION_OBJECT } from './session-object.js'
 export { MAX_QUEUED_STEERING, STEERING_OBJECT_NAME } from './steering.js'
 export type { RegisterOptions, Worker, WorkerOptions } from './worker.js'
 export { RegistrationError, registerWorker, serveWorker } from './worker.js'

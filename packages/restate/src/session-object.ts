@@ -97,7 +97,15 @@ export interface SessionObjectOptions {
   maxEvents?: number
   /** Retry policy for turn attempts (after a worker dies, Restate retries on a live one). */
   retryPolicy?: restate.RetryPolicy
+  /**
+   * A turn waiting this long for an approval stops its MCP server processes (`HostedSession.idle`)
+   * and starts them again with the answer. Default 30 s: below Restate's default inactivity
+   * timeout (1 min), after which Restate suspends the turn and this worker's agent is abandoned.
+   */
+  idleAfterMs?: number
 }
+
+export const DEFAULT_IDLE_AFTER_MS = 30_000
 
 const APPROVAL_PREFIX = 'approval/'
 
@@ -109,12 +117,13 @@ interface StepOutcome {
 
 export function createSessionObject(options: SessionObjectOptions) {
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS
+  const idleAfterMs = options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS
   return restate.object({
     name: SESSION_OBJECT,
     handlers: {
       submit: async (ctx: restate.ObjectContext, request: SubmitRequest): Promise<SubmitResult> => {
         try {
-          return await runTurn(ctx, validateSubmit(request), options.createSession, maxEvents)
+          return await runTurn(ctx, validateSubmit(request), options.createSession, maxEvents, idleAfterMs)
         } catch (error) {
           // A turn that cannot go on releases the session for the next prompt.
           if (error instanceof restate.TerminalError) ctx.clear('current')
@@ -247,6 +256,7 @@ async function runTurn(
   request: SubmitRequest,
   createSession: SessionFactory,
   maxEvents: number,
+  idleAfterMs: number,
 ): Promise<SubmitResult> {
   let meta = await ctx.get<SessionMetaState>('meta')
   if (!meta) {
@@ -364,6 +374,13 @@ async function runTurn(
         })
         return { awakeable: created }
       })
+      // A long wait releases the agent's MCP server processes (Restate may suspend the turn and
+      // abandon this agent meanwhile); they start again when the answer arrives. Not journaled:
+      // it changes what the worker holds, not what the turn does.
+      let idled: Promise<void> | undefined
+      const idleTimer = setTimeout(() => {
+        idled = hosted?.idle?.().catch(() => {})
+      }, idleAfterMs)
       try {
         return await awakeable.promise
       } catch (error) {
@@ -373,7 +390,12 @@ async function runTurn(
         }
         throw error
       } finally {
+        clearTimeout(idleTimer)
         ctx.clear(key)
+        if (idled) {
+          await idled
+          await hosted?.wake?.().catch(() => {})
+        }
       }
     },
   }

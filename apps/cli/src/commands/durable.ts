@@ -13,6 +13,13 @@ function port(value: string): number {
   return n
 }
 
+function seconds(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('expected a number of seconds above 0, e.g. 30 or 0.5')
+  return n
+}
+
 function io() {
   return {
     stdin: process.stdin,
@@ -44,6 +51,11 @@ export function addDurableCommands(program: Command, run: Run): void {
     }),
   )
     .option('--plugin-dir <DIR>', 'load a plugin for every session; repeatable', collect, [])
+    .option(
+      '--mcp-idle-timeout <SECONDS>',
+      "stop a turn's MCP server processes while it waits longer than this for an approval (default 30); they start again with the answer",
+      seconds,
+    )
     .action(async (flags) => {
       await run(async () => (await import('../durable/serve.js')).runDurableServe(flags, io()))
     })

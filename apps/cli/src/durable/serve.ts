@@ -15,6 +15,8 @@ export interface DurableServeFlags {
   fullAuto?: boolean
   config?: string[]
   pluginDir?: string[]
+  /** Seconds a turn waits for an approval before its MCP server processes are stopped. */
+  mcpIdleTimeout?: number
 }
 
 export interface ServeIo {
@@ -50,6 +52,7 @@ export async function runDurableServe(flags: DurableServeFlags, io: ServeIo): Pr
       configOverrides: flags.config ?? [],
       pluginDirs: flags.pluginDir ?? [],
     }),
+    ...(flags.mcpIdleTimeout !== undefined ? { idleAfterMs: Math.round(flags.mcpIdleTimeout * 1000) } : {}),
   })
   const worker = await serveWorker({ object, port: flags.port })
   io.stderr.write(`agent: durable worker listening on ${worker.url}\n`)

@@ -105,6 +105,11 @@ export interface Runtime {
   runShell: RunShell
   /** MCP servers' prompts as `/mcp__<server>__<prompt>` (for `expandPrompt`); absent without MCP servers. */
   mcpPrompts?: McpPromptSource
+  /**
+   * The session's MCP servers, to stop their processes while the session waits a long time
+   * (`idle`) and start them again (`wake`; a tool call also starts them); absent without servers.
+   */
+  mcpServers?: { idle(): Promise<void>; wake(): Promise<void> }
   /** Shuts the agent down (rollout flushed), then closes MCP servers and interactive processes. */
   close(): Promise<void>
 }
@@ -219,6 +224,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   let requiredMcpServers = new Set<string>()
   let closeMcp: (() => Promise<void>) | undefined
   let mcpPrompts: McpPromptSource | undefined
+  let mcpServers: Runtime['mcpServers']
   if (Object.keys(config.mcp_servers).length > 0 || loadedPlugins.mcpServers.length > 0) {
     const mcp = await import('@agent/mcp')
     const found = sessionMcpServers(config.mcp_servers, loadedPlugins.mcpServers, mcp.parseMcpServerConfig)
@@ -236,6 +242,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     toolProviders.push(manager)
     mcpPrompts = manager
     closeMcp = () => manager.close()
+    mcpServers = { idle: () => manager.idle(), wake: () => manager.wake() }
   }
 
   // Tools: the toolset the provider's models are trained on, unless the config picks one.
@@ -341,6 +348,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     commands: loadedPlugins.commands,
     plugins: loadedPlugins,
     ...(mcpPrompts ? { mcpPrompts } : {}),
+    ...(mcpServers ? { mcpServers } : {}),
     runShell: confinedShell({
       policy,
       sandbox,

@@ -33,6 +33,10 @@ export interface DurableTurnInput {
 export interface DurableTurnSession {
   agent: Agent
   history(): Promise<RolloutLine[]>
+  /** Stops the session's MCP server processes while the turn waits long for a person. */
+  idle(): Promise<void>
+  /** Starts them again when the wait is over. */
+  wake(): Promise<void>
   close(): Promise<void>
 }
 
@@ -77,6 +81,12 @@ export function durableSessionFactory(
       history: async () => {
         await agent.flush()
         return (await store.load(agent.sessionId)).lines
+      },
+      idle: async () => {
+        await runtime.mcpServers?.idle()
+      },
+      wake: async () => {
+        await runtime.mcpServers?.wake()
       },
       close: () => runtime.close(),
     }
