@@ -166,7 +166,7 @@ describe('agent durable', { timeout: 180_000 }, () => {
       { cwd: ws.repo, env: ws.env() },
     )
     expect(badDecision.code).toBe(2)
-    expect(badDecision.stderr).toContain('expected approve or deny')
+    expect(badDecision.stderr).toContain('expected approve, approve-session')
     const idle = await runAgent(
       ['durable', 'exec', '--ingress', restate.ingressUrl, '--attach', '--session', sessionId],
       { cwd: ws.repo, env: ws.env() },
@@ -301,6 +301,63 @@ describe('agent durable', { timeout: 180_000 }, () => {
     const started = lines(pids).map(Number)
     expect(started).toHaveLength(2)
     expect(started[1]).not.toBe(first)
+  })
+
+  it('approve-session grants survive a worker SIGKILL and reach the next turn: the command is not asked about again', async () => {
+    const ws = rig.workspace()
+    const x = held('x')
+    const mock = await rig.provider([
+      { toolCalls: [x] },
+      { toolCalls: [x] },
+      { text: 'First done.' },
+      { toolCalls: [x] },
+      { text: 'Second done.' },
+    ])
+    rig.hold(ws, 'x')
+    const worker = await rig.serve(ws, await freePort(), { args: ['-a', 'untrusted'] })
+    let stderr = ''
+    const run = runAgent(['durable', 'exec', '--ingress', restate.ingressUrl, 'first'], {
+      cwd: ws.repo,
+      env: ws.env(),
+    })
+    run.child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    await until(() => /waiting for approval of (\S+):/.test(stderr), 'the approval request')
+    const callId = /waiting for approval of (\S+):/.exec(stderr)?.[1] as string
+    const sessionId = /--session (\S+)/.exec(stderr)?.[1] as string
+    const approve = await runAgent(
+      [
+        'durable',
+        'approve',
+        '--ingress',
+        restate.ingressUrl,
+        '--session',
+        sessionId,
+        callId,
+        'approve-session',
+      ],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(approve.code).toBe(0)
+    // The approved command runs (and holds): the worker dies after the answer.
+    await until(() => rig.effects(ws).length === 1, 'the approved command to start')
+    await rig.replaceWorker(ws, worker, () => rig.release(ws, 'x'), ['-a', 'untrusted'])
+    const first = await run
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout).toBe('First done.\n')
+    const second = await runAgent(
+      ['durable', 'exec', '--ingress', restate.ingressUrl, '--session', sessionId, 'second'],
+      { cwd: ws.repo, env: ws.env() },
+    )
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.stdout).toBe('Second done.\n')
+    // Asked once: not on the replay, not for the same command later in the turn, not next turn.
+    expect(stderr.match(/waiting for approval/g)).toHaveLength(1)
+    expect(second.stderr).not.toContain('waiting for approval')
+    // The command ran at the kill and again on replay (at-least-once), then once per request.
+    expect(rig.effects(ws)).toEqual(['x', 'x', 'x', 'x'])
+    expect(mock.requests).toHaveLength(5)
   })
 })
 

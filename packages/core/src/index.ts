@@ -13,6 +13,7 @@ export {
   renderEnvironmentContext,
 } from './agent/instructions.js'
 export type { AgentOptions, SessionStart } from './agent/options.js'
+export type { SessionGrant } from './orchestration/approvals.js'
 export type { Action, CommandDecision } from './orchestration/decision-table.js'
 export { DECISION_TABLE, decideCommand } from './orchestration/decision-table.js'
 export type { ExecOutputFormatter } from './orchestration/format.js'

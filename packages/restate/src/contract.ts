@@ -43,6 +43,13 @@ export interface SteeringInbox {
   take(where: { turnId: string; request: number }): Promise<SteeringMessage[]>
 }
 
+/** One `approved_for_session` answer (core's `SessionGrant`), kept between turns. */
+export type SessionGrant =
+  | { type: 'command'; command: string[] }
+  | { type: 'prefix'; prefix: string[] }
+  | { type: 'paths'; paths: string[] }
+  | { type: 'root'; root: string }
+
 /** The agent's queue pair, as far as a durable host uses it. */
 export interface QueuePairAgent {
   readonly sessionId: string
@@ -64,6 +71,8 @@ export interface HostedSessionInput {
   approvals: ApprovalGate
   /** Steering sent with `steer` while the turn runs (a journaled inbox). */
   steering: SteeringInbox
+  /** What earlier turns' users approved for the session (the agent must not ask again). */
+  grants: SessionGrant[]
 }
 
 /** One agent built for one turn of a durable session. */
@@ -71,6 +80,11 @@ export interface HostedSession {
   agent: QueuePairAgent
   /** The session's complete rollout after the turn (what the next turn, on any worker, starts from). */
   history(): Promise<RolloutLine[]>
+  /**
+   * Everything approved for the session after the turn (the input's grants and this turn's);
+   * derived from journaled answers, so a replay returns the same. Absent: grants are not kept.
+   */
+  grants?(): SessionGrant[]
   /**
    * Stops what the agent need not hold while its turn waits a long time for a person (MCP server
    * processes); called once an approval has waited `idleAfterMs`.

@@ -13,6 +13,7 @@ export type {
   HostedSessionInput,
   QueuePairAgent,
   SessionFactory,
+  SessionGrant,
   SteeringInbox,
   SteeringMessage,
   StepJournal,

@@ -9,6 +9,7 @@ import type {
   ApprovalAnswer,
   ApprovalGate,
   SessionFactory,
+  SessionGrant,
   SteeringInbox,
   SteeringMessage,
   StepJournal,
@@ -275,6 +276,7 @@ async function runTurn(
     )
 
   const history = await ctx.get<RolloutLine[]>('history')
+  const grants = (await ctx.get<SessionGrant[]>('grants')) ?? []
   const log = new EventLogWriter(ctx, (await ctx.get<EventIndex>('events')) ?? EMPTY_INDEX, maxEvents)
   const firstSeq = log.next
   ctx.set<CurrentTurn>('current', { tag: request.tag, invocationId: ctx.request().id, firstSeq })
@@ -403,6 +405,7 @@ async function runTurn(
   let hosted: Awaited<ReturnType<SessionFactory>> | undefined
   let end: TurnEnd
   let lines: RolloutLine[]
+  let granted: SessionGrant[]
   try {
     try {
       hosted = await createSession({
@@ -412,6 +415,7 @@ async function runTurn(
         journal,
         approvals,
         steering,
+        grants,
       })
     } catch (error) {
       // A configuration problem (model, sandbox, MCP): retrying the turn would fail the same way.
@@ -423,10 +427,12 @@ async function runTurn(
     end = await pump.untilTurnEnds()
     const session = hosted
     lines = await ctx.run(`history/${request.tag}`, () => session.history())
+    granted = session.grants?.() ?? grants
   } finally {
     await hosted?.close().catch(() => {})
   }
   ctx.set('history', lines)
+  if (JSON.stringify(granted) !== JSON.stringify(grants)) ctx.set('grants', granted)
   ctx.clear('current')
   return {
     tag: request.tag,

@@ -88,7 +88,10 @@ export function addDurableCommands(program: Command, run: Run): void {
     .command('approve')
     .description("answer a durable session's pending approval")
     .argument('<CALL_ID>', 'the call id the approval request named')
-    .argument('<DECISION>', 'approve or deny')
+    .argument(
+      '<DECISION>',
+      'approve, approve-session (the same command again: no asking, for the rest of the session) or deny',
+    )
     .requiredOption('--ingress <URL>', "Restate's ingress URL")
     .requiredOption('--session <ID>', 'the session that asks')
     .action(async (callId: string, decision: string, flags) => {

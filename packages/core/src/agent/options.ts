@@ -1,6 +1,7 @@
 // What createAgent receives: the ports (plain injection, each one a small interface) and the
 // session's plain settings. Nothing here is a service locator; every field is used directly.
 import type { ApprovalPolicy, ModelClient, ReasoningEffort, SandboxPolicy } from '@agent/protocol'
+import type { SessionGrant } from '../orchestration/approvals.js'
 import type { ExecOutputFormatter } from '../orchestration/format.js'
 import type { Clock } from '../ports/clock.js'
 import type { HookRunner } from '../ports/hooks.js'
@@ -48,6 +49,11 @@ export interface AgentOptions {
   approvals?: ApprovalGate
   /** Steering sent from outside the process (a durable engine); read at each model request. */
   steeringInbox?: SteeringInbox
+  /**
+   * `approved_for_session` answers an earlier process of this session got (`Agent.sessionGrants()`):
+   * a durable engine that builds an agent per turn keeps them so the next turn does not ask again.
+   */
+  sessionGrants?: SessionGrant[]
   /** Formats a finished command for the model (inject `@agent/exec`'s `formatForModel`). */
   formatExecOutput?: ExecOutputFormatter
 

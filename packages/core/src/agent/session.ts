@@ -100,6 +100,7 @@ export class Session implements SessionContext {
   constructor(readonly options: AgentOptions) {
     this.clock = options.clock ?? systemClock
     this.steps = new StepRunner(options.journal, this.clock)
+    if (options.sessionGrants) this.sessionApprovals.restore(options.sessionGrants)
     const pending = this.pending
     this.gate = options.approvals ?? { wait: (request, signal) => pending.wait(request.callId, signal) }
     this.settings = {

@@ -21,6 +21,7 @@ import type {
   CommandPolicy,
   HookRunner,
   Sandbox,
+  SessionGrant,
   SessionStart,
   SessionStore,
   SteeringInbox,
@@ -73,6 +74,8 @@ export interface RuntimeSettings {
   approvals?: ApprovalGate
   /** Durable execution: steering sent to the session from outside this process. */
   steeringInbox?: SteeringInbox
+  /** Durable execution: `approved_for_session` answers of the session's earlier turns. */
+  sessionGrants?: SessionGrant[]
   /** Where sessions are recorded instead of `$AGENT_HOME/sessions` (unless `ephemeral`): an embedder's directory, a durable worker's memory store. */
   store?: SessionStore
   /** The embedder's own tools, offered beside the built-in toolset. */
@@ -336,6 +339,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     ...(settings.journal ? { journal: settings.journal } : {}),
     ...(settings.approvals ? { approvals: settings.approvals } : {}),
     ...(settings.steeringInbox ? { steeringInbox: settings.steeringInbox } : {}),
+    ...(settings.sessionGrants ? { sessionGrants: settings.sessionGrants } : {}),
   })
 
   return {

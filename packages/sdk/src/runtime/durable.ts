@@ -3,7 +3,7 @@
 // engine's step journal and approval gate injected. Its shape matches @agent/restate's
 // `SessionFactory` structurally, so neither package imports the other.
 import { existsSync, statSync } from 'node:fs'
-import type { Agent, ApprovalGate, SteeringInbox, StepJournal } from '@agent/core'
+import type { Agent, ApprovalGate, SessionGrant, SteeringInbox, StepJournal } from '@agent/core'
 import type { ApprovalPolicy, RolloutLine, SandboxMode } from '@agent/protocol'
 import { loadConfig } from '../config/load.js'
 import { composeRuntime } from './compose.js'
@@ -28,11 +28,15 @@ export interface DurableTurnInput {
   journal: StepJournal
   approvals: ApprovalGate
   steering: SteeringInbox
+  /** What the session's user approved for the session in earlier turns. */
+  grants: SessionGrant[]
 }
 
 export interface DurableTurnSession {
   agent: Agent
   history(): Promise<RolloutLine[]>
+  /** Everything approved for the session so far (kept by the engine for the next turn). */
+  grants(): SessionGrant[]
   /** Stops the session's MCP server processes while the turn waits long for a person. */
   idle(): Promise<void>
   /** Starts them again when the wait is over. */
@@ -73,6 +77,7 @@ export function durableSessionFactory(
       journal: input.journal,
       approvals: input.approvals,
       steeringInbox: input.steering,
+      sessionGrants: input.grants,
       ...(resumed ? { session: { type: 'resume', sessionId: resumed } } : { sessionId: input.sessionId }),
     })
     const agent = runtime.agent
@@ -82,6 +87,7 @@ export function durableSessionFactory(
         await agent.flush()
         return (await store.load(agent.sessionId)).lines
       },
+      grants: () => agent.sessionGrants(),
       idle: async () => {
         await runtime.mcpServers?.idle()
       },
