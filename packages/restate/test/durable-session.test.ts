@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Event } from '@agent/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registerWorker } from '../src/index.js'
 import { readLines, startCluster, type TestCluster, waitFor } from './helpers.js'
@@ -83,6 +84,56 @@ describe('durable session on a real restate-server', { timeout: 120_000 }, () =>
     expect(
       seen.filter((e) => e.msg.type === 'agent_message').map((e) => (e.msg as { message: string }).message),
     ).toEqual(['step 1 -> 10', 'step 2 -> 20', 'step 3 -> 30', 'step 4 -> 40', 'step 5 -> 50'])
+  })
+
+  it('steering joins the running turn before its next step; sent after the last one, it runs as the next turn', async () => {
+    const cwd = cluster.workspace()
+    const sessionId = randomUUID()
+    const effects = join(cwd, 'effects.log')
+    writeFileSync(join(cwd, 'hold-1-1'), '')
+    writeFileSync(join(cwd, 'hold-1-2'), '')
+    const turn = cluster.start(sessionId, 'steps:2', cwd)
+    await waitFor(
+      () => readLines(effects),
+      (lines) => lines.length === 1,
+      'step 1 to start',
+    )
+    expect(await cluster.client.steer(sessionId, { text: 'mid' })).toEqual({ turn: turn.tag, queued: 1 })
+    unlinkSync(join(cwd, 'hold-1-1'))
+    await waitFor(
+      () => readLines(effects),
+      (lines) => lines.length === 2,
+      'step 2 to start',
+    )
+    await cluster.client.steer(sessionId, { text: 'late' })
+    unlinkSync(join(cwd, 'hold-1-2'))
+    expect(await turn.done).toEqual({ type: 'completed', lastMessage: 'done 2' })
+    expect(
+      turn.seen.map((e) => ('message' in e.msg ? `${e.msg.type}: ${e.msg.message}` : e.msg.type)),
+    ).toEqual([
+      'session_configured',
+      'turn_started',
+      'user_message: steps:2',
+      'agent_message: step 1 -> 10',
+      'user_message: mid',
+      'agent_message: step 2 -> 20',
+      "background_event: steering input arrived after the turn's last model request; it runs as the next turn: late",
+      'turn_complete',
+    ])
+    // The late input became the session's next turn.
+    const next: Event[] = []
+    const result = await cluster.client.follow({
+      sessionId,
+      tag: `${turn.tag}/steer/1`,
+      from: 0,
+      onEvent: (event) => void next.push(event),
+    })
+    expect(result).toEqual({ type: 'completed', lastMessage: 'done 1' })
+    expect(next.find((e) => e.msg.type === 'user_message')?.msg).toMatchObject({ message: 'late' })
+    await expect(cluster.client.steer(sessionId, { text: 'nobody listens' })).rejects.toThrow(
+      `session ${sessionId} has no turn running to steer`,
+    )
+    await expect(cluster.client.steer(`no-such-${sessionId}`, { text: 'x' })).rejects.toThrow('no session')
   })
 
   it('registering the same worker again is accepted (idempotent)', async () => {
