@@ -200,6 +200,25 @@ describe('a turn over a step journal', () => {
     expect(readFileSync(join(cwd, 'step-id.txt'), 'utf8')).toBe('')
   })
 
+  it('with a journal, deltas go live to onStreamingEvent (not events), and a replay does not repeat them', async () => {
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'streamed answer here' }] })
+    const cwd = tempDir()
+    const journal = new MemoryJournal()
+    const streamed: Event[] = []
+    const events = await runTurn(await worker(cwd, { journal, onStreamingEvent: (e) => streamed.push(e) }))
+    expect(find(events, 'agent_message_delta')).toEqual([])
+    const text = streamed.flatMap((e) => (e.msg.type === 'agent_message_delta' ? [e.msg.delta] : [])).join('')
+    expect(text).toBe('streamed answer here')
+    // Tagged with the turn's submission, like its events.
+    const turnSub = events.find((e) => e.msg.type === 'turn_complete')?.id
+    expect(streamed.length).toBeGreaterThan(1)
+    expect(streamed.every((e) => e.id === turnSub)).toBe(true)
+
+    const replayed: Event[] = []
+    await runTurn(await worker(cwd, { journal: journal.fork(), onStreamingEvent: (e) => replayed.push(e) }))
+    expect(replayed).toEqual([])
+  })
+
   it('steering from a SteeringInbox joins the turn at the next request; a replay takes it from the journal', async () => {
     server = await startMockProviderServer({ wire: 'responses', turns: TWO_COMMANDS })
     const cwd = tempDir()

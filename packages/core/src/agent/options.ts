@@ -1,6 +1,6 @@
 // What createAgent receives: the ports (plain injection, each one a small interface) and the
 // session's plain settings. Nothing here is a service locator; every field is used directly.
-import type { ApprovalPolicy, ModelClient, ReasoningEffort, SandboxPolicy } from '@agent/protocol'
+import type { ApprovalPolicy, Event, ModelClient, ReasoningEffort, SandboxPolicy } from '@agent/protocol'
 import type { SessionGrant } from '../orchestration/approvals.js'
 import type { ExecOutputFormatter } from '../orchestration/format.js'
 import type { Clock } from '../ports/clock.js'
@@ -47,6 +47,12 @@ export interface AgentOptions {
   journal?: StepJournal
   /** Where approvals wait for the user's answer; default: the `exec_approval` / `patch_approval` ops. */
   approvals?: ApprovalGate
+  /**
+   * With a journal, the streaming deltas (`agent_message_delta`, `agent_reasoning_delta`,
+   * `exec_command_output_delta`) a step produces are not events (a replay could not repeat them);
+   * they come here as they happen, for a live preview (a durable engine's short-lived buffer).
+   */
+  onStreamingEvent?: (event: Event) => void
   /** Steering sent from outside the process (a durable engine); read at each model request. */
   steeringInbox?: SteeringInbox
   /**

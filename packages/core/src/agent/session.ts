@@ -350,7 +350,8 @@ export class Session implements SessionContext {
   }
 
   step<T>(subId: string, name: string, fn: (sink: StepSink) => Promise<T>): Promise<T> {
-    return this.steps.run(name, this.sinkFor(subId), fn)
+    const stream = this.options.onStreamingEvent
+    return this.steps.run(name, this.sinkFor(subId), fn, stream && ((msg) => stream({ id: subId, msg })))
   }
 
   private sinkFor(subId: string): StepSink {
