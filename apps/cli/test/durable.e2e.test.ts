@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ThreadEvent } from '@agent/protocol'
+import { DurableSessionClient } from '@agent/restate/client'
 import { freePort, type RestateServer, startRestateServer } from '@agent/restate/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DurableRig, held, killProcess, lines, shell, until } from './durable-helpers.js'
@@ -358,6 +359,44 @@ describe('agent durable', { timeout: 180_000 }, () => {
     // The command ran at the kill and again on replay (at-least-once), then once per request.
     expect(rig.effects(ws)).toEqual(['x', 'x', 'x', 'x'])
     expect(mock.requests).toHaveLength(5)
+  })
+
+  it('a worker started with --ingress publishes the streaming text of the running model request; a following client previews it', async () => {
+    const ws = rig.workspace()
+    const answer = 'Here is the answer, streamed in many small pieces.'
+    // Paced so the stream lasts while the client follows (the finished message comes after it).
+    await rig.provider([{ text: answer, chunkSize: 5, delayMs: 200 }])
+    await rig.serve(ws, await freePort(), { args: ['--ingress', restate.ingressUrl] })
+    const { run, session } = rig.execJson(ws, ['answer slowly'])
+    const sessionId = await session
+    const client = new DurableSessionClient(restate.ingressUrl, { pollIntervalMs: 50 })
+    const page = await client.events(sessionId)
+    const current = page.current as NonNullable<typeof page.current>
+    const seen: string[] = []
+    const followed = await client.follow({
+      sessionId,
+      tag: current.tag,
+      from: current.firstSeq,
+      invocationId: current.invocationId,
+      onEvent: (event) => void seen.push(event.msg.type),
+      onDelta: (event) =>
+        void seen.push(
+          event.msg.type === 'agent_message_delta' ? `delta:${event.msg.delta}` : event.msg.type,
+        ),
+    })
+    expect(followed).toEqual({ type: 'completed', lastMessage: answer })
+    const deltas = seen.filter((s) => s.startsWith('delta:'))
+    expect(deltas.length).toBeGreaterThan(0)
+    // Previewed before the finished message, each piece once and in order (a suffix of the answer
+    // when the client attached after the first pieces).
+    expect(seen.indexOf(deltas.at(-1) as string)).toBeLessThan(seen.indexOf('agent_message'))
+    expect(answer.endsWith(deltas.map((d) => d.slice(6)).join(''))).toBe(true)
+    const result = await run
+    expect(result.code).toBe(0)
+    // `agent durable exec` prints what `agent exec` prints: whole items, no deltas.
+    expect(jsonLines(result.stdout)).toContainEqual(
+      expect.objectContaining({ type: 'item.completed', item: expect.objectContaining({ text: answer }) }),
+    )
   })
 })
 

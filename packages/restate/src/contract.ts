@@ -73,6 +73,8 @@ export interface HostedSessionInput {
   steering: SteeringInbox
   /** What earlier turns' users approved for the session (the agent must not ask again). */
   grants: SessionGrant[]
+  /** Streaming deltas as they happen (core's `onStreamingEvent`); absent: nobody previews them. */
+  onStreamingEvent?: (event: Event) => void
 }
 
 /** One agent built for one turn of a durable session. */

@@ -20,6 +20,8 @@ export type {
 } from './contract.js'
 export type { EventIndex, StoredEvent } from './event-log.js'
 export { DEFAULT_MAX_EVENTS } from './event-log.js'
+export type { LiveBuffer, LivePush } from './live.js'
+export { MAX_LIVE_EVENTS } from './live.js'
 export { installPromiseWithResolvers } from './node-compat.js'
 export type {
   ApproveRequest,

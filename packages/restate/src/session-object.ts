@@ -2,6 +2,7 @@
 // (exclusive: Restate queues a second prompt to the same session behind the first); `events`,
 // `approve` and `interrupt` are shared handlers that run beside it. Everything the next turn
 // needs (working directory, rollout, event log) is object state, so any worker can continue it.
+import { randomUUID } from 'node:crypto'
 import type { Event, RolloutLine } from '@agent/protocol'
 import { ReviewDecision } from '@agent/protocol'
 import * as restate from '@restatedev/restate-sdk'
@@ -24,6 +25,7 @@ import {
 } from './event-log.js'
 import { EventPump, type TurnEnd } from './event-pump.js'
 
+import { LivePublisher } from './live.js'
 import { SESSION_OBJECT } from './names.js'
 import { steeringObject } from './steering.js'
 
@@ -104,6 +106,11 @@ export interface SessionObjectOptions {
    * timeout (1 min), after which Restate suspends the turn and this worker's agent is abandoned.
    */
   idleAfterMs?: number
+  /**
+   * Restate's ingress URL as this worker reaches it: streaming deltas are pushed there (object
+   * `AgentSessionLive`) for clients to preview. Absent: clients see finished items only.
+   */
+  liveIngressUrl?: string
 }
 
 export const DEFAULT_IDLE_AFTER_MS = 30_000
@@ -124,7 +131,7 @@ export function createSessionObject(options: SessionObjectOptions) {
     handlers: {
       submit: async (ctx: restate.ObjectContext, request: SubmitRequest): Promise<SubmitResult> => {
         try {
-          return await runTurn(ctx, validateSubmit(request), options.createSession, maxEvents, idleAfterMs)
+          return await runTurn(ctx, validateSubmit(request), options, maxEvents, idleAfterMs)
         } catch (error) {
           // A turn that cannot go on releases the session for the next prompt.
           if (error instanceof restate.TerminalError) ctx.clear('current')
@@ -255,10 +262,11 @@ function validateSubmit(request: SubmitRequest): SubmitRequest {
 async function runTurn(
   ctx: restate.ObjectContext,
   request: SubmitRequest,
-  createSession: SessionFactory,
+  options: SessionObjectOptions,
   maxEvents: number,
   idleAfterMs: number,
 ): Promise<SubmitResult> {
+  const createSession = options.createSession
   let meta = await ctx.get<SessionMetaState>('meta')
   if (!meta) {
     if (!request.create)
@@ -402,6 +410,11 @@ async function runTurn(
     },
   }
 
+  // Deltas go to the live buffer, placed before the event the log stores next. Not journaled.
+  const publisher = options.liveIngressUrl ? new LivePublisher(options.liveIngressUrl, ctx.key) : undefined
+  const attempt = randomUUID()
+  const live = publisher && ((event: Event) => publisher.publish(request.tag, log.next, attempt, event))
+
   let hosted: Awaited<ReturnType<SessionFactory>> | undefined
   let end: TurnEnd
   let lines: RolloutLine[]
@@ -416,6 +429,7 @@ async function runTurn(
         approvals,
         steering,
         grants,
+        ...(live ? { onStreamingEvent: live } : {}),
       })
     } catch (error) {
       // A configuration problem (model, sandbox, MCP): retrying the turn would fail the same way.

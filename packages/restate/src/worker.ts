@@ -4,6 +4,7 @@
 import './node-compat.js'
 import { createServer, type Http2Server } from 'node:http2'
 import * as restate from '@restatedev/restate-sdk'
+import { liveObject } from './live.js'
 import type { SessionObject } from './session-object.js'
 import { steeringObject } from './steering.js'
 
@@ -23,7 +24,7 @@ export interface Worker {
 
 export async function serveWorker(options: WorkerOptions): Promise<Worker> {
   const host = options.host ?? '127.0.0.1'
-  const handler = restate.createEndpointHandler({ services: [options.object, steeringObject] })
+  const handler = restate.createEndpointHandler({ services: [options.object, steeringObject, liveObject] })
   const server: Http2Server = createServer(handler)
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>

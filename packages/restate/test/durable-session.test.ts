@@ -136,10 +136,60 @@ describe('durable session on a real restate-server', { timeout: 120_000 }, () =>
     await expect(cluster.client.steer(`no-such-${sessionId}`, { text: 'x' })).rejects.toThrow('no session')
   })
 
+  it("a following client previews the running step's deltas before its finished items arrive", async () => {
+    const cwd = cluster.workspace()
+    const sessionId = randomUUID()
+    writeFileSync(join(cwd, 'hold-1-1'), '')
+    const tag = randomUUID()
+    const { invocationId } = await cluster.client.submit(
+      sessionId,
+      { prompt: 'steps:1', tag, create: { cwd } },
+      tag,
+    )
+    const order: string[] = []
+    const following = cluster.client.follow({
+      sessionId,
+      tag,
+      from: 0,
+      invocationId,
+      onEvent: (event) => void order.push(event.msg.type),
+      onDelta: (event) =>
+        void order.push(
+          event.msg.type === 'agent_message_delta' ? `delta ${event.msg.delta}` : event.msg.type,
+        ),
+    })
+    // The step is held open: its deltas arrive while it runs (joined into one by the worker or not).
+    await waitFor(
+      () =>
+        order
+          .filter((o) => o.startsWith('delta '))
+          .map((o) => o.slice(6))
+          .join(''),
+      (text) => text === 'step 1 is streaming',
+      "the step's deltas",
+    )
+    expect(order).not.toContain('agent_message')
+    unlinkSync(join(cwd, 'hold-1-1'))
+    expect(await following).toEqual({ type: 'completed', lastMessage: 'done 1' })
+    // The preview came before the finished message, and nothing streamed twice.
+    const firstDelta = order.findIndex((o) => o.startsWith('delta '))
+    expect(firstDelta).toBeGreaterThan(order.indexOf('user_message'))
+    expect(firstDelta).toBeLessThan(order.indexOf('agent_message'))
+    expect(
+      order
+        .filter((o) => o.startsWith('delta '))
+        .map((o) => o.slice(6))
+        .join(''),
+    ).toBe('step 1 is streaming')
+    // The log itself holds no deltas.
+    const page = await cluster.client.events(sessionId)
+    expect(page.events.some((e) => e.event.msg.type === 'agent_message_delta')).toBe(false)
+  })
+
   it('registering the same worker again is accepted (idempotent)', async () => {
     const first = await registerWorker(cluster.server.adminUrl, cluster.worker.url)
     const again = await registerWorker(cluster.server.adminUrl, cluster.worker.url)
-    expect(again.services.sort()).toEqual(['AgentSession', 'AgentSessionSteering'])
+    expect(again.services.sort()).toEqual(['AgentSession', 'AgentSessionLive', 'AgentSessionSteering'])
     expect(again.deploymentId).toBe(first.deploymentId)
   })
 })

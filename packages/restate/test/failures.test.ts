@@ -139,7 +139,11 @@ describe('failures on a real restate-server', { timeout: 120_000 }, () => {
     )
     const second = await startRestateServer({ adminPort })
     try {
-      expect((await late).services.sort()).toEqual(['AgentSession', 'AgentSessionSteering'])
+      expect((await late).services.sort()).toEqual([
+        'AgentSession',
+        'AgentSessionLive',
+        'AgentSessionSteering',
+      ])
     } finally {
       await laterWorker.kill()
       await second.stop()

@@ -151,7 +151,8 @@ export interface StartedTurn {
 export async function startCluster(): Promise<TestCluster> {
   const server = await startRestateServer()
   const port = await freePort()
-  let worker = await startWorkerProcess({ port, adminUrl: server.adminUrl })
+  const env = { INGRESS_URL: server.ingressUrl }
+  let worker = await startWorkerProcess({ port, adminUrl: server.adminUrl, env })
   const reconnects: string[] = []
   const client = new DurableSessionClient(server.ingressUrl, {
     pollIntervalMs: 50,
@@ -193,7 +194,7 @@ export async function startCluster(): Promise<TestCluster> {
     replaceWorker: async (meanwhile = () => {}) => {
       await worker.kill('SIGKILL')
       await meanwhile()
-      worker = await startWorkerProcess({ port })
+      worker = await startWorkerProcess({ port, env })
     },
     stop: async () => {
       await worker.kill()

@@ -52,6 +52,10 @@ export function addDurableCommands(program: Command, run: Run): void {
   )
     .option('--plugin-dir <DIR>', 'load a plugin for every session; repeatable', collect, [])
     .option(
+      '--ingress <URL>',
+      "Restate's ingress URL as this worker reaches it: publish streaming deltas there for clients to preview",
+    )
+    .option(
       '--mcp-idle-timeout <SECONDS>',
       "stop a turn's MCP server processes while it waits longer than this for an approval (default 30); they start again with the answer",
       seconds,

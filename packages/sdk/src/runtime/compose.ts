@@ -76,6 +76,8 @@ export interface RuntimeSettings {
   steeringInbox?: SteeringInbox
   /** Durable execution: `approved_for_session` answers of the session's earlier turns. */
   sessionGrants?: SessionGrant[]
+  /** Durable execution: streaming deltas of journaled steps, live (core's `onStreamingEvent`). */
+  onStreamingEvent?: AgentOptions['onStreamingEvent']
   /** Where sessions are recorded instead of `$AGENT_HOME/sessions` (unless `ephemeral`): an embedder's directory, a durable worker's memory store. */
   store?: SessionStore
   /** The embedder's own tools, offered beside the built-in toolset. */
@@ -340,6 +342,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     ...(settings.approvals ? { approvals: settings.approvals } : {}),
     ...(settings.steeringInbox ? { steeringInbox: settings.steeringInbox } : {}),
     ...(settings.sessionGrants ? { sessionGrants: settings.sessionGrants } : {}),
+    ...(settings.onStreamingEvent ? { onStreamingEvent: settings.onStreamingEvent } : {}),
   })
 
   return {

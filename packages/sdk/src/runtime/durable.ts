@@ -4,7 +4,7 @@
 // `SessionFactory` structurally, so neither package imports the other.
 import { existsSync, statSync } from 'node:fs'
 import type { Agent, ApprovalGate, SessionGrant, SteeringInbox, StepJournal } from '@agent/core'
-import type { ApprovalPolicy, RolloutLine, SandboxMode } from '@agent/protocol'
+import type { ApprovalPolicy, Event, RolloutLine, SandboxMode } from '@agent/protocol'
 import { loadConfig } from '../config/load.js'
 import { composeRuntime } from './compose.js'
 import type { ModelFlags } from './model.js'
@@ -30,6 +30,8 @@ export interface DurableTurnInput {
   steering: SteeringInbox
   /** What the session's user approved for the session in earlier turns. */
   grants: SessionGrant[]
+  /** Streaming deltas as they happen (a live preview; not journaled). */
+  onStreamingEvent?: (event: Event) => void
 }
 
 export interface DurableTurnSession {
@@ -78,6 +80,7 @@ export function durableSessionFactory(
       approvals: input.approvals,
       steeringInbox: input.steering,
       sessionGrants: input.grants,
+      ...(input.onStreamingEvent ? { onStreamingEvent: input.onStreamingEvent } : {}),
       ...(resumed ? { session: { type: 'resume', sessionId: resumed } } : { sessionId: input.sessionId }),
     })
     const agent = runtime.agent
