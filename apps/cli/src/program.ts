@@ -1,14 +1,11 @@
 // The command tree of `agent`. Each subcommand's implementation is imported lazily from its
 // action, so parsing the command line never loads a provider, the MCP SDK or the UI.
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { addConfigOption, addModelOptions, addPolicyOptions, collect } from './commands/agent-options.js'
 import { addDurableCommands } from './commands/durable.js'
 import { addInteractiveCommands, type LoadTui } from './commands/interactive.js'
 import { VERSION } from './version.js'
 
-const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access']
-const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never']
-
-const collect = (value: string, previous: string[] = []) => [...previous, value]
 const collectList = (value: string, previous: string[] = []) => [
   ...previous,
   ...value.split(',').filter((part) => part.trim() !== ''),
@@ -22,29 +19,17 @@ function addReviewOptions(command: Command): Command {
 }
 
 function addRunOptions(command: Command): Command {
-  return (
+  command
+    .option('--json', 'print events as JSONL on stdout (the shape of `codex exec --json`)')
+    // What `@openai/codex-sdk` passes for --json: accepted so the SDK can drive this binary.
+    .addOption(new Option('--experimental-json', 'same as --json').hideHelp())
+  addPolicyOptions(addModelOptions(command), {
+    sandbox: 'how commands are confined (default read-only)',
+    approval: 'when to ask for approval; exec cannot ask, so asks are denied (default never)',
+    fullAuto: 'let the agent edit the workspace: -s workspace-write',
+  })
+  return addConfigOption(
     command
-      .option('--json', 'print events as JSONL on stdout (the shape of `codex exec --json`)')
-      // What `@openai/codex-sdk` passes for --json: accepted so the SDK can drive this binary.
-      .addOption(new Option('--experimental-json', 'same as --json').hideHelp())
-      .option('-m, --model <MODEL>', 'model name sent to the provider')
-      .option(
-        '--provider <ID>',
-        'provider: openai (Responses), openai-chat (Chat Completions), anthropic, ollama, lmstudio, or an id from config',
-      )
-      .option('--base-url <URL>', "the provider's API root (http://host:port/v1 for the OpenAI wires)")
-      .addOption(
-        new Option('-s, --sandbox <MODE>', 'how commands are confined (default read-only)').choices(
-          SANDBOX_MODES,
-        ),
-      )
-      .addOption(
-        new Option(
-          '-a, --approval <POLICY>',
-          'when to ask for approval; exec cannot ask, so asks are denied (default never)',
-        ).choices(APPROVAL_POLICIES),
-      )
-      .option('--full-auto', 'let the agent edit the workspace: -s workspace-write')
       .option('-C, --cd <DIR>', 'run in DIR instead of the current directory')
       .option('--skip-git-repo-check', 'allow running outside a git repository')
       .option(
@@ -71,19 +56,12 @@ function addRunOptions(command: Command): Command {
       .option(
         '--replay <FILE>',
         'answer from a recorded model script (JSONL, see @agent/models) instead of a provider',
-      )
-      .option(
-        '-c, --config <key=value>',
-        'override a config key (value parsed as TOML); repeatable',
-        collect,
-        [],
-      )
-      .option(
-        '--plugin-dir <DIR>',
-        'load a plugin (or a directory of plugins) for this run; repeatable',
-        collect,
-        [],
-      )
+      ),
+  ).option(
+    '--plugin-dir <DIR>',
+    'load a plugin (or a directory of plugins) for this run; repeatable',
+    collect,
+    [],
   )
 }
 

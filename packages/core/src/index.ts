@@ -13,6 +13,7 @@ export {
   renderEnvironmentContext,
 } from './agent/instructions.js'
 export type { AgentOptions, SessionStart } from './agent/options.js'
+export type { SessionGrant } from './orchestration/approvals.js'
 export type { Action, CommandDecision } from './orchestration/decision-table.js'
 export { DECISION_TABLE, decideCommand } from './orchestration/decision-table.js'
 export type { ExecOutputFormatter } from './orchestration/format.js'
@@ -23,7 +24,14 @@ export type { HookEventName, HookInput, HookOutcome, HookRunner } from './ports/
 export type { CommandPolicy, PolicyDecision, PolicyVerdict } from './ports/policy.js'
 export type { CommandRunner, ProcessSessions, RunRequest, RunResult } from './ports/runner.js'
 export type { Sandbox, WrappedCommand } from './ports/sandbox.js'
-export type { ApprovalAnswer, ApprovalGate, ApprovalWait, StepJournal } from './ports/step-journal.js'
+export type {
+  ApprovalAnswer,
+  ApprovalGate,
+  ApprovalWait,
+  SteeringInbox,
+  SteeringMessage,
+  StepJournal,
+} from './ports/step-journal.js'
 export { directJournal } from './ports/step-journal.js'
 export type { ProvidedTool, ProvidedToolResult, ToolProvider } from './ports/tool-provider.js'
 export type { WorkspaceSnapshot, WorkspaceTracker } from './ports/workspace.js'

@@ -197,6 +197,54 @@ describe('approval answers', () => {
     expect(find(events, 'exec_approval_request').map((r) => r.command[0])).toEqual(['echo', 'printf'])
   })
 
+  it('sessionGrants() hands the approved_for_session answers to the next agent of the session, which does not ask again', async () => {
+    const script = () => [
+      [reply.toolCall('shell', { command: ['echo', 'a'] })],
+      [reply.toolCall('shell', { command: ['git', 'status'] })],
+      [reply.toolCall('shell', { command: ['echo', 'b'] })],
+      [reply.text('done')],
+    ]
+    const first = await makeAgent(script(), { approvalPolicy: 'untrusted', policy: new FakePolicy('prompt') })
+    agent = first.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    await collectUntil(agent, isTurnEnd, {
+      onEvent: async (e) => {
+        if (e.msg.type !== 'exec_approval_request') return
+        const prefix = e.msg.command[0] === 'git' ? { prefix: ['git'] } : {}
+        await agent?.submit({
+          type: 'exec_approval',
+          id: e.msg.call_id,
+          decision: e.msg.command[1] === 'b' ? 'approved' : 'approved_for_session',
+          ...prefix,
+        })
+      },
+    })
+    const grants = first.agent.sessionGrants()
+    expect(grants).toEqual([
+      { type: 'command', command: ['echo', 'a'] },
+      { type: 'prefix', prefix: ['git'] },
+    ])
+    await first.agent.shutdown()
+
+    const next = await makeAgent(script(), {
+      approvalPolicy: 'untrusted',
+      policy: new FakePolicy('prompt'),
+      sessionGrants: JSON.parse(JSON.stringify(grants)),
+    })
+    agent = next.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(agent, isTurnEnd, {
+      onEvent: async (e) => {
+        if (e.msg.type === 'exec_approval_request')
+          await agent?.submit({ type: 'exec_approval', id: e.msg.call_id, decision: 'approved' })
+      },
+    })
+    // Only the command approved once (not for the session) is asked about again.
+    expect(find(events, 'exec_approval_request').map((r) => r.command)).toEqual([['echo', 'b']])
+    expect(next.runner.requests).toHaveLength(3)
+    expect(next.agent.sessionGrants()).toEqual(grants)
+  })
+
   it('an answer for an unknown request is an error naming op.id, and the agent keeps working', async () => {
     const made = await makeAgent([[reply.text('hi')]])
     agent = made.agent

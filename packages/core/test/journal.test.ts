@@ -7,7 +7,14 @@ import { type MockProviderServer, type MockTurn, startMockProviderServer } from 
 import type { Event } from '@agent/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { type Agent, type AgentOptions, defineTool, MemorySessionStore } from '../src/index.js'
+import {
+  type Agent,
+  type AgentOptions,
+  defineTool,
+  MemorySessionStore,
+  type SteeringInbox,
+  type SteeringMessage,
+} from '../src/index.js'
 import {
   collectUntil,
   FakePolicy,
@@ -175,6 +182,65 @@ describe('a turn over a step journal', () => {
     agents.push(plain.agent)
     await runTurn(plain.agent)
     expect(readFileSync(join(cwd, 'step-id.txt'), 'utf8')).toBe('')
+  })
+
+  it('with a journal, deltas go live to onStreamingEvent (not events), and a replay does not repeat them', async () => {
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'streamed answer here' }] })
+    const cwd = tempDir()
+    const journal = new MemoryJournal()
+    const streamed: Event[] = []
+    const events = await runTurn(await worker(cwd, { journal, onStreamingEvent: (e) => streamed.push(e) }))
+    expect(find(events, 'agent_message_delta')).toEqual([])
+    const text = streamed.flatMap((e) => (e.msg.type === 'agent_message_delta' ? [e.msg.delta] : [])).join('')
+    expect(text).toBe('streamed answer here')
+    // Tagged with the turn's submission, like its events.
+    const turnSub = events.find((e) => e.msg.type === 'turn_complete')?.id
+    expect(streamed.length).toBeGreaterThan(1)
+    expect(streamed.every((e) => e.id === turnSub)).toBe(true)
+
+    const replayed: Event[] = []
+    await runTurn(await worker(cwd, { journal: journal.fork(), onStreamingEvent: (e) => replayed.push(e) }))
+    expect(replayed).toEqual([])
+  })
+
+  it('steering from a SteeringInbox joins the turn at the next request; a replay takes it from the journal', async () => {
+    server = await startMockProviderServer({ wire: 'responses', turns: TWO_COMMANDS })
+    const cwd = tempDir()
+    // The inbox holds a message once the first command has run; `take` is a journal step, as a
+    // durable engine makes it.
+    const inboxOver = (journal: MemoryJournal, pending: SteeringMessage[]): SteeringInbox => ({
+      take: ({ turnId, request }) =>
+        journal.run(`inbox/${turnId}/${request}`, async () =>
+          lines(join(cwd, 'a.txt')) > 0 ? pending.splice(0) : [],
+        ),
+    })
+    const journal = new MemoryJournal([], { crashAfter: 9 })
+    const crashed = await runTurn(
+      await worker(cwd, { journal, steeringInbox: inboxOver(journal, [{ text: 'use b.txt next' }]) }),
+    )
+    expect(find(crashed, 'user_message').map((m) => m.message)).toEqual(['go', 'use b.txt next'])
+    expect(journal.calls.slice(0, 8)).toEqual([
+      'session/start',
+      'turn/1/input',
+      'inbox/1/1',
+      'turn/1/steer/1',
+      'turn/1/sample/1',
+      'turn/1/tool/call_a',
+      'inbox/1/2',
+      'turn/1/steer/2',
+    ])
+    // The second request carried the steering text after the first command's result.
+    const second = JSON.stringify(server.requests[1]?.body)
+    expect(second.indexOf('use b.txt next')).toBeGreaterThan(second.indexOf('call_a'))
+
+    // A new worker with an empty inbox replays the recorded take: the message is not lost, not doubled.
+    const next = journal.fork()
+    const events = await runTurn(await worker(cwd, { journal: next, steeringInbox: inboxOver(next, []) }))
+    expect(find(events, 'turn_complete')[0]?.last_agent_message).toBe('done')
+    expect(find(events, 'user_message').map((m) => m.message)).toEqual(['go', 'use b.txt next'])
+    expect(server.requests).toHaveLength(3)
+    const last = JSON.stringify(server.requests[2]?.body)
+    expect(last.split('use b.txt next')).toHaveLength(2)
   })
 
   it('starts parallel read-only calls in the model order, before any finishes; results keep that order', async () => {

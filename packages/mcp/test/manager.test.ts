@@ -112,6 +112,32 @@ describe('McpConnectionManager with a stdio server', () => {
     expect(manager.status()[0]).toMatchObject({ state: 'ready', restarts: 1 })
   })
 
+  it('idle() stops the server processes without a trace; wake() (or the next call) starts them again', async () => {
+    const state = join(tempDir(), 'starts')
+    const { manager, start, events, text } = make({ fault: faultServer([`--state=${state}`]) })
+    await start()
+    const first = JSON.parse(text(await manager.callTool('mcp__fault__whoami', {}, {}))) as { pid: number }
+    const seen = events.length
+    await manager.idle()
+    expect(manager.status()[0]).toMatchObject({ state: 'idle', restarts: 0 })
+    await expect.poll(() => alive(first.pid)).toBe(false)
+    await manager.wake()
+    expect(manager.status()[0]).toMatchObject({ state: 'ready', restarts: 0 })
+    const second = JSON.parse(text(await manager.callTool('mcp__fault__whoami', {}, {}))) as {
+      pid: number
+      starts: number
+    }
+    expect(second.starts).toBe(2)
+    expect(second.pid).not.toBe(first.pid)
+    // A call while idle starts the server itself.
+    await manager.idle()
+    const third = JSON.parse(text(await manager.callTool('mcp__fault__whoami', {}, {}))) as { starts: number }
+    expect(third.starts).toBe(3)
+    // Nothing reached the session: an idle stop is not a crash.
+    expect(events.slice(seen)).toEqual([])
+    expect(manager.status()[0]).toMatchObject({ state: 'ready', restarts: 0 })
+  })
+
   it('stops restarting a server that keeps crashing (bounded retries)', async () => {
     const { manager, start, text } = make({ fault: faultServer() }, { maxRestarts: 1 })
     await start()
@@ -305,3 +331,12 @@ describe('McpConnectionManager with a stdio server', () => {
     expect(text(await manager.callTool('mcp__fault__echo', { text: 'x' }, {}))).toContain('closed')
   })
 })
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -4,10 +4,11 @@
 // Also exported alone as `@agent/restate/client`: it does not load the Restate SDK.
 import { randomUUID } from 'node:crypto'
 import type { Event } from '@agent/protocol'
-import type { ApprovalAnswer } from './contract.js'
+import type { ApprovalAnswer, SteeringMessage } from './contract.js'
 import type { StoredEvent } from './event-log.js'
-import { SESSION_OBJECT } from './names.js'
-import type { EventsPage, SubmitRequest, SubmitResult } from './session-object.js'
+import type { LiveBuffer } from './live.js'
+import { LIVE_OBJECT, SESSION_OBJECT } from './names.js'
+import type { EventsPage, SteerResult, SubmitRequest, SubmitResult } from './session-object.js'
 
 /** Restate answered with an error about the request itself (unknown session, bad input...). */
 export class DurableSessionError extends Error {
@@ -42,6 +43,12 @@ export interface FollowOptions {
   /** The turn's invocation, when known: its failure (not only its events) ends the follow. */
   invocationId?: string
   onEvent: (event: Event, stored: StoredEvent) => void | Promise<void>
+  /**
+   * Streaming deltas of the step running now (when workers publish them, see `liveIngressUrl`),
+   * delivered while the turn's log has nothing newer. A preview: the step's finished items follow
+   * as events; a step re-run after a crash streams again from its start.
+   */
+  onDelta?: (event: Event) => void | Promise<void>
   signal?: AbortSignal
 }
 
@@ -116,6 +123,19 @@ export class DurableSessionClient {
     }
   }
 
+  /**
+   * Steers the session's running turn: the text reaches the model at the turn's next request (or,
+   * sent after its last one, runs as the next turn). Fails when no turn is running.
+   */
+  steer(sessionId: string, message: SteeringMessage): Promise<SteerResult> {
+    return this.call<SteerResult>(`${this.objectPath(sessionId)}/steer`, message)
+  }
+
+  /** The deltas of the step a session's turn is running now (see `FollowOptions.onDelta`). */
+  live(sessionId: string): Promise<LiveBuffer | null> {
+    return this.call<LiveBuffer | null>(`/${LIVE_OBJECT}/${encodeURIComponent(sessionId)}/read`, null)
+  }
+
   interrupt(sessionId: string): Promise<{ interrupted: string | null }> {
     return this.call(`${this.objectPath(sessionId)}/interrupt`, null)
   }
@@ -139,6 +159,7 @@ export class DurableSessionClient {
     options.signal?.addEventListener('abort', () => stop.abort(), { once: true })
     let failure: string | undefined
     let invocationDone = false
+    let delivered = { key: '', next: 0 }
     if (options.invocationId) {
       this.attach(options.invocationId, stop.signal).then(
         () => {
@@ -166,6 +187,16 @@ export class DurableSessionClient {
           if (msg.type === 'turn_aborted') return { type: 'aborted', reason: msg.reason }
         }
         if (cursor < page.next) continue
+        if (options.onDelta) {
+          const buffer = await this.live(options.sessionId)
+          if (buffer && buffer.tag === options.tag && buffer.at === cursor) {
+            const key = `${buffer.at}/${buffer.attempt}`
+            if (key !== delivered.key) delivered = { key, next: 0 }
+            const start = Math.max(delivered.next, buffer.first)
+            for (const event of buffer.events.slice(start - buffer.first)) await options.onDelta(event)
+            delivered.next = buffer.first + buffer.events.length
+          }
+        }
         // The invocation ended and its events are all read, yet no end event: it failed.
         if (finished) return { type: 'failed', message: failure ?? 'the turn ended without finishing' }
         await sleep(this.pollIntervalMs, stop.signal)
@@ -246,5 +277,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export type { StoredEvent } from './event-log.js'
+export type { LiveBuffer } from './live.js'
 export { SESSION_OBJECT } from './names.js'
-export type { EventsPage, SubmitRequest, SubmitResult } from './session-object.js'
+export type { EventsPage, SteerResult, SubmitRequest, SubmitResult } from './session-object.js'

@@ -32,6 +32,24 @@ export interface ApprovalGate {
   wait(request: ApprovalRequest, signal: AbortSignal): Promise<ReviewDecision | ApprovalAnswer>
 }
 
+/** Text sent to steer a running turn (core's `SteeringMessage`). */
+export interface SteeringMessage {
+  text: string
+  images?: string[]
+}
+
+/** Steering input sent from outside the worker, taken once per model request (core's `SteeringInbox`). */
+export interface SteeringInbox {
+  take(where: { turnId: string; request: number }): Promise<SteeringMessage[]>
+}
+
+/** One `approved_for_session` answer (core's `SessionGrant`), kept between turns. */
+export type SessionGrant =
+  | { type: 'command'; command: string[] }
+  | { type: 'prefix'; prefix: string[] }
+  | { type: 'paths'; paths: string[] }
+  | { type: 'root'; root: string }
+
 /** The agent's queue pair, as far as a durable host uses it. */
 export interface QueuePairAgent {
   readonly sessionId: string
@@ -51,6 +69,12 @@ export interface HostedSessionInput {
   history: RolloutLine[] | null
   journal: StepJournal
   approvals: ApprovalGate
+  /** Steering sent with `steer` while the turn runs (a journaled inbox). */
+  steering: SteeringInbox
+  /** What earlier turns' users approved for the session (the agent must not ask again). */
+  grants: SessionGrant[]
+  /** Streaming deltas as they happen (core's `onStreamingEvent`); absent: nobody previews them. */
+  onStreamingEvent?: (event: Event) => void
 }
 
 /** One agent built for one turn of a durable session. */
@@ -58,6 +82,18 @@ export interface HostedSession {
   agent: QueuePairAgent
   /** The session's complete rollout after the turn (what the next turn, on any worker, starts from). */
   history(): Promise<RolloutLine[]>
+  /**
+   * Everything approved for the session after the turn (the input's grants and this turn's);
+   * derived from journaled answers, so a replay returns the same. Absent: grants are not kept.
+   */
+  grants?(): SessionGrant[]
+  /**
+   * Stops what the agent need not hold while its turn waits a long time for a person (MCP server
+   * processes); called once an approval has waited `idleAfterMs`.
+   */
+  idle?(): Promise<void>
+  /** Starts again what `idle` stopped; called when the answer arrives, before the turn goes on. */
+  wake?(): Promise<void>
   /** Releases what the agent holds (MCP servers, processes). Called after the turn, also on failure. */
   close(): Promise<void>
 }

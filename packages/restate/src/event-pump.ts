@@ -19,7 +19,11 @@ export class EventPump {
   private chain: Promise<unknown> = Promise.resolve()
   private ended: TurnEnd | undefined
 
-  constructor(private readonly persist: (event: Event) => void) {}
+  constructor(
+    private readonly persist: (event: Event) => void,
+    /** Runs before a turn's closing event is persisted; the events it returns go first. */
+    private readonly beforeTurnEnd?: (end: Event) => Promise<Event[]>,
+  ) {}
 
   attach(agent: QueuePairAgent): void {
     this.agent = agent
@@ -75,8 +79,10 @@ export class EventPump {
       }
       if (event === NOT_READY) return
       this.pending = undefined
-      this.persist(event)
       const msg = event.msg
+      if (this.beforeTurnEnd && (msg.type === 'turn_complete' || msg.type === 'turn_aborted'))
+        for (const extra of await this.beforeTurnEnd(event)) this.persist(extra)
+      this.persist(event)
       if (msg.type === 'turn_complete')
         this.finish({ type: 'completed', lastMessage: msg.last_agent_message })
       else if (msg.type === 'turn_aborted') this.finish({ type: 'aborted', reason: msg.reason })

@@ -13,10 +13,15 @@ export type {
   HostedSessionInput,
   QueuePairAgent,
   SessionFactory,
+  SessionGrant,
+  SteeringInbox,
+  SteeringMessage,
   StepJournal,
 } from './contract.js'
 export type { EventIndex, StoredEvent } from './event-log.js'
 export { DEFAULT_MAX_EVENTS } from './event-log.js'
+export type { LiveBuffer, LivePush } from './live.js'
+export { MAX_LIVE_EVENTS } from './live.js'
 export { installPromiseWithResolvers } from './node-compat.js'
 export type {
   ApproveRequest,
@@ -25,9 +30,12 @@ export type {
   EventsRequest,
   SessionObject,
   SessionObjectOptions,
+  SteerRequest,
+  SteerResult,
   SubmitRequest,
   SubmitResult,
 } from './session-object.js'
-export { createSessionObject, SESSION_OBJECT } from './session-object.js'
+export { createSessionObject, DEFAULT_IDLE_AFTER_MS, SESSION_OBJECT } from './session-object.js'
+export { MAX_QUEUED_STEERING, STEERING_OBJECT_NAME } from './steering.js'
 export type { RegisterOptions, Worker, WorkerOptions } from './worker.js'
 export { RegistrationError, registerWorker, serveWorker } from './worker.js'

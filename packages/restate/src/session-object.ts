@@ -2,10 +2,19 @@
 // (exclusive: Restate queues a second prompt to the same session behind the first); `events`,
 // `approve` and `interrupt` are shared handlers that run beside it. Everything the next turn
 // needs (working directory, rollout, event log) is object state, so any worker can continue it.
+import { randomUUID } from 'node:crypto'
 import type { Event, RolloutLine } from '@agent/protocol'
 import { ReviewDecision } from '@agent/protocol'
 import * as restate from '@restatedev/restate-sdk'
-import type { ApprovalAnswer, ApprovalGate, SessionFactory, StepJournal } from './contract.js'
+import type {
+  ApprovalAnswer,
+  ApprovalGate,
+  SessionFactory,
+  SessionGrant,
+  SteeringInbox,
+  SteeringMessage,
+  StepJournal,
+} from './contract.js'
 import {
   DEFAULT_MAX_EVENTS,
   EMPTY_INDEX,
@@ -16,7 +25,9 @@ import {
 } from './event-log.js'
 import { EventPump, type TurnEnd } from './event-pump.js'
 
+import { LivePublisher } from './live.js'
 import { SESSION_OBJECT } from './names.js'
+import { steeringObject } from './steering.js'
 
 export { SESSION_OBJECT }
 
@@ -70,6 +81,15 @@ export interface EventsPage {
   pendingApprovals: string[]
 }
 
+export interface SteerRequest extends SteeringMessage {}
+
+export interface SteerResult {
+  /** The turn (submission tag) the input joins at its next model request. */
+  turn: string
+  /** Messages waiting for that request, this one included. */
+  queued: number
+}
+
 export interface ApproveRequest extends ApprovalAnswer {
   callId: string
 }
@@ -80,7 +100,20 @@ export interface SessionObjectOptions {
   maxEvents?: number
   /** Retry policy for turn attempts (after a worker dies, Restate retries on a live one). */
   retryPolicy?: restate.RetryPolicy
+  /**
+   * A turn waiting this long for an approval stops its MCP server processes (`HostedSession.idle`)
+   * and starts them again with the answer. Default 30 s: below Restate's default inactivity
+   * timeout (1 min), after which Restate suspends the turn and this worker's agent is abandoned.
+   */
+  idleAfterMs?: number
+  /**
+   * Restate's ingress URL as this worker reaches it: streaming deltas are pushed there (object
+   * `AgentSessionLive`) for clients to preview. Absent: clients see finished items only.
+   */
+  liveIngressUrl?: string
 }
+
+export const DEFAULT_IDLE_AFTER_MS = 30_000
 
 const APPROVAL_PREFIX = 'approval/'
 
@@ -92,12 +125,13 @@ interface StepOutcome {
 
 export function createSessionObject(options: SessionObjectOptions) {
   const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS
+  const idleAfterMs = options.idleAfterMs ?? DEFAULT_IDLE_AFTER_MS
   return restate.object({
     name: SESSION_OBJECT,
     handlers: {
       submit: async (ctx: restate.ObjectContext, request: SubmitRequest): Promise<SubmitResult> => {
         try {
-          return await runTurn(ctx, validateSubmit(request), options.createSession, maxEvents)
+          return await runTurn(ctx, validateSubmit(request), options, maxEvents, idleAfterMs)
         } catch (error) {
           // A turn that cannot go on releases the session for the next prompt.
           if (error instanceof restate.TerminalError) ctx.clear('current')
@@ -157,6 +191,33 @@ export function createSessionObject(options: SessionObjectOptions) {
         },
       ),
 
+      steer: restate.handlers.object.shared(
+        async (ctx: restate.ObjectSharedContext, request: SteerRequest): Promise<SteerResult> => {
+          if (!request || typeof request.text !== 'string' || !request.text.trim())
+            throw new restate.TerminalError('steer needs a non-empty `text`', { errorCode: 400 })
+          if (
+            request.images !== undefined &&
+            !(Array.isArray(request.images) && request.images.every((url) => typeof url === 'string'))
+          )
+            throw new restate.TerminalError('steer: `images` must be a list of image URLs', {
+              errorCode: 400,
+            })
+          await requireSession(ctx)
+          const current = await ctx.get<CurrentTurn>('current')
+          if (!current)
+            throw new restate.TerminalError(
+              `session ${ctx.key} has no turn running to steer: send the text as a prompt instead`,
+              { errorCode: 409 },
+            )
+          const { queued } = await ctx.objectClient(steeringObject, ctx.key).push({
+            tag: current.tag,
+            text: request.text,
+            ...(request.images ? { images: request.images } : {}),
+          })
+          return { turn: current.tag, queued }
+        },
+      ),
+
       interrupt: restate.handlers.object.shared(
         async (ctx: restate.ObjectSharedContext): Promise<{ interrupted: string | null }> => {
           await requireSession(ctx)
@@ -201,9 +262,11 @@ function validateSubmit(request: SubmitRequest): SubmitRequest {
 async function runTurn(
   ctx: restate.ObjectContext,
   request: SubmitRequest,
-  createSession: SessionFactory,
+  options: SessionObjectOptions,
   maxEvents: number,
+  idleAfterMs: number,
 ): Promise<SubmitResult> {
+  const createSession = options.createSession
   let meta = await ctx.get<SessionMetaState>('meta')
   if (!meta) {
     if (!request.create)
@@ -221,12 +284,55 @@ async function runTurn(
     )
 
   const history = await ctx.get<RolloutLine[]>('history')
+  const grants = (await ctx.get<SessionGrant[]>('grants')) ?? []
   const log = new EventLogWriter(ctx, (await ctx.get<EventIndex>('events')) ?? EMPTY_INDEX, maxEvents)
   const firstSeq = log.next
   ctx.set<CurrentTurn>('current', { tag: request.tag, invocationId: ctx.request().id, firstSeq })
 
   let interruptSent = false
-  const pump = new EventPump((event: Event) => log.append(request.tag, slim(event)))
+  // One journaled call takes the steering inbox (in the pump's order, like every command).
+  // `inOrder`: already inside the pump's chain (the closing events are being persisted).
+  const takeSteering = async (inOrder = false): Promise<SteeringMessage[]> => {
+    const issue = () => ({ call: ctx.objectClient(steeringObject, ctx.key).take({ tag: request.tag }) })
+    const { call } = inOrder ? issue() : await pump.serialize(issue)
+    try {
+      const taken = await call
+      // Input a turn that had already ended missed joins this one.
+      return [...taken.late, ...taken.messages].map(({ text, images }) => ({
+        text,
+        ...(images ? { images } : {}),
+      }))
+    } catch (error) {
+      if (error instanceof restate.CancelledError) {
+        onCancelled()
+        return []
+      }
+      throw error
+    }
+  }
+  const steering: SteeringInbox = { take: () => takeSteering() }
+  // Steering sent after the turn's last model request becomes the next turns, in order (as core
+  // does in process); the closing events say so.
+  const beforeTurnEnd = async (end: Event): Promise<Event[]> => {
+    const left = await takeSteering(true)
+    return left.map((message, i) => {
+      ctx.genericSend({
+        service: SESSION_OBJECT,
+        method: 'submit',
+        key: ctx.key,
+        parameter: { prompt: message.text, tag: `${request.tag}/steer/${i + 1}` } satisfies SubmitRequest,
+        inputSerde: restate.serde.json,
+      })
+      return {
+        id: end.id,
+        msg: {
+          type: 'background_event',
+          message: `steering input arrived after the turn's last model request; it runs as the next turn: ${message.text}`,
+        },
+      }
+    })
+  }
+  const pump = new EventPump((event: Event) => log.append(request.tag, slim(event)), beforeTurnEnd)
   const onCancelled = () => {
     if (interruptSent) return
     interruptSent = true
@@ -278,6 +384,13 @@ async function runTurn(
         })
         return { awakeable: created }
       })
+      // A long wait releases the agent's MCP server processes (Restate may suspend the turn and
+      // abandon this agent meanwhile); they start again when the answer arrives. Not journaled:
+      // it changes what the worker holds, not what the turn does.
+      let idled: Promise<void> | undefined
+      const idleTimer = setTimeout(() => {
+        idled = hosted?.idle?.().catch(() => {})
+      }, idleAfterMs)
       try {
         return await awakeable.promise
       } catch (error) {
@@ -287,17 +400,37 @@ async function runTurn(
         }
         throw error
       } finally {
+        clearTimeout(idleTimer)
         ctx.clear(key)
+        if (idled) {
+          await idled
+          await hosted?.wake?.().catch(() => {})
+        }
       }
     },
   }
 
+  // Deltas go to the live buffer, placed before the event the log stores next. Not journaled.
+  const publisher = options.liveIngressUrl ? new LivePublisher(options.liveIngressUrl, ctx.key) : undefined
+  const attempt = randomUUID()
+  const live = publisher && ((event: Event) => publisher.publish(request.tag, log.next, attempt, event))
+
   let hosted: Awaited<ReturnType<SessionFactory>> | undefined
   let end: TurnEnd
   let lines: RolloutLine[]
+  let granted: SessionGrant[]
   try {
     try {
-      hosted = await createSession({ sessionId: ctx.key, cwd: meta.cwd, history, journal, approvals })
+      hosted = await createSession({
+        sessionId: ctx.key,
+        cwd: meta.cwd,
+        history,
+        journal,
+        approvals,
+        steering,
+        grants,
+        ...(live ? { onStreamingEvent: live } : {}),
+      })
     } catch (error) {
       // A configuration problem (model, sandbox, MCP): retrying the turn would fail the same way.
       const message = error instanceof Error ? error.message : String(error)
@@ -308,10 +441,12 @@ async function runTurn(
     end = await pump.untilTurnEnds()
     const session = hosted
     lines = await ctx.run(`history/${request.tag}`, () => session.history())
+    granted = session.grants?.() ?? grants
   } finally {
     await hosted?.close().catch(() => {})
   }
   ctx.set('history', lines)
+  if (JSON.stringify(granted) !== JSON.stringify(grants)) ctx.set('grants', granted)
   ctx.clear('current')
   return {
     tag: request.tag,

@@ -4,7 +4,9 @@
 import './node-compat.js'
 import { createServer, type Http2Server } from 'node:http2'
 import * as restate from '@restatedev/restate-sdk'
+import { liveObject } from './live.js'
 import type { SessionObject } from './session-object.js'
+import { steeringObject } from './steering.js'
 
 export interface WorkerOptions {
   object: SessionObject
@@ -22,7 +24,7 @@ export interface Worker {
 
 export async function serveWorker(options: WorkerOptions): Promise<Worker> {
   const host = options.host ?? '127.0.0.1'
-  const handler = restate.createEndpointHandler({ services: [options.object] })
+  const handler = restate.createEndpointHandler({ services: [options.object, steeringObject, liveObject] })
   const server: Http2Server = createServer(handler)
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>

@@ -1,9 +1,14 @@
-// Helpers for the tests that run real processes: worker processes (SIGKILLable), a round-robin
-// TCP proxy, and waiting on a file's contents.
+// Helpers for the tests that run real processes: a restate-server with a worker and a client,
+// worker processes (SIGKILLable), a round-robin TCP proxy, and waiting on a file's contents.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Event } from '@agent/protocol'
+import { DurableSessionClient, type FollowResult } from '../src/index.js'
+import { freePort, type RestateServer, startRestateServer } from '../src/testing/index.js'
 
 const here = import.meta.dirname
 
@@ -118,5 +123,83 @@ export async function startRoundRobinProxy(
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
       }),
+  }
+}
+
+/** A restate-server, one scripted worker registered with it, a client and temp workspaces. */
+export interface TestCluster {
+  server: RestateServer
+  readonly worker: WorkerProcess
+  client: DurableSessionClient
+  /** What the client reported while Restate was unreachable. */
+  reconnects: string[]
+  /** A new temp directory (removed by `stop`). */
+  workspace(): string
+  /** Submits `prompt` and follows its turn; `seen` fills as events arrive. */
+  start(sessionId: string, prompt: string, cwd?: string): StartedTurn
+  /** SIGKILLs the worker, runs `meanwhile` while none is up, starts a new one on the same port. */
+  replaceWorker(meanwhile?: () => unknown): Promise<void>
+  stop(): Promise<void>
+}
+
+export interface StartedTurn {
+  tag: string
+  seen: Event[]
+  done: Promise<FollowResult>
+}
+
+export async function startCluster(): Promise<TestCluster> {
+  const server = await startRestateServer()
+  const port = await freePort()
+  const env = { INGRESS_URL: server.ingressUrl }
+  let worker = await startWorkerProcess({ port, adminUrl: server.adminUrl, env })
+  const reconnects: string[] = []
+  const client = new DurableSessionClient(server.ingressUrl, {
+    pollIntervalMs: 50,
+    onReconnecting: (reason) => reconnects.push(reason),
+  })
+  const dirs: string[] = []
+  return {
+    server,
+    get worker() {
+      return worker
+    },
+    client,
+    reconnects,
+    workspace: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'durable-ws-'))
+      dirs.push(dir)
+      return dir
+    },
+    start: (sessionId, prompt, cwd) => {
+      const tag = randomUUID()
+      const seen: Event[] = []
+      const done = (async () => {
+        const before = await client.events(sessionId)
+        const { invocationId } = await client.submit(
+          sessionId,
+          { prompt, tag, ...(cwd ? { create: { cwd } } : {}) },
+          tag,
+        )
+        return client.follow({
+          sessionId,
+          tag,
+          from: before.next,
+          invocationId,
+          onEvent: (event) => void seen.push(event),
+        })
+      })()
+      return { tag, seen, done }
+    },
+    replaceWorker: async (meanwhile = () => {}) => {
+      await worker.kill('SIGKILL')
+      await meanwhile()
+      worker = await startWorkerProcess({ port, env })
+    },
+    stop: async () => {
+      await worker.kill()
+      await server.stop()
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+    },
   }
 }

@@ -2,7 +2,8 @@
 // Builds the runtime like `agent exec` does and hands the agent to @agent/tui, which talks to
 // it only through ops and events. Everything heavy is imported inside the actions.
 import { join, resolve } from 'node:path'
-import { type Command, Option } from 'commander'
+import type { Command } from 'commander'
+import { addConfigOption, addModelOptions, addPolicyOptions } from './agent-options.js'
 
 /**
  * Loads the interactive UI. By default `import('@agent/tui')`; the `agent` binary passes one that
@@ -10,8 +11,6 @@ import { type Command, Option } from 'commander'
  * itself under its code cache: see launch/code-cache.ts).
  */
 export type LoadTui = () => Promise<typeof import('@agent/tui')>
-
-const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export interface InteractiveFlags {
   model?: string
@@ -29,38 +28,15 @@ export interface InteractiveFlags {
 }
 
 function addInteractiveOptions(command: Command): Command {
-  return command
-    .option('-m, --model <MODEL>', 'model name sent to the provider')
-    .option(
-      '--provider <ID>',
-      'provider: openai, openai-chat, anthropic, ollama, lmstudio, or an id from config',
-    )
-    .option('--base-url <URL>', "the provider's API root")
-    .addOption(
-      new Option('-s, --sandbox <MODE>', 'how commands are confined (default workspace-write)').choices([
-        'read-only',
-        'workspace-write',
-        'danger-full-access',
-      ]),
-    )
-    .addOption(
-      new Option('-a, --approval <POLICY>', 'when the agent asks first (default on-request)').choices([
-        'untrusted',
-        'on-failure',
-        'on-request',
-        'never',
-      ]),
-    )
-    .option('--full-auto', '-s workspace-write -a on-request')
+  addPolicyOptions(addModelOptions(command), {
+    sandbox: 'how commands are confined (default workspace-write)',
+    approval: 'when the agent asks first (default on-request)',
+    fullAuto: '-s workspace-write -a on-request',
+  })
+  return addConfigOption(command)
     .option('-C, --cd <DIR>', 'work in DIR instead of the current directory')
     .option('--ephemeral', 'do not record the session (it cannot be resumed)')
     .option('--replay <FILE>', 'answer from a recorded model script instead of a provider')
-    .option(
-      '-c, --config <key=value>',
-      'override a config key (value parsed as TOML); repeatable',
-      collect,
-      [],
-    )
 }
 
 /**

@@ -10,7 +10,7 @@ export interface DurableApproveFlags {
   session: string
 }
 
-const DECISIONS = { approve: 'approved', deny: 'denied' } as const
+const DECISIONS = { approve: 'approved', 'approve-session': 'approved_for_session', deny: 'denied' } as const
 
 export async function runDurableApprove(
   callId: string,
@@ -19,7 +19,10 @@ export async function runDurableApprove(
   io: { stderr: { write(text: string): unknown } },
 ): Promise<number> {
   const decision = DECISIONS[answer as keyof typeof DECISIONS]
-  if (!decision) throw new UsageError(`expected approve or deny, got ${JSON.stringify(answer)}`)
+  if (!decision)
+    throw new UsageError(
+      `expected approve, approve-session (this command for the rest of the session) or deny, got ${JSON.stringify(answer)}`,
+    )
   const { DurableSessionClient } = await import('@agent/restate/client')
   const client = new DurableSessionClient(checkUrl(flags.ingress), {
     onReconnecting: (reason) => io.stderr.write(`agent: waiting for Restate (${reason})\n`),

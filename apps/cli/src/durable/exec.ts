@@ -78,7 +78,7 @@ export async function runDurableExec(
     if (msg.type === 'error') failure ??= msg.message
     if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request')
       io.stderr.write(
-        `agent: waiting for approval of ${msg.call_id}: agent durable approve --ingress ${ingress} --session ${sessionId} ${msg.call_id} approve|deny\n`,
+        `agent: waiting for approval of ${msg.call_id}: agent durable approve --ingress ${ingress} --session ${sessionId} ${msg.call_id} approve|approve-session|deny\n`,
       )
   }
 

@@ -3,6 +3,7 @@
 // sandbox and approval flags) and optionally registers itself with Restate's admin API.
 import type { ApprovalPolicy, SandboxMode } from '@agent/protocol'
 import { loadConfig, selectModel, UsageError } from '@agent/sdk'
+import { checkUrl } from './exec.js'
 
 export interface DurableServeFlags {
   port: number
@@ -15,6 +16,10 @@ export interface DurableServeFlags {
   fullAuto?: boolean
   config?: string[]
   pluginDir?: string[]
+  /** Restate's ingress, where streaming deltas are published (absent: not published). */
+  ingress?: string
+  /** Seconds a turn waits for an approval before its MCP server processes are stopped. */
+  mcpIdleTimeout?: number
 }
 
 export interface ServeIo {
@@ -50,6 +55,8 @@ export async function runDurableServe(flags: DurableServeFlags, io: ServeIo): Pr
       configOverrides: flags.config ?? [],
       pluginDirs: flags.pluginDir ?? [],
     }),
+    ...(flags.ingress ? { liveIngressUrl: checkUrl(flags.ingress) } : {}),
+    ...(flags.mcpIdleTimeout !== undefined ? { idleAfterMs: Math.round(flags.mcpIdleTimeout * 1000) } : {}),
   })
   const worker = await serveWorker({ object, port: flags.port })
   io.stderr.write(`agent: durable worker listening on ${worker.url}\n`)

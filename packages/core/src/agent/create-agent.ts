@@ -1,6 +1,7 @@
 // The public face of the agent: the queue pair. Ops go in through `submit`, events come out of
 // `nextEvent` / `events`, each event tagged with the id of the submission it answers.
 import type { Event } from '@agent/protocol'
+import type { SessionGrant } from '../orchestration/approvals.js'
 import type { AgentOptions } from './options.js'
 import { Session } from './session.js'
 
@@ -25,6 +26,8 @@ export interface Agent {
   flush(): Promise<void>
   /** Interrupts any running turn, runs SessionEnd hooks, flushes the rollout, ends the event stream. */
   shutdown(): Promise<void>
+  /** What the user approved for the rest of the session so far (`approved_for_session` answers). */
+  sessionGrants(): SessionGrant[]
 }
 
 export async function createAgent(options: AgentOptions): Promise<Agent> {
@@ -42,6 +45,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     events: () => iterate(session),
     flush: () => session.flush(),
     shutdown: () => session.shutdown(''),
+    sessionGrants: () => session.sessionApprovals.grants(),
   }
 }
 

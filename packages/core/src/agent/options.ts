@@ -1,13 +1,14 @@
 // What createAgent receives: the ports (plain injection, each one a small interface) and the
 // session's plain settings. Nothing here is a service locator; every field is used directly.
-import type { ApprovalPolicy, ModelClient, ReasoningEffort, SandboxPolicy } from '@agent/protocol'
+import type { ApprovalPolicy, Event, ModelClient, ReasoningEffort, SandboxPolicy } from '@agent/protocol'
+import type { SessionGrant } from '../orchestration/approvals.js'
 import type { ExecOutputFormatter } from '../orchestration/format.js'
 import type { Clock } from '../ports/clock.js'
 import type { HookRunner } from '../ports/hooks.js'
 import type { CommandPolicy } from '../ports/policy.js'
 import type { CommandRunner, ProcessSessions } from '../ports/runner.js'
 import type { Sandbox } from '../ports/sandbox.js'
-import type { ApprovalGate, StepJournal } from '../ports/step-journal.js'
+import type { ApprovalGate, SteeringInbox, StepJournal } from '../ports/step-journal.js'
 import type { ToolProvider } from '../ports/tool-provider.js'
 import type { WorkspaceTracker } from '../ports/workspace.js'
 import type { SessionStore } from '../store/session-store.js'
@@ -46,6 +47,19 @@ export interface AgentOptions {
   journal?: StepJournal
   /** Where approvals wait for the user's answer; default: the `exec_approval` / `patch_approval` ops. */
   approvals?: ApprovalGate
+  /**
+   * With a journal, the streaming deltas (`agent_message_delta`, `agent_reasoning_delta`,
+   * `exec_command_output_delta`) a step produces are not events (a replay could not repeat them);
+   * they come here as they happen, for a live preview (a durable engine's short-lived buffer).
+   */
+  onStreamingEvent?: (event: Event) => void
+  /** Steering sent from outside the process (a durable engine); read at each model request. */
+  steeringInbox?: SteeringInbox
+  /**
+   * `approved_for_session` answers an earlier process of this session got (`Agent.sessionGrants()`):
+   * a durable engine that builds an agent per turn keeps them so the next turn does not ask again.
+   */
+  sessionGrants?: SessionGrant[]
   /** Formats a finished command for the model (inject `@agent/exec`'s `formatForModel`). */
   formatExecOutput?: ExecOutputFormatter
 

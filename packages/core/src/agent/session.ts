@@ -100,6 +100,7 @@ export class Session implements SessionContext {
   constructor(readonly options: AgentOptions) {
     this.clock = options.clock ?? systemClock
     this.steps = new StepRunner(options.journal, this.clock)
+    if (options.sessionGrants) this.sessionApprovals.restore(options.sessionGrants)
     const pending = this.pending
     this.gate = options.approvals ?? { wait: (request, signal) => pending.wait(request.callId, signal) }
     this.settings = {
@@ -349,7 +350,8 @@ export class Session implements SessionContext {
   }
 
   step<T>(subId: string, name: string, fn: (sink: StepSink) => Promise<T>): Promise<T> {
-    return this.steps.run(name, this.sinkFor(subId), fn)
+    const stream = this.options.onStreamingEvent
+    return this.steps.run(name, this.sinkFor(subId), fn, stream && ((msg) => stream({ id: subId, msg })))
   }
 
   private sinkFor(subId: string): StepSink {

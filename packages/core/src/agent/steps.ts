@@ -25,7 +25,10 @@ interface RecordedStep<T> {
   at: string
 }
 
-/** Streaming deltas are not journaled: the finished items they add up to are. */
+/**
+ * Streaming deltas are not journaled: the finished items they add up to are. With a journal they
+ * go to `AgentOptions.onStreamingEvent` as they happen (live only: a replay does not repeat them).
+ */
 const STREAMING_EVENTS = new Set<EventMsg['type']>([
   'agent_message_delta',
   'agent_reasoning_delta',
@@ -54,7 +57,12 @@ export class StepRunner {
    * Runs `fn` as the step `name`. `live` applies effects to the session; `fn` must report every
    * effect through the sink it is given, and its value must be JSON data.
    */
-  run<T>(name: string, live: StepSink, fn: (sink: StepSink) => Promise<T>): Promise<T> {
+  run<T>(
+    name: string,
+    live: StepSink,
+    fn: (sink: StepSink) => Promise<T>,
+    stream?: (msg: EventMsg) => void,
+  ): Promise<T> {
     const journal = this.journal
     if (!journal) return fn(live)
     return journal
@@ -63,6 +71,7 @@ export class StepRunner {
         const value = await fn({
           emit: (event) => {
             if (!STREAMING_EVENTS.has(event.type)) effects.push({ event })
+            else stream?.(event)
           },
           record: (items) => {
             if (items.length > 0) effects.push({ items })

@@ -6,7 +6,8 @@
 //      preamble or environment change, the turn context and the user message
 //   4. per model request k, until the model answers without tool calls:
 //      s. `turn/<n>/steer/<k>`: input sent to steer the turn since the last request (always a
-//         step with a journal; in-process only when there is some); recorded before the request
+//         step with a journal; in-process only when there is some), after taking what a
+//         `SteeringInbox` holds (a durable engine journals that); recorded before the request
 //      a. `turn/<n>/compact/<k>/…` when the context is nearly full
 //      b. `turn/<n>/hook/BeforeModelRequest/<k>`
 //      c. `turn/<n>/sample/<k>`: the complete response (items, tool calls, usage)
@@ -29,7 +30,7 @@ import {
 } from './instructions.js'
 import { danglingCallOutputs, errorText } from './items.js'
 import { sampleModel } from './sampling.js'
-import type { SessionContext, TurnSettings } from './session-context.js'
+import type { SessionContext, SteeringInput, TurnSettings } from './session-context.js'
 import type { StepSink } from './steps.js'
 import { runToolCalls } from './tool-calls.js'
 import { type Turn, type TurnControl, turnHook } from './turn-state.js'
@@ -234,10 +235,27 @@ async function injectSteering(turn: Turn, k: number): Promise<void> {
   const { session, settings } = turn
   // With a journal the step runs even when nothing waits, so a replay (where the input is not
   // pending again) makes the same calls and gets the recorded input back.
-  if (!session.steps.journaled && !session.hasSteering) return
+  const inbox = session.options.steeringInbox
+  if (!session.steps.journaled && !session.hasSteering && !inbox) return
+  // Steering from outside the process arrives through the inbox (journaled by its engine), joins
+  // the turn's own submission and reaches the model with the queue pair's.
+  const outside: SteeringInput[] = inbox
+    ? (await inbox.take({ turnId: turn.id, request: k })).map((message) => ({
+        subId: turn.subId,
+        op: {
+          type: 'user_input',
+          steer: true,
+          items: [
+            { type: 'text', text: message.text },
+            ...(message.images ?? []).map((url) => ({ type: 'image' as const, image_url: url })),
+          ],
+        },
+      }))
+    : []
+  if (!session.steps.journaled && !session.hasSteering && outside.length === 0) return
   const inputs = await session.step(turn.subId, `turn/${turn.id}/steer/${k}`, (sink) =>
     Promise.all(
-      session.takeSteering().map(async ({ subId, op }) => {
+      [...outside, ...session.takeSteering()].map(async ({ subId, op }) => {
         const text = op.items.flatMap((i) => (i.type === 'text' ? [i.text] : [])).join('\n')
         const images = op.items.flatMap((i) =>
           i.type === 'image' ? [i.image_url] : i.type === 'local_image' ? [i.path] : [],

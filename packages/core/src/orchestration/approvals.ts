@@ -35,6 +35,13 @@ export class PendingApprovals {
   }
 }
 
+/** One `approved_for_session` answer, as JSON data (a durable engine keeps them between turns). */
+export type SessionGrant =
+  | { type: 'command'; command: string[] }
+  | { type: 'prefix'; prefix: string[] }
+  | { type: 'paths'; paths: string[] }
+  | { type: 'root'; root: string }
+
 /** What the user approved for the rest of the session. */
 export class SessionApprovals {
   private readonly exact = new Set<string>()
@@ -42,9 +49,30 @@ export class SessionApprovals {
   private readonly paths = new Set<string>()
   private readonly roots: string[] = []
 
+  /** Everything approved so far, in a form `restore` takes back. */
+  grants(): SessionGrant[] {
+    return [
+      ...[...this.exact].map((json): SessionGrant => ({ type: 'command', command: JSON.parse(json) })),
+      ...this.prefixes.map((prefix): SessionGrant => ({ type: 'prefix', prefix: [...prefix] })),
+      ...(this.paths.size > 0 ? [{ type: 'paths', paths: [...this.paths] } satisfies SessionGrant] : []),
+      ...this.roots.map((root): SessionGrant => ({ type: 'root', root })),
+    ]
+  }
+
+  restore(grants: readonly SessionGrant[]): void {
+    for (const grant of grants) {
+      if (grant.type === 'command') this.approveCommand(grant.command)
+      else if (grant.type === 'prefix') this.approveCommand([], grant.prefix)
+      else if (grant.type === 'paths') this.approvePaths(grant.paths)
+      else this.approvePaths([], grant.root)
+    }
+  }
+
   approveCommand(command: readonly string[], prefix?: readonly string[]): void {
-    if (prefix && prefix.length > 0) this.prefixes.push([...prefix])
-    else this.exact.add(JSON.stringify(command))
+    if (prefix && prefix.length > 0) {
+      const key = JSON.stringify(prefix)
+      if (!this.prefixes.some((p) => JSON.stringify(p) === key)) this.prefixes.push([...prefix])
+    } else this.exact.add(JSON.stringify(command))
   }
 
   isCommandApproved(command: readonly string[]): boolean {
@@ -54,7 +82,8 @@ export class SessionApprovals {
 
   approvePaths(paths: readonly string[], grantRoot?: string): void {
     for (const p of paths) this.paths.add(resolve(p))
-    if (grantRoot) this.roots.push(resolve(grantRoot))
+    const root = grantRoot ? resolve(grantRoot) : undefined
+    if (root && !this.roots.includes(root)) this.roots.push(root)
   }
 
   arePathsApproved(paths: readonly string[]): boolean {

@@ -43,6 +43,23 @@ export interface ApprovalGate {
   wait(request: ApprovalWait, signal: AbortSignal): Promise<ReviewDecision | ApprovalAnswer>
 }
 
+/** Text (and images) sent to steer a running turn from outside the agent's process. */
+export interface SteeringMessage {
+  text: string
+  /** Image URLs (`data:` or `https:`) sent with the text. */
+  images?: string[]
+}
+
+/**
+ * Steering input that reaches a turn from outside its process (a durable engine's inbox: a
+ * `user_input {steer: true}` sent while another worker runs the turn). The turn takes it once per
+ * model request, just before the steer step. A durable implementation must journal `take` (a
+ * replay gets the same messages back); in-process steering needs no inbox (it is a queue-pair op).
+ */
+export interface SteeringInbox {
+  take(where: { turnId: string; request: number }): Promise<SteeringMessage[]>
+}
+
 /** The in-process journal: runs every step directly, records nothing. */
 export const directJournal: StepJournal = {
   run: (_name, fn) => fn(),

@@ -88,6 +88,8 @@ type ServerState =
   | { state: 'failed'; error: string }
   /** Lost after start-up; reconnected on the next call while restarts remain. */
   | { state: 'disconnected'; reason: string }
+  /** Stopped by `idle()` while the session waits; started again by `wake()` or the next call. */
+  | { state: 'idle' }
 
 interface ServerEntry {
   connection: ServerConnection
@@ -389,6 +391,7 @@ export class McpConnectionManager {
     if (status.state === 'disabled')
       return { ok: false, error: 'the server is disabled in the configuration' }
     if (status.state === 'failed') return { ok: false, error: status.error }
+    if (status.state === 'idle') return this.wakeServer(server, entry)
     if (status.state === 'ready')
       this.lost(server, entry.connection.disconnectReason ?? 'the connection was lost')
     if (!entry.reconnecting) {
@@ -468,6 +471,60 @@ export class McpConnectionManager {
         stderrTail: entry.connection.stderr.lastLines(3) || undefined,
       }
     })
+  }
+
+  /**
+   * Stops every running server's process while the session waits for a long time (a durable turn
+   * suspended on an approval); `wake()`, or the next call to one of its tools, starts it again.
+   * Neither emits events nor counts as a restart: the session did not lose anything.
+   */
+  async idle(): Promise<void> {
+    if (this.closed) return
+    await this.startedQuietly()
+    const running = [...this.servers.values()].filter((entry) => entry.status.state === 'ready')
+    await Promise.all(
+      running.map(async (entry) => {
+        entry.status = { state: 'idle' }
+        await entry.connection.disconnect()
+      }),
+    )
+  }
+
+  /** Starts the servers `idle()` stopped; one that fails to start is reported by its next call. */
+  async wake(): Promise<void> {
+    const idle = [...this.servers.entries()].filter(([, entry]) => entry.status.state === 'idle')
+    await Promise.all(idle.map(([name, entry]) => this.wakeServer(name, entry)))
+  }
+
+  private async wakeServer(
+    server: string,
+    entry: ServerEntry,
+  ): Promise<{ ok: true } | { ok: false; error: string }> {
+    if (this.closed) return { ok: false, error: 'the MCP connection manager is closed' }
+    entry.reconnecting ??= entry.connection
+      .connect(this.startupTimeoutMs(server))
+      .then(
+        () => {
+          entry.status = { state: 'ready' }
+          this.assignNames(server, entry)
+        },
+        (error: unknown) => {
+          entry.status = {
+            state: 'disconnected',
+            reason: `starting it again after an idle stop failed: ${describeError(error)}`,
+          }
+          throw error
+        },
+      )
+      .finally(() => {
+        entry.reconnecting = undefined
+      })
+    try {
+      await entry.reconnecting
+      return { ok: true }
+    } catch (error) {
+      return { ok: false, error: `starting it again after an idle stop failed: ${describeError(error)}` }
+    }
   }
 
   /** Shuts every server down; later calls return error results. */

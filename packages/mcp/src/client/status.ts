@@ -6,7 +6,8 @@ export interface ServerStatus {
   transport: McpTransportKind
   /** The command line (stdio) or URL (HTTP). */
   target: string
-  state: 'disabled' | 'starting' | 'ready' | 'failed' | 'disconnected' | 'configured'
+  /** `idle`: stopped while the session waits (`idle()`); started again when needed. */
+  state: 'disabled' | 'starting' | 'ready' | 'failed' | 'disconnected' | 'idle' | 'configured'
   /** Tools offered to the model, once connected. */
   tools?: number
   error?: string

@@ -21,8 +21,10 @@ import type {
   CommandPolicy,
   HookRunner,
   Sandbox,
+  SessionGrant,
   SessionStart,
   SessionStore,
+  SteeringInbox,
   StepJournal,
   ToolDefinition,
   ToolProvider,
@@ -70,6 +72,12 @@ export interface RuntimeSettings {
   journal?: StepJournal
   /** Durable execution: approvals are waited for here instead of on the queue pair. */
   approvals?: ApprovalGate
+  /** Durable execution: steering sent to the session from outside this process. */
+  steeringInbox?: SteeringInbox
+  /** Durable execution: `approved_for_session` answers of the session's earlier turns. */
+  sessionGrants?: SessionGrant[]
+  /** Durable execution: streaming deltas of journaled steps, live (core's `onStreamingEvent`). */
+  onStreamingEvent?: AgentOptions['onStreamingEvent']
   /** Where sessions are recorded instead of `$AGENT_HOME/sessions` (unless `ephemeral`): an embedder's directory, a durable worker's memory store. */
   store?: SessionStore
   /** The embedder's own tools, offered beside the built-in toolset. */
@@ -102,6 +110,11 @@ export interface Runtime {
   runShell: RunShell
   /** MCP servers' prompts as `/mcp__<server>__<prompt>` (for `expandPrompt`); absent without MCP servers. */
   mcpPrompts?: McpPromptSource
+  /**
+   * The session's MCP servers, to stop their processes while the session waits a long time
+   * (`idle`) and start them again (`wake`; a tool call also starts them); absent without servers.
+   */
+  mcpServers?: { idle(): Promise<void>; wake(): Promise<void> }
   /** Shuts the agent down (rollout flushed), then closes MCP servers and interactive processes. */
   close(): Promise<void>
 }
@@ -218,6 +231,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   let requiredMcpServers = new Set<string>()
   let closeMcp: (() => Promise<void>) | undefined
   let mcpPrompts: McpPromptSource | undefined
+  let mcpServers: Runtime['mcpServers']
   if (Object.keys(config.mcp_servers).length > 0 || loadedPlugins.mcpServers.length > 0) {
     const mcp = await import('@agent/mcp')
     const found = sessionMcpServers(config.mcp_servers, loadedPlugins.mcpServers, mcp.parseMcpServerConfig)
@@ -235,6 +249,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     toolProviders.push(manager)
     mcpPrompts = manager
     closeMcp = () => manager.close()
+    mcpServers = { idle: () => manager.idle(), wake: () => manager.wake() }
   }
 
   // Tools: the toolset the provider's models are trained on, unless the config picks one.
@@ -336,6 +351,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     ...(settings.sessionId ? { sessionId: settings.sessionId } : {}),
     ...(settings.journal ? { journal: settings.journal } : {}),
     ...(settings.approvals ? { approvals: settings.approvals } : {}),
+    ...(settings.steeringInbox ? { steeringInbox: settings.steeringInbox } : {}),
+    ...(settings.sessionGrants ? { sessionGrants: settings.sessionGrants } : {}),
+    ...(settings.onStreamingEvent ? { onStreamingEvent: settings.onStreamingEvent } : {}),
   })
 
   return {
@@ -348,6 +366,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     commands: loadedPlugins.commands,
     plugins: loadedPlugins,
     ...(mcpPrompts ? { mcpPrompts } : {}),
+    ...(mcpServers ? { mcpServers } : {}),
     runShell: confinedShell({
       policy,
       sandbox,

@@ -3,8 +3,8 @@
 // engine's step journal and approval gate injected. Its shape matches @agent/restate's
 // `SessionFactory` structurally, so neither package imports the other.
 import { existsSync, statSync } from 'node:fs'
-import type { Agent, ApprovalGate, StepJournal } from '@agent/core'
-import type { ApprovalPolicy, RolloutLine, SandboxMode } from '@agent/protocol'
+import type { Agent, ApprovalGate, SessionGrant, SteeringInbox, StepJournal } from '@agent/core'
+import type { ApprovalPolicy, Event, RolloutLine, SandboxMode } from '@agent/protocol'
 import { loadConfig } from '../config/load.js'
 import { composeRuntime } from './compose.js'
 import type { ModelFlags } from './model.js'
@@ -27,11 +27,22 @@ export interface DurableTurnInput {
   history: RolloutLine[] | null
   journal: StepJournal
   approvals: ApprovalGate
+  steering: SteeringInbox
+  /** What the session's user approved for the session in earlier turns. */
+  grants: SessionGrant[]
+  /** Streaming deltas as they happen (a live preview; not journaled). */
+  onStreamingEvent?: (event: Event) => void
 }
 
 export interface DurableTurnSession {
   agent: Agent
   history(): Promise<RolloutLine[]>
+  /** Everything approved for the session so far (kept by the engine for the next turn). */
+  grants(): SessionGrant[]
+  /** Stops the session's MCP server processes while the turn waits long for a person. */
+  idle(): Promise<void>
+  /** Starts them again when the wait is over. */
+  wake(): Promise<void>
   close(): Promise<void>
 }
 
@@ -67,6 +78,9 @@ export function durableSessionFactory(
       store,
       journal: input.journal,
       approvals: input.approvals,
+      steeringInbox: input.steering,
+      sessionGrants: input.grants,
+      ...(input.onStreamingEvent ? { onStreamingEvent: input.onStreamingEvent } : {}),
       ...(resumed ? { session: { type: 'resume', sessionId: resumed } } : { sessionId: input.sessionId }),
     })
     const agent = runtime.agent
@@ -75,6 +89,13 @@ export function durableSessionFactory(
       history: async () => {
         await agent.flush()
         return (await store.load(agent.sessionId)).lines
+      },
+      grants: () => agent.sessionGrants(),
+      idle: async () => {
+        await runtime.mcpServers?.idle()
+      },
+      wake: async () => {
+        await runtime.mcpServers?.wake()
       },
       close: () => runtime.close(),
     }
