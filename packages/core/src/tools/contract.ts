@@ -126,6 +126,13 @@ export interface ToolDefinition<Args = unknown> {
    * calls are serialised inside them). Mutating calls still run alone.
    */
   parallelSafe?: boolean
+  /**
+   * The handler shows its own work as events (a command's `exec_command_*` through
+   * `context.exec`, a patch's `patch_apply_*`, a plan's `plan_update`), for every call or for the
+   * calls whose arguments the function accepts. For every other call core emits
+   * `tool_call_begin` / `tool_call_end` around it, so each call is visible live.
+   */
+  emitsOwnEvents?: boolean | ((args: Args) => boolean)
   handle(args: Args, context: ToolContext): Promise<ToolOutput>
   /**
    * How the call is shown when a PreToolUse hook answers `ask` before the tool runs (e.g. the

@@ -61,6 +61,7 @@ export const shellTool = defineTool<ShellArgs>({
   parameters: ShellArgs,
   jsonSchema: SHELL_JSON_SCHEMA,
   readOnly: false,
+  emitsOwnEvents: true,
   describeForApproval: (args) => args.command,
   async handle(args, context) {
     const cwd = args.workdir ? resolve(context.cwd, args.workdir) : context.cwd
