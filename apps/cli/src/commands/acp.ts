@@ -126,6 +126,37 @@ export async function runAcp(flags: AcpFlags, io: AcpIo): Promise<number> {
             mcpPrompts: runtime.mcpPrompts,
           })
         },
+        ...(runtime.mcpPrompts
+          ? {
+              async mcpCommands() {
+                const prompts = (await runtime.mcpPrompts?.listPrompts()) ?? []
+                return prompts.map((p) => ({
+                  name: p.command,
+                  description: p.description ?? `MCP prompt ${p.command}`,
+                  ...(p.arguments.length > 0
+                    ? { hint: p.arguments.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`)).join(' ') }
+                    : {}),
+                }))
+              },
+            }
+          : {}),
+        async prepareReview(args: string) {
+          const review = await import('../exec/review.js')
+          const parsed = review.parseReviewArgs(args)
+          const { diff, description } = review.collectDiff(request.cwd, review.reviewTarget(parsed))
+          return {
+            prompt: review.reviewPrompt(description, diff, parsed.focus),
+            outputSchema: review.REVIEW_SCHEMA,
+            present: (answer: string) => {
+              const parsedAnswer = review.parseReview(answer)
+              return 'error' in parsedAnswer
+                ? `Review failed: ${parsedAnswer.error}`
+                : review.formatReviewMarkdown(parsedAnswer)
+            },
+          }
+        },
+        // The TUI's /init prompt (loaded only when /init runs: the TUI package is large).
+        initPrompt: async () => (await import('@agent/tui')).INIT_PROMPT,
         sandboxPolicy: (mode: SandboxMode) => sandboxPolicyFor(mode, loaded.config, request.cwd),
         close: () => runtime.close(),
       }

@@ -52,6 +52,14 @@ export function confinedShell(deps: ShellDeps): RunShell {
 export interface McpPromptSource {
   /** Undefined when `command` (`mcp__<server>__<prompt>`) names no prompt of a ready server. */
   expandPrompt(command: string, words: readonly string[]): Promise<string | undefined>
+  /** The prompts of every ready server (MCP start-up awaited), to offer them as commands. */
+  listPrompts(): Promise<
+    {
+      command: string
+      description?: string
+      arguments: { name: string; description?: string; required?: boolean }[]
+    }[]
+  >
 }
 
 /**
