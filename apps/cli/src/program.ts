@@ -347,6 +347,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
         (await import('./commands/acp.js')).runAcp(
           { ...flags, pluginDir: globalPluginDirs(command) },
           stdio(),
+          options.loadTui,
         ),
       )
     })

@@ -145,7 +145,7 @@ describe('agent acp, live', () => {
       offered.sessionUpdate === 'available_commands_update'
         ? offered.availableCommands.find((c) => c.name === 'mcp__srv__greet')
         : undefined
-    expect(greet?.input).toEqual({ hint: '<name>' })
+    expect(greet?.input).toEqual({ hint: '<name> [style]' })
     expect(greet?.description).toBeTruthy()
     const result = await acp.connection.agent.request('session/prompt', {
       sessionId,

@@ -18,6 +18,7 @@ import {
   selectModel,
   VERSION,
 } from '@agent/sdk'
+import type { LoadTui } from './interactive.js'
 
 export interface AcpFlags {
   model?: string
@@ -49,7 +50,12 @@ export function withClientMcpServers(loaded: LoadedConfig, servers: ClientMcpSer
   return { ...loaded, config: { ...loaded.config, mcp_servers: { ...loaded.config.mcp_servers, ...added } } }
 }
 
-export async function runAcp(flags: AcpFlags, io: AcpIo): Promise<number> {
+export async function runAcp(
+  flags: AcpFlags,
+  io: AcpIo,
+  /** Where `/init`'s prompt comes from: the TUI's (see LoadTui; the binary passes its bundle's). */
+  loadTui: LoadTui = () => import('@agent/tui'),
+): Promise<number> {
   const { serveAcp } = await import('@agent/acp')
   const overrides = flags.config ?? []
   const modelFlags = {
@@ -155,8 +161,8 @@ export async function runAcp(flags: AcpFlags, io: AcpIo): Promise<number> {
             },
           }
         },
-        // The TUI's /init prompt (loaded only when /init runs: the TUI package is large).
-        initPrompt: async () => (await import('@agent/tui')).INIT_PROMPT,
+        // The TUI's /init prompt (loaded only when /init runs: the TUI bundle is large).
+        initPrompt: async () => (await loadTui()).INIT_PROMPT,
         sandboxPolicy: (mode: SandboxMode) => sandboxPolicyFor(mode, loaded.config, request.cwd),
         close: () => runtime.close(),
       }
