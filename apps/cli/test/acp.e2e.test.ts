@@ -60,7 +60,8 @@ describe('agent acp', () => {
     expect(messages).toBe('Reading the notes.The notes say hello.')
     const call = updates.find((u) => u.sessionUpdate === 'tool_call')
     expect(call).toMatchObject({ kind: 'read', title: 'cat notes.txt', status: 'in_progress' })
-    const done = updates.find((u) => u.sessionUpdate === 'tool_call_update')
+    // The command's output streams in while it runs (in_progress updates), then it ends.
+    const done = updates.find((u) => u.sessionUpdate === 'tool_call_update' && u.status !== 'in_progress')
     expect(done).toMatchObject({
       toolCallId: (call as { toolCallId: string }).toolCallId,
       status: 'completed',
