@@ -1,6 +1,6 @@
 // Each transcript cell as text lines (with ANSI colour when the theme has colour). The Ink UI and
 // the plain-text mode share this, so both show the same transcript.
-import { type ResponseItem, toolCallLabel } from '@agent/protocol'
+import { type ResponseItem, toolCallSubject } from '@agent/protocol'
 import type { Cell } from '../transcript/cells.js'
 import { renderFileChange, renderUnifiedDiff } from './diff.js'
 import { renderMarkdown } from './markdown.js'
@@ -94,10 +94,10 @@ export function renderCell(cell: Cell, theme: Theme, options: CellRenderOptions 
     case 'tool': {
       // Claude Code's shape: `● Read(src/app.ts)` and one summary line under it.
       const mark = cell.running ? theme.warn('◌') : cell.ok ? theme.ok('●') : theme.bad('●')
-      const label = sanitize(toolCallLabel(cell.tool, cell.args))
-      const open = label.indexOf('(')
+      const subject = toolCallSubject(cell.args)
       const head =
-        open < 0 ? theme.bold(label) : `${theme.bold(label.slice(0, open))}${theme.dim(label.slice(open))}`
+        theme.bold(sanitize(cell.tool)) +
+        (subject === undefined ? '' : theme.dim(`(${sanitize(displayPath(subject, options.cwd))})`))
       const meta = cell.durationMs !== undefined ? theme.dim(` · ${formatDuration(cell.durationMs)}`) : ''
       if (cell.running || cell.output === undefined) return [`${mark} ${head}${meta}`]
       const summary = toolResultSummary(cell.output, cell.outputChars)

@@ -95,6 +95,9 @@ describe('cells', () => {
     const base = { kind: 'tool' as const, callId: 't', tool: 'Read', args: { file_path: 'src/a.ts' } }
     expect(renderCell({ ...base, running: true }, plain)).toEqual(['◌ Read(src/a.ts)'])
     expect(
+      renderCell({ ...base, args: { file_path: '/repo/src/a.ts' }, running: true }, plain, { cwd: '/repo' }),
+    ).toEqual(['◌ Read(src/a.ts)'])
+    expect(
       renderCell({ ...base, running: false, ok: true, durationMs: 12, output: 'one\ntwo\nthree\n' }, plain),
     ).toEqual(['● Read(src/a.ts) · 12ms', '  ⎿ one … (3 lines)'])
     expect(
