@@ -3,7 +3,10 @@
 // and /init, prompts queued behind a running turn, and `_session/steering` joining it. The
 // official ACP SDK's client drives the built binary against the mock provider.
 import { spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { SessionUpdate, StopReason } from '@agentclientprotocol/sdk'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -83,6 +86,52 @@ describe('agent acp, live', () => {
     expect(order.findIndex((o) => o.startsWith('agent_message_chunk'))).toBeGreaterThan(
       order.lastIndexOf(`tool_call_update:${id(calls[2])}`),
     )
+  })
+
+  it('a generic call that asks (web_fetch outside the network policy) goes pending, then runs once allowed', async () => {
+    const pages = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html')
+      res.end('<html><body><p>The kiwi page.</p></body></html>')
+    })
+    pages.listen(0, '127.0.0.1')
+    await once(pages, 'listening')
+    try {
+      const url = `http://127.0.0.1:${(pages.address() as AddressInfo).port}/kiwi`
+      const { start, ws } = await harness.setup([
+        { toolCalls: [{ name: 'web_fetch', arguments: { url } }] },
+        { text: 'Fetched.' },
+      ])
+      const acp = start()
+      await initialize(acp)
+      const { sessionId } = await acp.connection.agent.request('session/new', {
+        cwd: ws.repo,
+        mcpServers: [],
+      })
+      const result = await acp.connection.agent.request('session/prompt', {
+        sessionId,
+        prompt: [{ type: 'text', text: 'fetch the kiwi page' }],
+      })
+      expect(result.stopReason).toBe('end_turn')
+      const updates = acp.updates(sessionId)
+      const call = updates.find((u) => u.sessionUpdate === 'tool_call')
+      expect(call).toMatchObject({ kind: 'fetch', title: `web_fetch ${url}`, status: 'in_progress' })
+      const id = (call as { toolCallId: string }).toolCallId
+      expect(acp.permissions.map((p) => p.toolCall.toolCallId)).toEqual([id])
+      const statuses = updates.flatMap((u) =>
+        u.sessionUpdate === 'tool_call_update' && u.toolCallId === id && u.status ? [u.status] : [],
+      )
+      expect(statuses).toEqual(['pending', 'in_progress', 'completed'])
+      // The title and kind stay the call's (the permission request does not turn it into a command).
+      expect(
+        updates.filter((u) => u.sessionUpdate === 'tool_call_update' && 'title' in u && u.title),
+      ).toEqual([])
+      const completed = updates.find(
+        (u) => u.sessionUpdate === 'tool_call_update' && u.toolCallId === id && u.status === 'completed',
+      )
+      expect(JSON.stringify(completed)).toContain('The kiwi page.')
+    } finally {
+      pages.close()
+    }
   })
 
   it("streams a command's output while it runs, then the whole output when it ends", async () => {
