@@ -255,6 +255,15 @@ describe('agent acp, live', () => {
     expect(JSON.stringify(sent)).toContain('a - b')
 
     git(ws.repo, 'commit', '-qam', 'subtract')
+    // A clean tree: nothing to review is said as a message, and no model request is made.
+    const clean = acp.updates(sessionId).length
+    const nothing = await acp.connection.agent.request('session/prompt', {
+      sessionId,
+      prompt: [{ type: 'text', text: '/review' }],
+    })
+    expect(nothing.stopReason).toBe('end_turn')
+    expect(messageText(acp.updates(sessionId).slice(clean))).toMatch(/^Cannot review: nothing to review/)
+    expect(server.requests).toHaveLength(1)
     const before = acp.updates(sessionId).length
     const base = await acp.connection.agent.request('session/prompt', {
       sessionId,
@@ -271,7 +280,7 @@ describe('agent acp, live', () => {
     expect(init.stopReason).toBe('end_turn')
     expect(JSON.stringify(server.requests[2]?.body)).toContain('Create an AGENTS.md file')
 
-    // Nothing to review is said as a message, not a failure.
+    // An AGENTS.md that exists is not replaced without `force`.
     writeFileSync(join(ws.repo, 'AGENTS.md'), '# Agents\n')
     const refused = acp.updates(sessionId).length
     const again = await acp.connection.agent.request('session/prompt', {
