@@ -1,6 +1,6 @@
 // `agent exec` end to end: the built binary against a local server speaking each provider's
 // real streaming wire format, commands run for real in a temp git repository under bubblewrap.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { ThreadEvent } from '@agent/protocol'
@@ -94,3 +94,32 @@ describe.skipIf(!support.available).each(WIRES)(
     })
   },
 )
+
+describe('agent exec and temporary files', () => {
+  it('leaves nothing in TMPDIR: the turn snapshot it kept for undo goes at exit', async () => {
+    const ws = workspace({ 'notes.txt': 'hello\n' })
+    const tmp = join(ws.root, 'tmp')
+    mkdirSync(tmp)
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        { toolCalls: [{ name: 'shell', arguments: { command: ['bash', '-lc', 'echo made > made.txt'] } }] },
+        { text: 'Made.' },
+      ],
+    })
+    const run = await runAgent(['exec', '--json', '-s', 'danger-full-access', 'make a file'], {
+      cwd: ws.repo,
+      env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl, TMPDIR: tmp }),
+    })
+    expect(run.code).toBe(0)
+    // The turn was snapshotted (the rollout holds its diff), and nothing of it is left.
+    const sessions = join(ws.home, '.agent', 'sessions')
+    const rollouts = readdirSync(sessions, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.jsonl'),
+    )
+    expect(rollouts).toHaveLength(1)
+    expect(readFileSync(join(sessions, rollouts[0] as string), 'utf8')).toContain('+made')
+    expect(readFileSync(join(ws.repo, 'made.txt'), 'utf8')).toBe('made\n')
+    expect(readdirSync(tmp)).toEqual([])
+  })
+})

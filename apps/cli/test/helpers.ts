@@ -1,9 +1,10 @@
 // Helpers for the end-to-end tests: the built `agent` binary as a subprocess, a temp git
 // repository, a private AGENT_HOME, and the environment a run gets (nothing from the host's).
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { afterAll } from 'vitest'
 
 export const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 
@@ -22,8 +23,26 @@ export interface Workspace {
   env(extra?: Record<string, string>): Record<string, string>
 }
 
+// Every workspace of a test file goes when the file's tests are done.
+const roots: string[] = []
+// (Outside a test run, e.g. in a child process a test starts, nothing is registered.)
+try {
+  afterAll(() => {
+    for (const root of roots.splice(0)) {
+      try {
+        rmSync(root, { recursive: true, force: true, maxRetries: 2 })
+      } catch {
+        // a test left something mounted or read-only there: the directory stays
+      }
+    }
+  })
+} catch {
+  // not inside a vitest suite
+}
+
 export function workspace(files: Record<string, string> = {}, options: { git?: boolean } = {}): Workspace {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-cli-e2e-')))
+  roots.push(root)
   const repo = join(root, 'repo')
   const home = join(root, 'home')
   mkdirSync(repo, { recursive: true })
@@ -52,7 +71,13 @@ export function workspace(files: Record<string, string> = {}, options: { git?: b
 /** Runs the binary; resolves when it exits. `onStart` gets the child (e.g. to send SIGINT). */
 export function runAgent(
   args: string[],
-  options: { cwd: string; env: Record<string, string>; input?: string; onStdout?: (all: string) => void },
+  options: {
+    cwd: string
+    env: Record<string, string>
+    /** Written to stdin, which is then closed; `'open'` leaves stdin open for the test to write. */
+    input?: string | 'open'
+    onStdout?: (all: string) => void
+  },
 ): Promise<RunResult> & { child: ReturnType<typeof spawn> } {
   const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: options.env })
   let stdout = ''
@@ -64,7 +89,9 @@ export function runAgent(
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
   })
-  if (options.input !== undefined) child.stdin.end(options.input)
+  if (options.input === 'open') {
+    // The test writes and closes it.
+  } else if (options.input !== undefined) child.stdin.end(options.input)
   else child.stdin.end()
   const done = new Promise<RunResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))

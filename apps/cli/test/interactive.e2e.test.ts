@@ -1,11 +1,11 @@
 // The interactive command (`agent` with no subcommand) end to end, through its plain line mode
 // (stdin is a pipe): plugin slash commands that embed `` !`cmd` `` run it under the session's
 // policy and sandbox before the prompt is sent.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { detectSandbox } from '@agent/sandbox'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { runAgent, workspace } from './helpers.js'
 
 const support = await detectSandbox()
@@ -42,6 +42,7 @@ describe('agent (interactive, plain mode)', () => {
   })
   it('shows a tool without events of its own as a compact cell: ● Read(path) and a summary line', async () => {
     const ws = workspace({ 'notes.txt': 'hello from the notes\n' })
+    onTestFinished(() => rmSync(ws.root, { recursive: true, force: true }))
     server = await startMockProviderServer({
       wire: 'anthropic',
       turns: [
@@ -60,6 +61,58 @@ describe('agent (interactive, plain mode)', () => {
     expect(cell, run.stdout).toBeGreaterThan(-1)
     expect(lines[cell + 1]).toMatch(/^ {2}⎿ .*hello from the notes/)
     expect(run.stdout).toContain('Read it.')
+  })
+
+  it('a line read while a command runs steers the turn: the same turn’s next request carries it', async () => {
+    const ws = workspace()
+    try {
+      // The command runs until the test creates `go`: the steering line arrives while it runs.
+      const script = 'while [ ! -e go ]; do sleep 0.05; done; echo released'
+      server = await startMockProviderServer({
+        wire: 'responses',
+        turns: [
+          {
+            toolCalls: [{ name: 'shell', arguments: { command: ['bash', '-lc', script] }, id: 'call_wait' }],
+          },
+          { text: 'Checked the docs too.' },
+        ],
+      })
+      let step = 0
+      const run = runAgent(['-s', sandbox, '-a', 'never'], {
+        cwd: ws.repo,
+        env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: server.baseUrl }),
+        input: 'open',
+        onStdout: (all) => {
+          // The turn has started once its prompt is printed; the steer is sent once it shows as queued.
+          if (step === 0 && all.includes('› run the slow check')) {
+            step = 1
+            run.child.stdin?.write('also check the docs\n')
+          } else if (step === 1 && all.includes('↳ also check the docs · queued')) {
+            step = 2
+            writeFileSync(join(ws.repo, 'go'), '')
+          } else if (step === 2 && all.includes('Checked the docs too.')) {
+            step = 3
+            run.child.stdin?.end()
+          }
+        },
+      })
+      run.child.stdin?.write('run the slow check\n')
+      const result = await run
+      expect(result.code, result.stderr).toBe(0)
+      expect(step).toBe(3)
+      expect(result.stdout).toMatch(
+        /› run the slow check[\s\S]*› also check the docs[\s\S]*Checked the docs too\./,
+      )
+      // One turn: two requests, the second with the command's output and then the steering text.
+      expect(server.requests).toHaveLength(2)
+      const input = (server.requests[1]?.body as { input: Array<Record<string, unknown>> }).input
+      const output = input.findIndex((i) => i.type === 'function_call_output' && i.call_id === 'call_wait')
+      const steered = input.findIndex((i) => JSON.stringify(i.content ?? '').includes('also check the docs'))
+      expect(String(input[output]?.output)).toContain('released')
+      expect(steered).toBeGreaterThan(output)
+    } finally {
+      rmSync(ws.root, { recursive: true, force: true })
+    }
   })
 
   it('an @ mention of an image file reaches the model as an input_image', async () => {

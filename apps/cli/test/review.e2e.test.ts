@@ -152,6 +152,9 @@ describe('agent review', () => {
     expect(body.text?.format?.schema?.required).toEqual(['findings', 'summary'])
     expect(run.stdout).toContain('src/calc.ts:1 [high] add subtracts')
     expect(run.stdout).toContain('2 findings: 1 high, 1 low')
+    // Only the formatted findings: the model's JSON answer is not printed as well.
+    expect(run.stdout).not.toContain('"findings"')
+    expect(run.stdout).not.toContain('"severity"')
   })
 })
 

@@ -35,6 +35,7 @@ export type { LoadedSession, SessionStore, SessionSummary, SessionWriter } from 
 export { SessionNotFoundError } from './store/session-store.js'
 export type {
   ApprovalQuestion,
+  AttemptState,
   ExecOutcome,
   ExecRequest,
   PatchApproval,

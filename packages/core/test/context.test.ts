@@ -13,7 +13,7 @@ import {
   reply,
   ScriptedModel,
 } from '../src/testing/index.js'
-import { find, isTurnEnd, makeAgent, tempDir } from './helpers.js'
+import { find, isTurnEnd, makeAgent, shellTool, tempDir } from './helpers.js'
 
 let agent: Agent | undefined
 afterEach(async () => {
@@ -182,6 +182,99 @@ describe('turn diff and undo', () => {
     const diff = find(events, 'turn_diff')[0]?.unified_diff ?? ''
     expect(diff).toContain('-before')
     expect(diff).toContain('+after')
+  })
+
+  it('a command the policy knows to be read-only runs while the snapshot is taken; one that may write waits for it', async () => {
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'a.txt'), 'before\n')
+    const log: string[] = []
+    // The snapshot finishes only once the test lets it (or after 5 s, so a wrong order fails on
+    // the log instead of hanging): the read-only command must not be waiting for it.
+    let release: () => void = () => undefined
+    class HeldTracker extends MemoryWorkspaceTracker {
+      override async snapshot(dir: string) {
+        const snapshot = await super.snapshot(dir)
+        await new Promise<void>((resolve) => {
+          release = resolve
+          setTimeout(resolve, 5000).unref()
+        })
+        log.push('snapshot taken')
+        return snapshot
+      }
+    }
+    const commandTool = defineTool<{ command: string[] }>({
+      ...(shellTool as ReturnType<typeof defineTool<{ command: string[] }>>),
+      changesFilesOnlyByCommands: true,
+    })
+    const policy = {
+      evaluate: (command: string[]) => ({
+        decision: 'allow' as const,
+        reason: 'test',
+        knownSafe: command[0] === 'cat',
+      }),
+    }
+    const model = new ScriptedModel([
+      [reply.toolCall('shell', { command: ['cat', 'a.txt'] })],
+      [reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
+      [reply.text('done')],
+    ])
+    // The snapshot is let go a little after the second request (the one answered with the
+    // writing command) goes out: that command must wait for it.
+    const stream = model.stream.bind(model)
+    let requests = 0
+    model.stream = (request, options) => {
+      if (++requests === 2) setTimeout(() => release(), 100)
+      return stream(request, options)
+    }
+    const made = await makeAgent([], {
+      cwd,
+      model,
+      policy,
+      tools: [commandTool],
+      workspace: new HeldTracker(),
+    })
+    agent = made.agent
+    await agent.submit(input('read a, then change it'))
+    const events = await collectUntil(agent, (e) => {
+      if (e.msg.type === 'exec_command_begin') log.push(`begin ${e.msg.command.join(' ')}`)
+      if (e.msg.type === 'exec_command_end') log.push(`end ${e.msg.exit_code}`)
+      return isTurnEnd(e)
+    })
+    expect(log).toEqual([
+      'begin cat a.txt',
+      'end 0',
+      'snapshot taken',
+      'begin sh -c echo after > a.txt',
+      'end 0',
+    ])
+    const diff = find(events, 'turn_diff')[0]?.unified_diff ?? ''
+    expect(diff).toContain('-before')
+    expect(diff).toContain('+after')
+  })
+
+  it('releases the last snapshot when the session shuts down (nothing of it outlives the session)', async () => {
+    const released: string[] = []
+    class CountingTracker extends MemoryWorkspaceTracker {
+      override async release(snapshot: Parameters<MemoryWorkspaceTracker['release']>[0]) {
+        released.push(snapshot.id)
+        return super.release(snapshot)
+      }
+    }
+    const made = await makeAgent(
+      [[reply.toolCall('shell', { command: ['true'] })], [reply.text('one')], [reply.text('two')]],
+      { workspace: new CountingTracker() },
+    )
+    agent = made.agent
+    await agent.submit(input('first'))
+    await collectUntil(agent, isTurnEnd)
+    await agent.submit(input('second'))
+    await collectUntil(agent, isTurnEnd)
+    // The second turn released the first's snapshot; its own is kept for undo until shutdown.
+    expect(released).toHaveLength(1)
+    await agent.shutdown()
+    agent = undefined
+    expect(released).toHaveLength(2)
+    expect(new Set(released).size).toBe(2)
   })
 
   it('undo without a tracker says so', async () => {

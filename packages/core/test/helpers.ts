@@ -1,9 +1,10 @@
 // Shared pieces of core's tests: small tools written against the tool contract, and an agent
 // factory wired with the testing kit.
-import { mkdtempSync, realpathSync } from 'node:fs'
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Event, ResponseItem } from '@agent/protocol'
+import { afterAll } from 'vitest'
 import { z } from 'zod'
 import { type Agent, type AgentOptions, createAgent, defineTool, type ToolDefinition } from '../src/index.js'
 import { isPreamble } from '../src/store/rollout-history.js'
@@ -15,8 +16,21 @@ import {
   type ScriptedResponse,
 } from '../src/testing/index.js'
 
+// The temporary directories of a test file go when its tests are done.
+const made: string[] = []
+// (Outside a test run, e.g. in a child process a test starts, nothing is registered.)
+try {
+  afterAll(() => {
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 2 })
+  })
+} catch {
+  // not inside a vitest suite
+}
+
 export function tempDir(prefix = 'core-test-'): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)))
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)))
+  made.push(dir)
+  return dir
 }
 
 /** Codex-like `shell`: runs argv through ctx.exec, returns the formatted output. */

@@ -3,7 +3,6 @@
 // real files written by real commands; model requests are counted at a real HTTP mock server.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createModelClient } from '@agent/models'
 import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import type { Event } from '@agent/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -20,6 +19,7 @@ import {
   ScriptedModel,
 } from '../src/testing/index.js'
 import { find, isTurnEnd, makeAgent, tempDir } from './helpers.js'
+import { mockModelClient } from './mock-provider.js'
 
 const agents: Agent[] = []
 let server: MockProviderServer | undefined
@@ -28,22 +28,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-function clientFor(s: MockProviderServer) {
-  const created = createModelClient({
-    provider: {
-      ...s.providerConfig(),
-      request_max_retries: 0,
-      stream_max_retries: 0,
-      retry_base_delay_ms: 0,
-    },
-    model: 'mock-model',
-    apiKey: 'test-key',
-    env: {},
-  })
-  if (!created.ok) throw created.error
-  return created.value
-}
 
 /** Appends a line to `file` in the cwd: one line per execution. */
 function appendTo(file: string, id: string): MockTurn {
@@ -65,7 +49,7 @@ async function worker(cwd: string, options: Partial<AgentOptions>): Promise<Agen
   if (!server) throw new Error('start the mock server first')
   const { agent } = await makeAgent([], {
     cwd,
-    model: clientFor(server),
+    model: mockModelClient(server),
     modelName: 'mock-model',
     sessionId: 'durable-session',
     ...options,
@@ -407,6 +391,47 @@ describe('approvals through the gate', () => {
       'turn/1/tool/call_o/2',
     ])
     expect(lines(join(cwd, 'op.txt'))).toBe(1)
+  })
+
+  it('a tool’s attemptState saved before its approval comes back in the attempt after the answer', async () => {
+    const cwd = tempDir()
+    const gate = new MemoryApprovalGate()
+    gate.answer('call_s', 'approved')
+    const seen: unknown[] = []
+    const staged = defineTool<Record<string, never>>({
+      name: 'staged',
+      description: 'does work, then asks',
+      parameters: z.object({}),
+      readOnly: false,
+      async handle(_args, context) {
+        seen.push(context.attemptState?.value)
+        context.attemptState?.save({ done: ['first half'] })
+        const answer = await context.askApproval({ type: 'exec_approval_request', command: ['finish'], cwd })
+        return { output: `answer: ${answer.decision}` }
+      },
+    })
+    const model = new ScriptedModel([[reply.toolCall('staged', {}, 'call_s')], [reply.text('ok')]])
+    const journal = new MemoryJournal()
+    const { agent } = await makeAgent([], { cwd, model, journal, approvals: gate, tools: [staged] })
+    agents.push(agent)
+    await runTurn(agent)
+    expect(seen).toEqual([undefined, { done: ['first half'] }])
+    expect(journal.calls.filter((n) => n.includes('/tool/'))).toEqual([
+      'turn/1/tool/call_s',
+      'turn/1/tool/call_s/2',
+    ])
+    expect(JSON.stringify(model.requests[1]?.input)).toContain('answer: approved')
+    // Without a journal there are no attempts, and no state.
+    seen.length = 0
+    const direct = await makeAgent([], {
+      cwd,
+      tools: [staged],
+      model: new ScriptedModel([[reply.toolCall('staged', {}, 'call_s')], [reply.text('ok')]]),
+      approvals: gate,
+    })
+    agents.push(direct.agent)
+    await runTurn(direct.agent)
+    expect(seen).toEqual([undefined])
   })
 
   it('a denial through the gate reaches the model, and nothing runs', async () => {

@@ -1,11 +1,11 @@
 // The agent over real model clients (@agent/models) talking to local HTTP servers that speak
 // the providers' exact streaming formats: history items survive the round trip on every wire.
-import { createModelClient } from '@agent/models'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Agent } from '../src/index.js'
 import { collectUntil } from '../src/testing/index.js'
 import { find, isTurnEnd, makeAgent } from './helpers.js'
+import { mockModelClient } from './mock-provider.js'
 
 let agent: Agent | undefined
 let server: MockProviderServer | undefined
@@ -15,22 +15,6 @@ afterEach(async () => {
   agent = undefined
   server = undefined
 })
-
-function clientFor(s: MockProviderServer) {
-  const created = createModelClient({
-    provider: {
-      ...s.providerConfig(),
-      request_max_retries: 0,
-      stream_max_retries: 0,
-      retry_base_delay_ms: 0,
-    },
-    model: 'mock-model',
-    apiKey: 'test-key',
-    env: {},
-  })
-  if (!created.ok) throw created.error
-  return created.value
-}
 
 describe.each(['responses', 'chat', 'anthropic'] as const)('over the %s wire', (wire) => {
   it('runs a tool loop; the tool result and the whole history go back to the server', async () => {
@@ -44,7 +28,7 @@ describe.each(['responses', 'chat', 'anthropic'] as const)('over the %s wire', (
         { text: 'The shell said from-the-shell.', usage: { input: 120, output: 9 } },
       ],
     })
-    const made = await makeAgent([], { model: clientFor(server), modelName: 'mock-model' })
+    const made = await makeAgent([], { model: mockModelClient(server), modelName: 'mock-model' })
     agent = made.agent
     await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'run echo' }] })
     const events = await collectUntil(agent, isTurnEnd, { timeoutMs: 30_000 })
@@ -64,7 +48,7 @@ describe.each(['responses', 'chat', 'anthropic'] as const)('over the %s wire', (
       wire,
       turns: [{ text: 'a long answer that stalls', chunkSize: 2, stallAfterEvents: 3 }],
     })
-    const made = await makeAgent([], { model: clientFor(server), modelName: 'mock-model' })
+    const made = await makeAgent([], { model: mockModelClient(server), modelName: 'mock-model' })
     agent = made.agent
     await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'talk' }] })
     await collectUntil(agent, (e) => e.msg.type === 'turn_started')
@@ -81,7 +65,7 @@ describe.each(['responses', 'chat', 'anthropic'] as const)('over the %s wire', (
       wire,
       turns: [{ type: 'error', status: 401, message: 'bad key' }],
     })
-    const made = await makeAgent([], { model: clientFor(server), modelName: 'mock-model' })
+    const made = await makeAgent([], { model: mockModelClient(server), modelName: 'mock-model' })
     agent = made.agent
     await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] })
     const events = await collectUntil(agent, isTurnEnd, { timeoutMs: 30_000 })

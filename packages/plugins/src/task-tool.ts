@@ -21,6 +21,11 @@ export interface SubagentRequest {
   emit: PluginToolContext['emit']
   /** Relays the subagent's approval requests to the parent's user, when the parent can ask. */
   askApproval?: PluginToolContext['askApproval']
+  /**
+   * Over a durable step journal (core's `ToolContext.attemptState`): where the subagent keeps its
+   * recorded steps, so the attempt after an approval replays them instead of running them again.
+   */
+  attemptState?: PluginToolContext['attemptState']
 }
 
 export interface SubagentResult {
@@ -120,6 +125,7 @@ export function createTaskTool(options: TaskToolOptions): TaskToolDefinition {
           signal: context.signal,
           emit: context.emit,
           ...(context.askApproval ? { askApproval: context.askApproval.bind(context) } : {}),
+          ...(context.attemptState ? { attemptState: context.attemptState } : {}),
         })
         for (let round = 0; options.hooks && !context.signal.aborted; round++) {
           const outcome = await options.hooks.run(

@@ -22,6 +22,11 @@ export interface PluginToolContext {
    * parent's event stream and the user's answer comes back. Absent in contexts that cannot ask.
    */
   askApproval?(request: PluginApprovalQuestion): Promise<PluginApprovalAnswer>
+  /**
+   * Over a durable step journal only (core's `ToolContext.attemptState`): what the previous
+   * attempt of this call saved, and where to save (JSON) what the next attempt needs.
+   */
+  attemptState?: { readonly value: unknown; save(value: unknown): void }
 }
 
 /** An approval request event without its id (the parent assigns one). */

@@ -1,8 +1,9 @@
 // A 10-step thread (9 commands, then the answer) three ways, against the mock Responses server:
 //  - sdk:   createClient().startThread().run() in this process (composition included in "whole");
 //  - exec:  the same through `agent exec --json` (the built binary, a new Node process);
-//  - floor: a minimal client doing the same requests (fetch + SSE read) and running the same
-//           commands with child_process, nothing else.
+//  - floor: the CLI benchmark's floor (apps/cli/bench/floor-client.mjs, run here as a function):
+//           fetch, the SSE events read, each shell call run with child_process, the history sent
+//           back; nothing else. One floor for every benchmark of the repository.
 // "per step" is the time between the 1st and the 10th request's arrival at the server, / 9:
 // a step is one response streamed, one command run, the next request sent. Every process gets
 // the same environment (printed); commands run unconfined (danger-full-access) in every variant,
@@ -14,6 +15,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
+import { runFloor } from '../../../apps/cli/bench/floor-client.mjs'
 import { createClient } from '../src/index.js'
 
 const STEPS = 10
@@ -90,28 +92,8 @@ async function exec(baseUrl: string): Promise<void> {
 }
 
 async function floor(baseUrl: string): Promise<void> {
-  const input: unknown[] = [
-    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'run the steps' }] },
-  ]
-  for (let i = 1; i <= STEPS; i++) {
-    const response = await fetch(`${baseUrl}/responses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.OPENAI_API_KEY}` },
-      body: JSON.stringify({ model: 'bench', input, tools: [], stream: true, store: false }),
-    })
-    const text = await response.text()
-    if (i < STEPS) {
-      const command = ['echo', `step ${i}`]
-      const { stdout } = await run(command[0] as string, command.slice(1), { cwd, env })
-      input.push({
-        type: 'function_call',
-        call_id: `c${i}`,
-        name: 'shell',
-        arguments: JSON.stringify({ command }),
-      })
-      input.push({ type: 'function_call_output', call_id: `c${i}`, output: stdout })
-    } else if (!text.includes('All steps done.')) throw new Error('floor: unexpected answer')
-  }
+  const text = await runFloor({ baseUrl, apiKey: env.OPENAI_API_KEY, prompt: 'run the steps', cwd, env })
+  if (text !== 'All steps done.') throw new Error(`floor: unexpected answer ${text}`)
 }
 
 const median = (values: number[]) =>

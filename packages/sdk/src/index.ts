@@ -48,7 +48,14 @@ export {
   type SelectedModel,
   selectModel,
 } from './runtime/model.js'
-export { confinedShell, expandPrompt, type McpPromptSource, type ShellDeps } from './runtime/slash.js'
+export {
+  confinedShell,
+  describeMcpPrompt,
+  expandPrompt,
+  type McpPromptCommand,
+  type McpPromptSource,
+  type ShellDeps,
+} from './runtime/slash.js'
 export { quoteCommand } from './thread/quote.js'
 export { ThreadEventMapper } from './thread/thread-events.js'
 export { VERSION } from './version.js'

@@ -2,29 +2,11 @@
 // wire's SSE format, commands run for real in a temp git repository, everything in this process.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type ThreadEvent, type ThreadItem, TurnFailedError } from '../src/index.js'
-import { clientFor, shellCall, WIRES, workspace } from './helpers.js'
+import { clientFor, mockServers, sentText, shellCall, WIRES, workspace } from './helpers.js'
 
-const servers: MockProviderServer[] = []
-const closers: (() => Promise<void>)[] = []
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()))
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
-
-async function mock(
-  wire: (typeof WIRES)[number]['wire'],
-  turns: Parameters<typeof startMockProviderServer>[0]['turns'],
-) {
-  const server = await startMockProviderServer({ wire, turns })
-  servers.push(server)
-  return server
-}
-
-/** Everything a request sent as conversation input, as JSON text (what the model saw). */
-const sentText = (server: MockProviderServer, index: number) => JSON.stringify(server.requests[index]?.body)
+const { mock, closers } = mockServers()
 
 describe.each(WIRES)('client over $wire', (wire) => {
   it('runs a multi-step turn: commands, the final response, usage and the thread id', async () => {

@@ -3,28 +3,13 @@
 // hooks as functions, and two threads running at once in one process.
 import { existsSync, readFileSync, watch } from 'node:fs'
 import { join } from 'node:path'
-import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { type ApprovalRequest, defineTool, type HookInput } from '../src/index.js'
-import { clientFor, shellCall, WIRES, workspace } from './helpers.js'
+import { clientFor, mockServers, sentText, shellCall, WIRES, workspace } from './helpers.js'
 
-const servers: MockProviderServer[] = []
-const closers: (() => Promise<void>)[] = []
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()))
-  await Promise.all(servers.splice(0).map((server) => server.close()))
-})
-
-async function mock(
-  wire: (typeof WIRES)[number]['wire'],
-  turns: Parameters<typeof startMockProviderServer>[0]['turns'],
-) {
-  const server = await startMockProviderServer({ wire, turns })
-  servers.push(server)
-  return server
-}
+const { mock, closers } = mockServers()
 
 /** Resolves once `file` exists (watching its directory, not polling). */
 function fileAppears(file: string): Promise<void> {
@@ -232,5 +217,3 @@ describe.each(WIRES)('client extras over $wire', (wire) => {
     expect(threadA.id).not.toBe(threadB.id)
   })
 })
-
-const sentText = (server: MockProviderServer, index: number) => JSON.stringify(server.requests[index]?.body)

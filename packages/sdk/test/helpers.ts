@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { MockProviderServer, MockToolCall } from '@agent/models/testing'
+import { type MockProviderServer, type MockToolCall, startMockProviderServer } from '@agent/models/testing'
+import { afterEach } from 'vitest'
 import { type ClientOptions, createClient } from '../src/index.js'
 
 export const WIRES = [
@@ -30,6 +31,37 @@ export function workspace(files: Record<string, string> = {}): Workspace {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
   return { dir, home, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, AGENT_HOME: home } }
 }
+
+/**
+ * Mock provider servers for the tests of one file: `mock(wire, turns)` starts one; after each test
+ * the functions pushed on `closers` run (threads closed), then every server started is closed.
+ */
+export function mockServers(): {
+  mock(
+    wire: Wire['wire'],
+    turns: Parameters<typeof startMockProviderServer>[0]['turns'],
+  ): Promise<MockProviderServer>
+  closers: (() => Promise<void>)[]
+} {
+  const servers: MockProviderServer[] = []
+  const closers: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    await Promise.all(closers.splice(0).map((close) => close()))
+    await Promise.all(servers.splice(0).map((server) => server.close()))
+  })
+  return {
+    closers,
+    async mock(wire, turns) {
+      const server = await startMockProviderServer({ wire, turns })
+      servers.push(server)
+      return server
+    },
+  }
+}
+
+/** Everything request `index` sent (what the model saw), as JSON text. */
+export const sentText = (server: MockProviderServer, index: number): string =>
+  JSON.stringify(server.requests[index]?.body)
 
 export function clientFor(server: MockProviderServer, wire: Wire, ws: Workspace, extra: ClientOptions = {}) {
   return createClient({

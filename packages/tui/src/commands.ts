@@ -37,6 +37,12 @@ export interface HostActions {
   prepareReview?(args: string): Promise<ReviewRequest>
   /** One line per configured MCP server with its state. */
   describeMcpServers?(): string[] | Promise<string[]>
+  /**
+   * Commands known only once the session is up (MCP servers' prompts, `/mcp__<server>__<prompt>`):
+   * asked when the session starts and again after `/new` or `/resume`; offered in the `/` menu
+   * when they resolve. A rejection is shown as a warning.
+   */
+  loadCommands?(): Promise<PromptCommand[]>
 }
 
 export interface ReviewRequest {

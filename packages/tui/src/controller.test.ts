@@ -56,6 +56,110 @@ describe('SessionController', () => {
     await vi.waitFor(() => expect(notices()).toContain('shown: {"findings":[]}'))
   })
 
+  it('/review shows only the formatted findings, not the model’s JSON answer', async () => {
+    const { connection, controller } = setup({
+      actions: {
+        prepareReview: async () => ({
+          prompt: 'Review this diff',
+          outputSchema: {},
+          present: (answer) =>
+            `Findings: ${(JSON.parse(answer) as { findings: string[] }).findings.join('; ')}`,
+        }),
+      },
+    })
+    controller.start()
+    expect(await controller.send('/review')).toBe(true)
+    const answer = '{"findings":["a.ts:3 high off by one"]}'
+    const assistantText = () =>
+      store
+        .getSnapshot()
+        .committed.flatMap((c) => (c.kind === 'assistant' ? c.lines : []))
+        .join('\n')
+    connection.emit({ type: 'turn_started', turn_id: '1' })
+    // A preamble before a tool call is still shown; the JSON answer (streamed, then whole) is not.
+    connection.emit({ type: 'agent_message', message: 'Reading the diff first.' })
+    connection.emit({ type: 'agent_message_delta', delta: '{"findings":' })
+    connection.emit({ type: 'agent_message_delta', delta: '["a.ts:3 high off by one"]}' })
+    connection.emit({ type: 'agent_message', message: answer })
+    connection.emit({ type: 'turn_complete', turn_id: '1', last_agent_message: answer })
+    await vi.waitFor(() => expect(notices()).toContain('Findings: a.ts:3 high off by one'))
+    expect(assistantText()).toContain('Reading the diff first.')
+    expect(assistantText()).not.toContain('findings')
+    // The next (ordinary) turn's answers show again, JSON or not.
+    expect(await controller.send('print {"a":1}')).toBe(true)
+    connection.emit({ type: 'turn_started', turn_id: '2' })
+    connection.emit({ type: 'agent_message', message: '{"a":1}' })
+    connection.emit({ type: 'turn_complete', turn_id: '2', last_agent_message: '{"a":1}' })
+    await vi.waitFor(() => {
+      store.flush()
+      expect(assistantText()).toContain('{"a":1}')
+    })
+  })
+
+  it('a late command typed before it is known waits for the host’s list; each new session loads its own', async () => {
+    let loads = 0
+    let release!: () => void
+    const ready = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const second = new FakeConnection()
+    const { connection, controller } = setup({
+      actions: {
+        newSession: async () => second,
+        loadCommands: async () => {
+          const generation = ++loads
+          if (generation === 1) await ready
+          return [
+            {
+              name: `mcp__s${generation}__greet`,
+              description: 'Greets someone',
+              expand: (args: string) => {
+                if (!args) throw new Error(`/mcp__s${generation}__greet: missing required argument name`)
+                return `Greet ${args} (server ${generation})`
+              },
+            },
+          ]
+        },
+      },
+    })
+    const changes = vi.fn()
+    controller.subscribeCommands(changes)
+    controller.start()
+    // Typed while the servers start: it waits for their prompts instead of going out as text.
+    const sent = controller.send('/mcp__s1__greet Ada')
+    release()
+    expect(await sent).toBe(true)
+    expect(connection.ops).toEqual([
+      { type: 'user_input', items: [{ type: 'text', text: 'Greet Ada (server 1)' }] },
+    ])
+    expect(controller.getCommands().find((c) => c.name === 'mcp__s1__greet')?.description).toBe(
+      'Greets someone',
+    )
+    expect(changes).toHaveBeenCalled()
+    expect(await controller.send('/mcp__s1__greet')).toBe(false)
+    expect(notices()).toContain('/mcp__s1__greet: missing required argument name')
+    // A new session (new MCP servers) replaces the list.
+    await controller.send('/new')
+    await vi.waitFor(() => expect(controller.getCommands().map((c) => c.name)).toContain('mcp__s2__greet'))
+    expect(controller.getCommands().map((c) => c.name)).not.toContain('mcp__s1__greet')
+    expect(await controller.send('/mcp__s2__greet Bo')).toBe(true)
+    expect(second.ops).toEqual([
+      { type: 'user_input', items: [{ type: 'text', text: 'Greet Bo (server 2)' }] },
+    ])
+  })
+
+  it('a failing command list is a warning, and plain text starting with / still goes out', async () => {
+    const { connection, controller } = setup({
+      actions: { loadCommands: async () => Promise.reject(new Error('server srv crashed')) },
+    })
+    controller.start()
+    expect(await controller.send('/etc/hosts is odd')).toBe(true)
+    expect(connection.ops).toEqual([
+      { type: 'user_input', items: [{ type: 'text', text: '/etc/hosts is odd' }] },
+    ])
+    expect(notices()).toContain("Could not list the MCP servers' prompts: server srv crashed")
+  })
+
   it('/init asks the agent to write AGENTS.md, and refuses when one exists unless forced', async () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), 'tui-init-')))
     try {

@@ -52,7 +52,7 @@ export class SessionController {
   private readonly actions: HostActions
   /** Set while a `/review` turn runs: shows its findings when it completes. */
   private pendingReview: ((answer: string) => string) | undefined
-  private readonly promptCommands: readonly PromptCommand[]
+  private readonly pluginCommands: readonly PromptCommand[]
   private readonly shell: string
   private readonly env: NodeJS.ProcessEnv
   private readonly onExit: ControllerOptions['onExit']
@@ -62,24 +62,66 @@ export class SessionController {
   private shellRuns = 0
   /** Prompts submitted so far; `send` compares it to tell whether a line started a turn. */
   private promptsSent = 0
-  readonly commands: CommandInfo[]
+  /** The host's late commands (`loadCommands`) of the current connection. */
+  private loadedCommands: readonly PromptCommand[] = []
+  /** Resolves when the current connection's late commands are in (or failed). */
+  private commandsLoading: Promise<void> = Promise.resolve()
+  private readonly commandListeners = new Set<() => void>()
+  commands: CommandInfo[]
 
   constructor(options: ControllerOptions) {
     this.connection = options.connection
     this.store = options.store
     this.actions = options.actions ?? {}
-    this.promptCommands = options.promptCommands ?? []
+    this.pluginCommands = options.promptCommands ?? []
     this.env = options.env ?? process.env
     this.shell = options.shell ?? this.env.SHELL ?? 'bash'
     this.onExit = options.onExit
     this.onPickSession = options.onPickSession
+    this.commands = availableCommands(this.actions, this.pluginCommands)
+  }
+
+  /** Plugin commands, then the host's late ones (a plugin's command wins a name clash). */
+  private get promptCommands(): readonly PromptCommand[] {
+    const taken = new Set(this.pluginCommands.map((c) => c.name))
+    return [...this.pluginCommands, ...this.loadedCommands.filter((c) => !taken.has(c.name))]
+  }
+
+  /** Tells `listener` when `commands` changes (late commands arrived); returns the unsubscribe. */
+  subscribeCommands = (listener: () => void): (() => void) => {
+    this.commandListeners.add(listener)
+    return () => this.commandListeners.delete(listener)
+  }
+
+  getCommands = (): CommandInfo[] => this.commands
+
+  private setLoadedCommands(commands: readonly PromptCommand[]): void {
+    this.loadedCommands = commands
     this.commands = availableCommands(this.actions, this.promptCommands)
+    for (const listener of this.commandListeners) listener()
+  }
+
+  /** Asks the host for the current connection's late commands (MCP prompts) and offers them. */
+  private loadCommands(generation: number): void {
+    const load = this.actions.loadCommands
+    if (!load) return
+    this.setLoadedCommands([])
+    this.commandsLoading = load().then(
+      (commands) => {
+        if (generation === this.generation) this.setLoadedCommands(commands)
+      },
+      (error: unknown) => {
+        if (generation !== this.generation) return
+        this.info(`Could not list the MCP servers' prompts: ${(error as Error).message}`, 'warning')
+      },
+    )
   }
 
   /** Reads the current connection's events into the store until it ends or is replaced. */
   start(): void {
     const generation = ++this.generation
     const connection = this.connection
+    this.loadCommands(generation)
     void (async () => {
       try {
         for await (const event of connection.events()) {
@@ -141,6 +183,8 @@ export class SessionController {
     const trimmed = text.trim()
     if (trimmed === '') return false
     const slash = parseSlash(trimmed)
+    // A command the host is still loading (an MCP prompt typed before its server was up) waits for it.
+    if (slash && !this.commands.some((c) => c.name === slash.name)) await this.commandsLoading
     if (trimmed.startsWith('!')) await this.runShell(trimmed.slice(1).trim())
     else if (slash && (this.commands.some((c) => c.name === slash.name) || trimmed.indexOf(' ') === -1)) {
       await this.runCommand(slash.name, slash.args)
@@ -263,6 +307,8 @@ export class SessionController {
         }
         this.promptsSent++
         this.pendingReview = review.present
+        // The model answers in JSON; only the findings formatted from it are shown.
+        this.store.hideJsonAnswers()
         return this.submit({
           type: 'user_input',
           items: [{ type: 'text', text: review.prompt }],
@@ -385,7 +431,8 @@ export class SessionController {
     try {
       await this.sendPrompt(await command.expand(args))
     } catch (error) {
-      this.info(`/${name} failed: ${(error as Error).message}`, 'error')
+      const message = (error as Error).message
+      this.info(message.startsWith(`/${name}`) ? message : `/${name} failed: ${message}`, 'error')
     }
     return true
   }

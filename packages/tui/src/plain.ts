@@ -1,5 +1,6 @@
 // The line mode, for pipes and dumb terminals: each line read is a prompt (or /command, !cmd,
-// or the answer to an approval); finished transcript cells are printed as plain lines.
+// or the answer to an approval, or input steering the running turn); finished transcript cells
+// are printed as plain lines.
 import { createInterface } from 'node:readline'
 import type { HostActions, PromptCommand } from './commands.js'
 import type { AgentConnection } from './connection.js'
@@ -75,6 +76,8 @@ export async function runPlain(options: PlainOptions): Promise<{ reason: 'user' 
   // A line is being handled (a slash command may run a shell part before it sends its prompt):
   // the next line waits for it, and for the turn it starts.
   let sending = false
+  /** Steering lines being submitted (not yet in the store's pending steers). */
+  let steersSending = 0
 
   const controller = new SessionController({
     connection: options.connection,
@@ -107,7 +110,8 @@ export async function runPlain(options: PlainOptions): Promise<{ reason: 'user' 
     waitingForTurn = -1
     const line = lines.shift()
     if (line === undefined) {
-      if (inputClosed) finish('user')
+      // Steering the turn did not reach becomes the next turn: wait for it before leaving.
+      if (inputClosed && steersSending === 0 && snap.pendingSteers.length === 0) finish('user')
       return
     }
     if (line.trim() === '') return pump()
@@ -130,8 +134,38 @@ export async function runPlain(options: PlainOptions): Promise<{ reason: 'user' 
     pump()
   })
 
+  /**
+   * A line read while a turn runs steers it (as Enter does in the full UI): it reaches the model
+   * at its next request. Not when lines read earlier still wait (their order holds), nor for
+   * `/commands` and `!cmd`, nor while an approval is asked (the line is its answer). Lines that
+   * arrive together before the turn starts (a piped script) stay separate turns.
+   */
+  const steers = (line: string): boolean => {
+    const snap = store.getSnapshot()
+    const trimmed = line.trim()
+    return (
+      snap.turnRunning &&
+      !sending &&
+      lines.length === 0 &&
+      snap.approvals.length === 0 &&
+      trimmed !== '' &&
+      !trimmed.startsWith('/') &&
+      !trimmed.startsWith('!')
+    )
+  }
+
   const rl = createInterface({ input: options.stdin, terminal: false })
   rl.on('line', (line) => {
+    if (steers(line)) {
+      options.history.add(line)
+      stdout.write(`${theme.dim(`↳ ${line.trim()} · queued: the agent reads it at its next step`)}\n`)
+      steersSending++
+      void controller.send(line).finally(() => {
+        steersSending--
+        pump()
+      })
+      return
+    }
     lines.push(line)
     pump()
   })

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { PassThrough } from 'node:stream'
 import { promisify } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { FakeConnection, sessionConfigured } from '../test/fake-connection.js'
 import { parseApprovalAnswer } from './plain.js'
 import { runInteractive } from './run.js'
@@ -136,6 +136,95 @@ describe('runInteractive without a terminal (plain mode)', () => {
     expect(out).toContain('You said: Count shelves: 42')
     expect(out.indexOf('You said: thanks')).toBeGreaterThan(out.indexOf('You said: Count shelves'))
     expect(connection.ops.filter((o) => o.type === 'user_input')).toHaveLength(2)
+  })
+
+  it('a line read while a turn runs steers it; lines piped in together stay separate turns', async () => {
+    const connection = new FakeConnection()
+    // The turn for "run the tests" runs until steered; a steer ends it with an answer that saw it.
+    connection.onOp = (op, id) => {
+      if (op.type !== 'user_input') return
+      const text = op.items[0]?.type === 'text' ? op.items[0].text : ''
+      setImmediate(() => {
+        if (op.steer) {
+          connection.emit({ type: 'user_message', message: text }, id)
+          connection.emit({ type: 'agent_message', message: `Steered by: ${text}` })
+          connection.emit({ type: 'turn_complete', last_agent_message: null })
+          return
+        }
+        connection.emit({ type: 'turn_started' })
+        connection.emit({ type: 'user_message', message: text }, id)
+        if (text !== 'run the tests') {
+          connection.emit({ type: 'agent_message', message: `You said: ${text}` })
+          connection.emit({ type: 'turn_complete', last_agent_message: null })
+        }
+      })
+    }
+    connection.emit(sessionConfigured())
+    const io = streams()
+    const input = io.stdin as unknown as PassThrough
+    const running = runInteractive({
+      connection,
+      status: { model: 'm', cwd: '/w', sandbox: 'read-only', approval: 'never' },
+      stdin: io.stdin,
+      stdout: io.stdout,
+      env: {},
+    })
+    // Two lines at once: the second waits for the first's turn instead of steering it.
+    input.write('hi\nrun the tests\n')
+    await vi.waitFor(() => expect(io.output()).toContain('› run the tests'))
+    input.write('only the unit tests\n')
+    await vi.waitFor(() => expect(io.output()).toContain('• Steered by: only the unit tests'))
+    input.end()
+    expect(await running).toEqual({ reason: 'user' })
+    const out = io.output()
+    expect(out).toContain('↳ only the unit tests · queued: the agent reads it at its next step')
+    expect(out.indexOf('› run the tests')).toBeGreaterThan(out.indexOf('You said: hi'))
+    expect(connection.ops).toEqual([
+      { type: 'user_input', items: [{ type: 'text', text: 'hi' }] },
+      { type: 'user_input', items: [{ type: 'text', text: 'run the tests' }] },
+      { type: 'user_input', items: [{ type: 'text', text: 'only the unit tests' }], steer: true },
+    ])
+  })
+
+  it('waits for a steer the turn ended before reading (it becomes the next turn) before leaving', async () => {
+    const connection = new FakeConnection()
+    connection.onOp = (op, id) => {
+      if (op.type !== 'user_input') return
+      const text = op.items[0]?.type === 'text' ? op.items[0].text : ''
+      if (!op.steer) {
+        setImmediate(() => {
+          connection.emit({ type: 'turn_started' })
+          connection.emit({ type: 'user_message', message: text }, id)
+        })
+        return
+      }
+      // The turn ends first; core runs the steering input as the next turn.
+      setImmediate(() => {
+        connection.emit({ type: 'agent_message', message: 'Done with the first.' })
+        connection.emit({ type: 'turn_complete', last_agent_message: null })
+        setImmediate(() => {
+          connection.emit({ type: 'turn_started' })
+          connection.emit({ type: 'user_message', message: text }, id)
+          connection.emit({ type: 'agent_message', message: `Then: ${text}` })
+          connection.emit({ type: 'turn_complete', last_agent_message: null })
+        })
+      })
+    }
+    connection.emit(sessionConfigured())
+    const io = streams()
+    const input = io.stdin as unknown as PassThrough
+    const running = runInteractive({
+      connection,
+      status: { model: 'm', cwd: '/w', sandbox: 'read-only', approval: 'never' },
+      stdin: io.stdin,
+      stdout: io.stdout,
+      env: {},
+    })
+    input.write('first\n')
+    await vi.waitFor(() => expect(io.output()).toContain('› first'))
+    input.end('and then this\n')
+    expect(await running).toEqual({ reason: 'user' })
+    expect(io.output()).toContain('• Then: and then this')
   })
 
   it('ends when the agent’s event stream ends', async () => {

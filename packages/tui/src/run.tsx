@@ -90,7 +90,6 @@ export async function runInteractive(options: InteractiveOptions): Promise<Inter
       controller={controller}
       theme={theme}
       history={history}
-      commands={controller.commands}
       files={() => files}
       registerPicker={(open) => {
         openPicker = open

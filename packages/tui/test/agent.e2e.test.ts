@@ -2,7 +2,15 @@
 // server speaking the OpenAI Responses wire: type a prompt, approve a command, see the diff,
 // interrupt a running command, leave, and resume the session.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
@@ -11,20 +19,25 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { TmuxSession } from './tmux.js'
 
 const bin = new URL('../../../apps/cli/dist/agent.cjs', import.meta.url).pathname
+/** A real stdio MCP server (the official SDK) offering the prompt `greet`. */
+const promptServer = new URL('../../mcp/test/fixtures/prompts-roots-server.mjs', import.meta.url).pathname
 const hasTmux = spawnSync('tmux', ['-V']).status === 0
 const sandbox = (await detectSandbox()).available ? 'workspace-write' : 'danger-full-access'
 
 let server: MockProviderServer | undefined
 let session: TmuxSession | undefined
+const roots: string[] = []
 afterEach(async () => {
   session?.kill()
   session = undefined
   await server?.close()
   server = undefined
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 })
 
 function project() {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-tui-e2e-')))
+  roots.push(root)
   const repo = join(root, 'repo')
   const home = join(root, 'home')
   mkdirSync(join(repo, 'src'), { recursive: true })
@@ -144,6 +157,74 @@ describe.skipIf(!hasTmux || !existsSync(bin))('agent in a terminal', () => {
     await session.waitFor('Welcome back: the fix is in place.')
     const lastRequest = server.requests.at(-1)
     expect(JSON.stringify(lastRequest?.body)).toContain('fix the percent bug')
+    session.press('C-d')
+    await session.waitFor('[exit 0]')
+  }, 120_000)
+
+  it('Enter while a command runs steers the turn: the next request of the same turn carries it', async () => {
+    // The command runs until the test creates `go`, so the steer is typed while it runs.
+    const script = 'while [ ! -e go ]; do sleep 0.05; done; echo released'
+    server = await startMockProviderServer({
+      wire: 'responses',
+      turns: [
+        { toolCalls: [{ name: 'shell', arguments: { command: ['bash', '-lc', script] }, id: 'call_wait' }] },
+        { text: 'Checked the docs too.' },
+      ],
+    })
+    const p = project()
+    session = start(['-m', 'test-model', '-s', sandbox, '-a', 'never'], p, server.baseUrl)
+    await session.waitFor('Ask the agent to do something')
+    session.type('run the slow check')
+    await session.waitFor('› run the slow check')
+    session.press('Enter')
+    await session.waitFor('◌ $ while [ ! -e go ]')
+    await session.waitFor('Steer the agent')
+    session.type('also check the docs')
+    await session.waitFor('› also check the docs')
+    session.press('Enter')
+    await session.waitFor('↳ also check the docs  · queued: the agent reads it at its next step')
+    expect(server.requests).toHaveLength(1)
+    writeFileSync(join(p.repo, 'go'), '')
+    const done = await session.waitFor('Checked the docs too.')
+    // The model has seen it: the marker is gone and the steer is in the transcript as sent.
+    await session.waitUntil((screen) => !screen.includes('queued'), 'the queued marker to go')
+    expect(done).toMatch(/✓ \$ while[\s\S]*› also check the docs[\s\S]*Checked the docs too\./)
+    // One turn, two requests: the second carries the command's output, then the steering text.
+    expect(server.requests).toHaveLength(2)
+    const input = (server.requests[1]?.body as { input: Array<Record<string, unknown>> }).input
+    const output = input.findIndex(
+      (item) => item.type === 'function_call_output' && item.call_id === 'call_wait',
+    )
+    const steered = input.findIndex((item) =>
+      JSON.stringify(item.content ?? '').includes('also check the docs'),
+    )
+    expect(output).toBeGreaterThanOrEqual(0)
+    expect(String(input[output]?.output)).toContain('released')
+    expect(steered).toBeGreaterThan(output)
+    session.press('C-d')
+    await session.waitFor('[exit 0]')
+  }, 120_000)
+
+  it('offers an MCP server’s prompts in the / menu and sends the expanded prompt', async () => {
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'Hello Bob!' }] })
+    const p = project()
+    writeFileSync(
+      join(p.home, '.agent', 'config.toml'),
+      `[mcp_servers.srv]\ncommand = ${JSON.stringify(process.execPath)}\nargs = [${JSON.stringify(promptServer)}]\n`,
+    )
+    session = start(['-m', 'test-model', '-s', sandbox, '-a', 'never'], p, server.baseUrl)
+    await session.waitFor('Ask the agent to do something')
+    session.type('/mcp__')
+    await session.waitFor('/mcp__srv__greet  Greets someone (MCP server srv; args: <name> [style])')
+    session.press('Tab')
+    await session.waitFor('› /mcp__srv__greet')
+    session.type('Bob')
+    await session.waitFor('› /mcp__srv__greet Bob')
+    session.press('Enter')
+    await session.waitFor('Hello Bob!')
+    const sent = JSON.stringify(server.requests[0]?.body)
+    expect(sent).toContain('Please greet Bob.')
+    expect(sent).not.toContain('/mcp__srv__greet')
     session.press('C-d')
     await session.waitFor('[exit 0]')
   }, 120_000)

@@ -102,8 +102,11 @@ async function runInteractiveSession(
   flags: InteractiveFlags,
   resumeTarget?: { id?: string | undefined; last?: boolean | undefined },
 ): Promise<number> {
-  const [{ runInteractive, pickSession }, { loadConfig, composeRuntime, UsageError }, { JsonlSessionStore }] =
-    await Promise.all([loadTui(), import('@agent/sdk'), import('@agent/core')])
+  const [
+    { runInteractive, pickSession },
+    { loadConfig, composeRuntime, UsageError, expandPrompt, describeMcpPrompt },
+    { JsonlSessionStore },
+  ] = await Promise.all([loadTui(), import('@agent/sdk'), import('@agent/core')])
   const { launcherCachePaths } = await import('../launch/code-cache.js')
   const env = process.env
   const cwd = resolve(process.cwd(), flags.cd ?? '.')
@@ -227,6 +230,22 @@ async function runInteractiveSession(
                 : review.formatReview(parsedAnswer).trimEnd()
             },
           }
+        },
+        // MCP servers' prompts as `/mcp__<server>__<prompt>`, offered once the servers are up and
+        // expanded like `agent exec` expands them (the current runtime's servers after /new).
+        loadCommands: async () => {
+          const source = runtime.mcpPrompts
+          if (!source) return []
+          return (await source.listPrompts()).map((prompt) => ({
+            name: prompt.command,
+            description: describeMcpPrompt(prompt),
+            expand: (args: string) =>
+              expandPrompt(`/${prompt.command} ${args}`, [], {
+                cwd,
+                runShell: runtime.runShell,
+                mcpPrompts: source,
+              }),
+          }))
         },
         describePlugins: () =>
           runtime.plugins.plugins.map(

@@ -393,6 +393,11 @@ export class Session implements SessionContext {
           reason: 'exit',
         },
       )
+      // The last turn's snapshot is kept for `undo` while the session lives; it holds files
+      // (a git tracker's temporary index) that must not outlive it.
+      const last = this.lastSnapshot
+      this.lastSnapshot = undefined
+      if (last) await this.options.workspace?.release?.(last).catch(() => undefined)
       await this.flush()
       await this.writer?.close().catch((error) => {
         this.events.push({ id: subId, msg: { type: 'warning', message: errorText(error) } })

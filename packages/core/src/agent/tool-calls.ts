@@ -4,7 +4,8 @@
 // journal sees them in the model's order. With a journal an approval never waits inside a step:
 // the call's step stops at the request, the gate waits between steps, and the call runs again
 // as `turn/<n>/tool/<call_id>/<attempt>` with the answer (tools re-run up to their first approval
-// request, which is before they change anything).
+// request, which is before they change anything; a tool that does work first, like a subagent,
+// carries what it did to the next attempt in `attemptState`, recorded with the stopped attempt).
 import type { EventMsg, FunctionCallOutputItem } from '@agent/protocol'
 import type { ApprovalAnswer } from '../orchestration/approvals.js'
 import { toAnswer } from '../orchestration/orchestrator.js'
@@ -16,13 +17,18 @@ import { type Turn, turnHook } from './turn-state.js'
 type Prepared = ReturnType<Turn['session']['router']['prepare']>
 
 /** What one attempt of a call records: its result, or the approval it stopped at. */
-type Attempt = { output: FunctionCallOutputItem; stop?: { reason?: string } } | { pending: ApprovalWait }
+type Attempt =
+  | { output: FunctionCallOutputItem; stop?: { reason?: string } }
+  /** `state`: what the tool saved for its next attempt (ToolContext.attemptState). */
+  | { pending: ApprovalWait; state?: unknown }
 
 /** Runs one response's calls and records their results in the model's order. */
 export async function runToolCalls(turn: Turn, calls: readonly ToolCallRequest[]): Promise<void> {
   const outputs: FunctionCallOutputItem[] = []
   for (const group of groups(turn, calls)) {
-    const first = group.map((prepared) => (turn.signal.aborted ? undefined : attempt(turn, prepared, 1, [])))
+    const first = group.map((prepared) =>
+      turn.signal.aborted ? undefined : attempt(turn, prepared, 1, [], undefined),
+    )
     // Approval waits and later attempts follow the model's order too.
     for (const [i, prepared] of group.entries()) {
       const started = first[i]
@@ -61,11 +67,17 @@ function stepName(turn: Turn, callId: string, n: number): string {
 }
 
 /** One attempt of a call, as one step. */
-function attempt(turn: Turn, prepared: Prepared, n: number, answered: ApprovalAnswer[]): Promise<Attempt> {
+function attempt(
+  turn: Turn,
+  prepared: Prepared,
+  n: number,
+  answered: ApprovalAnswer[],
+  state: unknown,
+): Promise<Attempt> {
   const { session } = turn
   return session.step(turn.subId, stepName(turn, prepared.call.call_id, n), async (sink) => {
     let stop: { reason?: string } | undefined
-    const env = callEnvironment(turn, sink, prepared.call.call_id, answered, (reason) => {
+    const env = callEnvironment(turn, sink, prepared.call.call_id, answered, state, (reason) => {
       stop = reason === undefined ? {} : { reason }
     })
     const shown = !ownsEvents(prepared)
@@ -73,7 +85,12 @@ function attempt(turn: Turn, prepared: Prepared, n: number, answered: ApprovalAn
     if (shown && n === 1) sink.emit(toolCallBegin(prepared.call))
     const started = Date.now()
     const output = await session.router.execute(prepared, env)
-    if (env.approvals?.pending) return { pending: env.approvals.pending }
+    const split = env.approvals
+    if (split?.pending) {
+      return split.state === undefined
+        ? { pending: split.pending }
+        : { pending: split.pending, state: split.state }
+    }
     if (shown) sink.emit(toolCallEnd(prepared.call, output, Date.now() - started))
     return stop ? { output, stop } : { output }
   })
@@ -98,7 +115,7 @@ async function settle(turn: Turn, prepared: Prepared, first: Attempt): Promise<F
       return output
     }
     answered.push(answer)
-    result = await attempt(turn, prepared, n, answered)
+    result = await attempt(turn, prepared, n, answered, result.state)
   }
   if (result.stop) turn.requestStop(result.stop.reason)
   return result.output
@@ -122,13 +139,14 @@ function callEnvironment(
   sink: StepSink,
   callId: string,
   answered: ApprovalAnswer[],
+  state: unknown,
   requestStop: (reason: string | undefined) => void,
 ): CallEnvironment {
   const journaled = turn.session.steps.journaled
   const env: CallEnvironment = { ...turn.env, emit: sink.emit, requestStop }
   if (journaled) {
     env.env = { ...turn.env.env, AGENT_STEP_ID: stepName(turn, callId, 1) }
-    env.approvals = { answered }
+    env.approvals = state === undefined ? { answered } : { answered, state }
   }
   const hooks = turn.session.options.hooks
   if (hooks) {

@@ -101,6 +101,7 @@ function beginTurn(session: SessionContext, subId: string, op: UserInputOp, cont
       turnId: id,
       sessionState: session.sessionState,
       requestStop: (reason) => turn.requestStop(reason),
+      workspaceReady: () => takeSnapshot(turn),
     },
   }
   if (session.rolloutPath) turn.env.transcriptPath = session.rolloutPath
@@ -220,7 +221,10 @@ async function modelRequest(turn: Turn): Promise<boolean> {
   }
   if (signal.aborted) return false
   if (result.calls.length === 0) return continueAfterStop(turn)
-  await takeSnapshot(turn)
+  // In-process, calls wait for the snapshot only before they may change files (the env's
+  // `workspaceReady`), so a read-only first command runs while it is taken. With a journal it
+  // is a step of its own, finished before the calls' steps.
+  if (!inProcess) await takeSnapshot(turn)
   await runToolCalls(turn, result.calls)
   return true
 }

@@ -43,6 +43,13 @@ export interface TurnScope {
    */
   beforeApproval?(request: ApprovalSubject): Promise<ApprovalAnswer | undefined>
   approvalRequested?(request: ApprovalSubject): void
+  /**
+   * Resolves once the turn's workspace snapshot (where `undo` and the turn diff start) is
+   * taken. Whatever may change files waits for it first; a command the policy knows to be
+   * read-only does not, so it can run while the snapshot is still being taken. Absent: nothing
+   * to wait for (no workspace tracker, or the snapshot was taken before the calls started).
+   */
+  workspaceReady?(): Promise<unknown>
 }
 
 /**
@@ -54,6 +61,11 @@ export interface SplitApprovals {
   answered: ApprovalAnswer[]
   /** The request this attempt stopped at (set by `askUser`). */
   pending?: ApprovalWait
+  /**
+   * What the tool kept for its next attempt (JSON; see `ToolContext.attemptState`): recorded
+   * with the attempt that stopped at an approval, given back to the attempt after the answer.
+   */
+  state?: unknown
 }
 
 /** Thrown through the tool when an attempt stops at an unanswered approval. */
@@ -110,6 +122,7 @@ export class Orchestrator {
     const cwd = resolve(turn.cwd, request.cwd ?? '.')
     const gate = await this.gate(turn, call, command, cwd, request.escalate === true, request.justification)
     if (!gate.ok) return { status: 'rejected', reason: gate.reason }
+    if (!gate.knownSafe) await turn.workspaceReady?.()
 
     const started = Date.now()
     let sandboxed = gate.sandboxed
@@ -243,6 +256,8 @@ export class Orchestrator {
         const cwd = resolve(turn.cwd, request.cwd)
         const gate = await this.gate(turn, call, request.argv, cwd, false, undefined)
         if (!gate.ok) throw new ToolRejectedError(gate.reason)
+        // An interactive process may change files whatever it starts with.
+        await turn.workspaceReady?.()
         const env = request.env ?? turn.env
         if (!gate.sandboxed) return inner.start({ ...request, cwd, env })
         const wrapped = await this.deps.sandbox.wrapCommand(turn.sandboxPolicy, {
@@ -272,7 +287,10 @@ export class Orchestrator {
     cwd: string,
     escalate: boolean,
     justification: string | undefined,
-  ): Promise<{ ok: true; sandboxed: boolean; userApproved: boolean } | { ok: false; reason: string }> {
+  ): Promise<
+    | { ok: true; sandboxed: boolean; userApproved: boolean; knownSafe: boolean }
+    | { ok: false; reason: string }
+  > {
     let verdict: PolicyDecision
     try {
       verdict = await this.deps.policy.evaluate(command, {
@@ -292,9 +310,12 @@ export class Orchestrator {
       policyReason: verdict.reason,
     })
     if (decision.action === 'reject') return { ok: false, reason: decision.reason ?? 'command rejected' }
-    if (decision.action === 'run') return { ok: true, sandboxed: decision.sandboxed, userApproved: false }
+    const knownSafe = verdict.knownSafe === true
+    if (decision.action === 'run') {
+      return { ok: true, sandboxed: decision.sandboxed, userApproved: false, knownSafe }
+    }
     if (call.preApproved || this.deps.sessionApprovals.isCommandApproved(command)) {
-      return { ok: true, sandboxed: decision.sandboxed, userApproved: true }
+      return { ok: true, sandboxed: decision.sandboxed, userApproved: true, knownSafe }
     }
     const reason = escalate
       ? `the model asks to run this outside the sandbox${justification ? `: ${justification}` : ''}`
@@ -305,7 +326,7 @@ export class Orchestrator {
       this.deps.sessionApprovals.approveCommand(command, answer.prefix)
     }
     if (!isApproval(answer)) return { ok: false, reason: declineNote(answer, 'the user denied the command') }
-    return { ok: true, sandboxed: decision.sandboxed, userApproved: true }
+    return { ok: true, sandboxed: decision.sandboxed, userApproved: true, knownSafe }
   }
 
   /** A tool's own question (see `ToolContext.askApproval`). */

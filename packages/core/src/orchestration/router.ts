@@ -153,6 +153,15 @@ export class ToolRouter {
     }
     let args = prepared.args
     const extra: string[] = []
+    // The turn's workspace snapshot must be taken before anything may change files. Only calls
+    // that cannot, without hooks (which run commands of their own), start before it is done:
+    // read-only built-in tools, and command tools, whose commands wait for it themselves unless
+    // the policy knows them to be read-only (see `Orchestrator.exec`).
+    const mayStartEarly =
+      prepared.kind === 'builtin' &&
+      !this.deps.hooks &&
+      (prepared.readOnly || prepared.def.changesFilesOnlyByCommands === true)
+    if (!mayStartEarly) await env.workspaceReady?.()
 
     const pre = await this.runHook(env, {
       hook_event_name: 'PreToolUse',
@@ -246,6 +255,15 @@ export class ToolRouter {
       processes: orchestrator.processesFor(env, scope),
       emit: (msg) => env.emit(msg),
       sessionState: env.sessionState,
+    }
+    const split = env.approvals
+    if (split) {
+      context.attemptState = {
+        value: split.state,
+        save: (value) => {
+          split.state = value
+        },
+      }
     }
     try {
       return await settleAfterAbort(def.handle(args, context), env.signal, () => ({

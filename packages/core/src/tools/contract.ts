@@ -90,6 +90,13 @@ export interface ToolContext {
    */
   askApproval(request: ApprovalQuestion): Promise<ApprovalAnswer>
   /**
+   * Present only when the turn runs over a step journal, where a call that asks for approval
+   * runs again from the start once answered (see tool-calls.ts). A tool whose work before its
+   * approval request must not be repeated (a subagent's model requests and commands) saves here
+   * what lets the next attempt skip it (JSON data): `value` is what the previous attempt saved.
+   */
+  attemptState?: AttemptState
+  /**
    * Interactive processes. `start` goes through the same policy → approval path as `exec` and
    * runs the process confined by the turn's sandbox; a refused start rejects with a
    * `ToolRejectedError` (`error.name === 'ToolRejectedError'`) whose message is for the model.
@@ -98,6 +105,14 @@ export interface ToolContext {
   emit(msg: EventMsg): void
   /** Per-session scratch state shared by the tools of one session (e.g. which files were read). */
   sessionState: Map<string, unknown>
+}
+
+/** What a tool call carries from one attempt to the next over a step journal. */
+export interface AttemptState {
+  /** What the previous attempt saved (undefined in the first attempt). */
+  readonly value: unknown
+  /** Saves `value` (JSON data) for the next attempt, should this one stop at an approval. */
+  save(value: unknown): void
 }
 
 /** An approval request event without its id (core assigns it). */
@@ -133,6 +148,14 @@ export interface ToolDefinition<Args = unknown> {
    * `tool_call_begin` / `tool_call_end` around it, so each call is visible live.
    */
   emitsOwnEvents?: boolean | ((args: Args) => boolean)
+  /**
+   * The tool changes files only by running commands through `context.exec` or
+   * `context.processes`. Those wait for the turn's workspace snapshot (where `undo` and the turn
+   * diff start) before a command runs, except a command the policy knows to be read-only; so
+   * the call itself need not wait for the snapshot, and a read-only first command of a turn runs
+   * while it is being taken. Leave it unset for any tool that writes files itself.
+   */
+  changesFilesOnlyByCommands?: boolean
   handle(args: Args, context: ToolContext): Promise<ToolOutput>
   /**
    * How the call is shown when a PreToolUse hook answers `ask` before the tool runs (e.g. the

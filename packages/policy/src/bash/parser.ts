@@ -1,5 +1,6 @@
 // Loads the tree-sitter runtime and the bash grammar once per process. Everything else in the
 // package works on the syntax tree this returns; nothing parses shell by hand.
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type { Tree } from 'web-tree-sitter'
 import { describeError, PolicyError } from '../errors.js'
@@ -41,7 +42,10 @@ async function init(): Promise<BashParser> {
     const { Language, Parser } = await import('web-tree-sitter')
     await Parser.init()
     const require = createRequire(import.meta.url)
-    const language = await Language.load(require.resolve(GRAMMAR))
+    // The grammar's bytes, not its path: given a path, web-tree-sitter reads it through a
+    // dynamic `import('fs/promises')`, which makes Node set up its ES module loader (~10-30 ms
+    // in a CommonJS program that had no use for it).
+    const language = await Language.load(await readFile(require.resolve(GRAMMAR)))
     const parser = new Parser()
     parser.setLanguage(language)
     return {

@@ -13,7 +13,7 @@
 //                                        ↓
 //                                   createAgent (@agent/core)
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type {
   Agent,
   AgentOptions,
@@ -158,7 +158,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   // is an error here, before the model is ever asked anything. The probe (a few bubblewrap runs)
   // overlaps plugin loading and is awaited before the agent is created.
   const sandboxChecked =
-    sandboxPolicy.type === 'danger-full-access' ? undefined : checkSandbox(loadSandbox, sandboxPolicy.type)
+    sandboxPolicy.type === 'danger-full-access'
+      ? undefined
+      : checkSandbox(loadSandbox, sandboxPolicy.type, bwrapChoice(env))
   sandboxChecked?.catch(() => undefined)
 
   // Commands' environment: the configured policy applied once, used by every process.
@@ -250,7 +252,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   const processes = new exec.ProcessSessionManager({ env: childEnv })
   const runner = exec.createCommandRunner()
-  const sandbox = deferredSandbox(loadSandbox)
+  const sandbox = deferredSandbox(loadSandbox, env)
   const store = settings.ephemeral
     ? undefined
     : (settings.store ?? new core.JsonlSessionStore({ home: agentHome }))
@@ -265,14 +267,23 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     .join('\n\n')
 
   const baseOptions: Omit<AgentOptions, 'tools' | 'session'> = {
-    // The bash grammar loads once the model is answering: it overlaps the wait for the response
-    // instead of delaying the request, and is usually ready by the first command.
-    model: onFirstResponse(model.client, () => {
-      void loadPolicy()
-        .then((policyPkg) => policyPkg.loadBashParser())
-        .catch(() => undefined)
-      void loadSandbox().catch(() => undefined)
-    }),
+    // The policy and sandbox load once the model is answering: they overlap the wait for the
+    // response instead of delaying the request. The bash grammar (wasm, 20-40 ms of the main
+    // thread) is needed only by a script (`bash -lc ...`), not by a plain argv: it loads while a
+    // response is still streaming after a moment, i.e. while the process waits for the model
+    // anyway; a response over sooner leaves it to the next one, or to the first script.
+    model: whileAnswering(
+      model.client,
+      () => {
+        void loadPolicy().catch(() => undefined)
+        void loadSandbox().catch(() => undefined)
+      },
+      () => {
+        void loadPolicy()
+          .then((policyPkg) => policyPkg.loadBashParser())
+          .catch(() => undefined)
+      },
+    ),
     runner,
     sandbox,
     policy,
@@ -352,11 +363,28 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   }
 }
 
+/**
+ * Which bubblewrap the session's environment asks for (AGENT_SANDBOX_BWRAP: `system`, `bundled`,
+ * `auto` or an absolute path): an embedder's `env` decides, not only the process's.
+ */
+function bwrapChoice(env: Record<string, string | undefined>): { bwrapPath?: string; bwrap?: BwrapChoice } {
+  const value = env.AGENT_SANDBOX_BWRAP
+  if (!value) return {}
+  if (isAbsolute(value)) return { bwrapPath: value }
+  if (value === 'auto' || value === 'system' || value === 'bundled') return { bwrap: value }
+  throw new SandboxUnavailableError(
+    `AGENT_SANDBOX_BWRAP=${value} is not understood: use system, bundled, auto or an absolute path to a bwrap`,
+  )
+}
+
+type BwrapChoice = 'auto' | 'system' | 'bundled'
+
 async function checkSandbox(
   loadSandbox: () => Promise<typeof import('@agent/sandbox')>,
   mode: SandboxPolicy['type'],
+  bwrap: { bwrapPath?: string; bwrap?: BwrapChoice },
 ): Promise<void> {
-  const support = await (await loadSandbox()).detectSandbox()
+  const support = await (await loadSandbox()).detectSandbox(bwrap)
   if (!support.available) {
     const problems = support.problems.map((p) => `  - ${p}`).join('\n')
     throw new SandboxUnavailableError(
@@ -372,10 +400,13 @@ async function checkSandbox(
  * `checkSandbox`). A result is only ever a sandbox denial if its command was wrapped, so before
  * the package is loaded the answer is no.
  */
-function deferredSandbox(loadSandbox: () => Promise<typeof import('@agent/sandbox')>): Sandbox {
+function deferredSandbox(
+  loadSandbox: () => Promise<typeof import('@agent/sandbox')>,
+  env: Record<string, string | undefined>,
+): Sandbox {
   let sandbox: Sandbox | undefined
   const ready = once(async () => {
-    sandbox = (await loadSandbox()).createSandbox()
+    sandbox = (await loadSandbox()).createSandbox(bwrapChoice(env))
     return sandbox
   })
   return {
@@ -436,18 +467,38 @@ async function createPolicy(
   return policyPkg.createDeferredCommandPolicy(options)
 }
 
-/** The same client, calling `then` once, when the first response of the session starts. */
-function onFirstResponse(client: ModelClient, then: () => void): ModelClient {
-  let pending = true
+/** How long a response must have been streaming before the bash grammar starts to load. */
+const GRAMMAR_WARM_DELAY_MS = 40
+
+/**
+ * The same client, calling `started` once, when the first response of the session starts, and
+ * `streaming` once, when some response has been streaming for `GRAMMAR_WARM_DELAY_MS` and is
+ * not over yet (the process is waiting for the model: a good time for work done ahead).
+ */
+function whileAnswering(client: ModelClient, started: () => void, streaming: () => void): ModelClient {
+  let first = true
+  let warmed = false
   return {
     provider: client.provider,
     async *stream(request, options) {
-      for await (const event of client.stream(request, options)) {
-        if (pending) {
-          pending = false
-          then()
+      let timer: NodeJS.Timeout | undefined
+      try {
+        for await (const event of client.stream(request, options)) {
+          if (first) {
+            first = false
+            started()
+          }
+          if (!warmed && !timer) {
+            timer = setTimeout(() => {
+              warmed = true
+              streaming()
+            }, GRAMMAR_WARM_DELAY_MS)
+            timer.unref()
+          }
+          yield event
         }
-        yield event
+      } finally {
+        clearTimeout(timer)
       }
     },
   }

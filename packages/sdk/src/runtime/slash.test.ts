@@ -3,7 +3,7 @@ import type { SlashCommand } from '@agent/plugins'
 import { createCommandPolicy } from '@agent/policy'
 import { createSandbox } from '@agent/sandbox'
 import { describe, expect, it } from 'vitest'
-import { confinedShell, expandPrompt } from './slash.js'
+import { confinedShell, describeMcpPrompt, expandPrompt } from './slash.js'
 
 const command = (name: string, body: string): SlashCommand =>
   ({ name, description: name, body, origin: { scope: 'project', file: `/x/${name}.md` } }) as SlashCommand
@@ -36,6 +36,22 @@ describe('expandPrompt', () => {
     const commands = [command('wipe', 'Done: !`rm -rf /tmp/nothing-here`')]
     await expect(expandPrompt('/wipe', commands, { cwd: process.cwd(), runShell })).rejects.toThrow(
       /was not run.*cannot ask/,
+    )
+  })
+})
+
+describe('describeMcpPrompt', () => {
+  it('shows the description, the server and the arguments, required ones in <>', () => {
+    expect(
+      describeMcpPrompt({
+        server: 'srv',
+        command: 'mcp__srv__greet',
+        description: 'Greets someone',
+        arguments: [{ name: 'name', required: true }, { name: 'style' }],
+      }),
+    ).toBe('Greets someone (MCP server srv; args: <name> [style])')
+    expect(describeMcpPrompt({ server: 'db', command: 'mcp__db__schema', arguments: [] })).toBe(
+      'MCP prompt (MCP server db)',
     )
   })
 })

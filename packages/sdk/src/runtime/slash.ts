@@ -50,16 +50,25 @@ export function confinedShell(deps: ShellDeps): RunShell {
 
 /** MCP servers' prompts as slash commands (`@agent/mcp`'s manager satisfies it). */
 export interface McpPromptSource {
+  /** The prompts of every ready server (after their start-up), for menus of slash commands. */
+  listPrompts(): Promise<McpPromptCommand[]>
   /** Undefined when `command` (`mcp__<server>__<prompt>`) names no prompt of a ready server. */
   expandPrompt(command: string, words: readonly string[]): Promise<string | undefined>
-  /** The prompts of every ready server (MCP start-up awaited), to offer them as commands. */
-  listPrompts(): Promise<
-    {
-      command: string
-      description?: string
-      arguments: { name: string; description?: string; required?: boolean }[]
-    }[]
-  >
+}
+
+/** One MCP prompt as the slash command `/<command>` (`mcp__<server>__<prompt>`). */
+export interface McpPromptCommand {
+  server: string
+  command: string
+  description?: string
+  /** Declared arguments in order: the words after the command map onto them. */
+  arguments: { name: string; description?: string; required?: boolean }[]
+}
+
+/** What a menu shows for an MCP prompt: its description, the server, and its arguments (`<required> [optional]`). */
+export function describeMcpPrompt(prompt: McpPromptCommand): string {
+  const args = prompt.arguments.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`)).join(' ')
+  return `${prompt.description ?? 'MCP prompt'} (MCP server ${prompt.server}${args ? `; args: ${args}` : ''})`
 }
 
 /**

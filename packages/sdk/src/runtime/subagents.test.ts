@@ -1,9 +1,19 @@
 // A subagent's approval request reaches the parent's user: real child agents on the real
 // composition, against the mock provider on 127.0.0.1, answered through the parent's queue pair.
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
+import type { ApprovalGate, StepJournal } from '@agent/core'
+import { MemoryApprovalGate, MemoryJournal } from '@agent/core/testing'
+import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import type { EventMsg } from '@agent/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config/load.js'
@@ -11,17 +21,36 @@ import { composeRuntime, type Runtime } from './compose.js'
 
 let server: MockProviderServer | undefined
 let runtime: Runtime | undefined
+const roots: string[] = []
 afterEach(async () => {
   await runtime?.close()
   await server?.close()
   runtime = undefined
   server = undefined
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 })
 
 type Request = Extract<EventMsg, { type: 'exec_approval_request' }>
 
-async function setup(): Promise<{ repo: string; events: () => Promise<EventMsg> }> {
+interface Durable {
+  journal?: StepJournal
+  approvals?: ApprovalGate
+}
+
+/**
+ * A repository with the `cleaner` subagent and a mock provider scripted with `childTurns` between
+ * the parent's Task call and its last answer; a runtime over it (`start` makes another worker over
+ * the same repository and server) with the first turn submitted.
+ */
+async function setup(
+  durable: Durable = {},
+  childTurns: MockTurn[] = [
+    { toolCalls: [{ name: 'shell', arguments: { command: ['rm', '-rf', 'build'] } }] },
+    { text: 'Cleaner finished.' },
+  ],
+): Promise<{ repo: string; events: () => Promise<EventMsg>; start: (durable: Durable) => Promise<Runtime> }> {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'sdk-subagent-')))
+  roots.push(root)
   const repo = join(root, 'repo')
   const home = join(root, 'home')
   mkdirSync(join(repo, '.claude', 'agents'), { recursive: true })
@@ -32,7 +61,7 @@ async function setup(): Promise<{ repo: string; events: () => Promise<EventMsg> 
     '---\nname: cleaner\ndescription: Cleans up\n---\nYou clean up.\n',
   )
   writeFileSync(join(repo, 'build', 'out.txt'), 'x\n')
-  server = await startMockProviderServer({
+  const mock = await startMockProviderServer({
     wire: 'responses',
     turns: [
       {
@@ -40,25 +69,32 @@ async function setup(): Promise<{ repo: string; events: () => Promise<EventMsg> 
           { name: 'Task', arguments: { description: 'clean', prompt: 'clean up', subagent_type: 'cleaner' } },
         ],
       },
-      { toolCalls: [{ name: 'shell', arguments: { command: ['rm', '-rf', 'build'] } }] },
-      { text: 'Cleaner finished.' },
+      ...childTurns,
       { text: 'Parent done.' },
     ],
   })
+  server = mock
   const env = { AGENT_HOME: home, HOME: root, PATH: process.env.PATH ?? '/usr/bin:/bin', OPENAI_API_KEY: 'x' }
-  runtime = await composeRuntime({
-    cwd: repo,
-    loaded: loadConfig({ cwd: repo, env }),
-    env,
-    model: { provider: 'openai', baseUrl: server.baseUrl },
-    sandboxMode: 'danger-full-access',
-    approvalPolicy: 'on-request',
-    pluginDirs: [],
-    ephemeral: true,
-  })
-  const agent = runtime.agent
-  await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'clean it' }] })
-  return { repo, events: async () => (await agent.nextEvent()).msg }
+  const start = async (more: Durable) => {
+    runtime = await composeRuntime({
+      cwd: repo,
+      loaded: loadConfig({ cwd: repo, env }),
+      env,
+      model: { provider: 'openai', baseUrl: mock.baseUrl },
+      sandboxMode: 'danger-full-access',
+      approvalPolicy: 'on-request',
+      pluginDirs: [],
+      ephemeral: true,
+      // One session id for every worker, as a durable engine keeps it.
+      sessionId: 'durable-parent',
+      ...more,
+    })
+    const agent = runtime.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'clean it' }] })
+    return runtime
+  }
+  const first = await start(durable)
+  return { repo, events: async () => (await first.agent.nextEvent()).msg, start }
 }
 
 /** Reads the parent's events up to the first approval request, answering it with `decide`. */
@@ -106,5 +142,56 @@ describe('subagent approvals', () => {
     expect(requests[0]?.subagent).toBe('cleaner')
     expect(existsSync(join(repo, 'build', 'out.txt'))).toBe(true)
     expect(JSON.stringify(server?.requests[2]?.body)).toContain('keep the build folder')
+  }, 60_000)
+
+  it('over a durable journal: a new worker after a crash neither asks the answered approval again nor repeats the subagent’s finished steps', async () => {
+    const journal = new MemoryJournal()
+    const gate = new MemoryApprovalGate()
+    const asked = gate.nextWait()
+    // The subagent appends to a.txt (no approval needed), then asks to delete build/.
+    const { repo, start } = await setup({ journal, approvals: gate }, [
+      { toolCalls: [{ name: 'shell', arguments: { command: ['sh', '-c', 'echo ran >> a.txt'] } }] },
+      { toolCalls: [{ name: 'shell', arguments: { command: ['rm', '-rf', 'build'] } }] },
+      { text: 'Cleaner finished.' },
+    ])
+    const wait = await asked
+    expect(wait.request).toMatchObject({ command: ['rm', '-rf', 'build'], subagent: 'cleaner' })
+    // The Task call's step stopped at the question (the wait is between steps).
+    expect(journal.entries.at(-1)?.name).toMatch(/^turn\/1\/tool\//)
+    expect(readFileSync(join(repo, 'a.txt'), 'utf8')).toBe('ran\n')
+    expect(server?.requests).toHaveLength(3)
+
+    // The worker dies while the question is open; the user answers while none runs.
+    const next = journal.fork()
+    await runtime?.close()
+    gate.answer(wait.callId, 'approved')
+    const second = await start({ journal: next, approvals: gate })
+    let last: string | null | undefined
+    for (;;) {
+      const { msg } = await second.agent.nextEvent()
+      if (msg.type === 'turn_complete') {
+        last = msg.last_agent_message
+        break
+      }
+    }
+    expect(last).toBe('Parent done.')
+    // The subagent's first command ran once, its model requests went out once each, and the
+    // answered question was not waited on again: the only waits are the one asked and its replay.
+    expect(readFileSync(join(repo, 'a.txt'), 'utf8')).toBe('ran\n')
+    expect(existsSync(join(repo, 'build'))).toBe(false)
+    expect(server?.requests).toHaveLength(5)
+    expect(gate.waits.map((w) => w.callId)).toEqual([wait.callId, wait.callId])
+    // The subagent went on with its conversation (both commands' results in its next request);
+    // a subagent started afresh would have sent its prompt alone.
+    const childInput = (server?.requests[3]?.body as { input: Array<{ type?: string }> }).input
+    expect(childInput.filter((item) => item.type === 'function_call_output')).toHaveLength(2)
+    // The new worker ran the approved attempt of the Task call and what follows, nothing before.
+    const taskStep = journal.entries.find((e) => e.name.startsWith('turn/1/tool/'))?.name
+    expect(next.executed.filter((name) => !name.includes('/hook/'))).toEqual([
+      `${taskStep}/2`,
+      'turn/1/steer/2',
+      'turn/1/sample/2',
+      'turn/1/diff',
+    ])
   }, 60_000)
 })

@@ -4,6 +4,7 @@
 import type { Agent, AgentOptions, ToolDefinition } from '@agent/core'
 import type { SubagentRequest, SubagentResult } from '@agent/plugins'
 import type { EventMsg } from '@agent/protocol'
+import { SubagentJournal } from './subagent-journal.js'
 
 export interface SubagentRunnerOptions {
   createAgent: (options: AgentOptions) => Promise<Agent>
@@ -19,8 +20,13 @@ export function subagentRunner(
   return async (request) => {
     const allowed = request.agent.tools
     const model = subagentModel(request.agent.model)
+    // Over a durable parent the child journals its steps into the parent's call (see
+    // subagent-journal.ts); otherwise it runs its steps directly, as every in-process agent does.
+    const state = request.attemptState
+    const journal = state ? new SubagentJournal(state.value, (steps) => state.save(steps)) : undefined
     const child = await options.createAgent({
       ...options.baseOptions,
+      ...(journal ? { journal } : {}),
       tools: options.tools().filter((t) => !allowed || allowed.includes(t.name)),
       toolProviders: [],
       store: undefined,
@@ -33,6 +39,7 @@ export function subagentRunner(
       const finalMessage = await runChildTurn(child, request)
       return { finalMessage, sessionId: child.sessionId }
     } finally {
+      journal?.freeze()
       await child.shutdown()
     }
   }

@@ -153,6 +153,7 @@ export const bashTool = defineTool<BashArgs>({
   readOnly: false,
   // A foreground command shows as exec_command_*; a background start as a generic tool call.
   emitsOwnEvents: (args) => !args.run_in_background,
+  changesFilesOnlyByCommands: true,
   describeForApproval: (args) => [args.command],
   async handle(args, context) {
     const start = startDir(context)

@@ -130,6 +130,7 @@ export const execCommandTool = defineTool<ExecCommandArgs>({
   parameters: ExecCommandArgs,
   jsonSchema: EXEC_COMMAND_JSON_SCHEMA,
   readOnly: false,
+  changesFilesOnlyByCommands: true,
   describeForApproval: (args) => [args.shell ?? '/bin/bash', args.login === false ? '-c' : '-lc', args.cmd],
   async handle(args, context) {
     const started = Date.now()

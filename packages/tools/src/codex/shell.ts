@@ -62,6 +62,7 @@ export const shellTool = defineTool<ShellArgs>({
   jsonSchema: SHELL_JSON_SCHEMA,
   readOnly: false,
   emitsOwnEvents: true,
+  changesFilesOnlyByCommands: true,
   describeForApproval: (args) => args.command,
   async handle(args, context) {
     const cwd = args.workdir ? resolve(context.cwd, args.workdir) : context.cwd

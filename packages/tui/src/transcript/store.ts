@@ -67,6 +67,8 @@ export class TranscriptStore {
   private reasoning = ''
   private approvals: ApprovalRequest[] = []
   private pendingSteers: { id: string; text: string }[] = []
+  /** Set for a `/review` turn: its JSON answer is not shown (the controller shows the findings instead). */
+  private hideJsonAnswer = false
   /** Submission ids of recent `user_message` events (a steer's may arrive before it is added). */
   private readonly seenUserMessages: string[] = []
   private turnRunning = false
@@ -140,6 +142,15 @@ export class TranscriptStore {
     this.closeAssistant()
     this.committed.push(cell)
     this.changed()
+  }
+
+  /**
+   * The running turn's final answer is JSON for the UI to present (`/review`'s findings): agent
+   * messages that are JSON are left out of the transcript; other messages (a preamble before a
+   * tool call) still show. Lasts until the turn ends.
+   */
+  hideJsonAnswers(): void {
+    this.hideJsonAnswer = true
   }
 
   /** Removes an answered approval and records the decision in the transcript. */
@@ -271,6 +282,7 @@ export class TranscriptStore {
         this.turnRunning = false
         this.turnsEnded++
         this.activity = ''
+        this.hideJsonAnswer = false
         if (msg.type === 'turn_aborted' && msg.reason !== 'replaced') {
           this.committed.push({
             kind: 'notice',
@@ -285,6 +297,11 @@ export class TranscriptStore {
         return
       case 'agent_message_delta': {
         this.commitReasoning()
+        // Held until the whole message tells whether it is the JSON answer (see hideJsonAnswers).
+        if (this.hideJsonAnswer) {
+          this.activity = 'Writing'
+          return
+        }
         this.streamed = true
         this.activity = 'Writing'
         this.buffer += msg.delta
@@ -297,6 +314,10 @@ export class TranscriptStore {
         return
       }
       case 'agent_message':
+        if (this.hideJsonAnswer && looksLikeJson(msg.message)) {
+          this.closeAssistant()
+          return
+        }
         if (!this.streamed) {
           this.commitReasoning()
           this.commitLines(msg.message.replace(/\n+$/, '').split('\n'))
@@ -571,4 +592,20 @@ function summarizeMcpResult(value: unknown): string {
     return texts.join('\n')
   }
   return JSON.stringify(value) ?? ''
+}
+
+/** A message that is a JSON value (possibly in a ```json fence), as structured answers are. */
+function looksLikeJson(text: string): boolean {
+  const body = text
+    .trim()
+    .replace(/^```(?:json)?\s*\n?/i, '')
+    .replace(/\n?```$/, '')
+    .trim()
+  if (!body.startsWith('{') && !body.startsWith('[')) return false
+  try {
+    JSON.parse(body)
+    return true
+  } catch {
+    return false
+  }
 }

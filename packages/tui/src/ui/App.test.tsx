@@ -70,7 +70,6 @@ function mount(
       controller={controller}
       theme={theme}
       history={history}
-      commands={controller.commands}
       files={() => options.files ?? []}
       registerPicker={(open) => {
         openPicker = open
@@ -297,6 +296,38 @@ describe('App', () => {
     await ui.see('src/main.ts')
     await ui.type('\t')
     await ui.see('› look at @src/main.ts')
+  })
+
+  it('offers the MCP servers’ prompts in the / menu once they are known, and expands one on Enter', async () => {
+    let listed!: (commands: { name: string; description: string; expand(args: string): string }[]) => void
+    const ui = mount({
+      actions: {
+        loadCommands: () =>
+          new Promise((resolve) => {
+            listed = resolve
+          }),
+      },
+    })
+    await vi.waitFor(() => expect(listed).toBeDefined())
+    await ui.type(...'/mcp'.split(''))
+    await ui.see('/mcp  list MCP servers and tools')
+    // The servers came up while the menu was open: their prompts join it.
+    listed([
+      {
+        name: 'mcp__srv__greet',
+        description: 'Greets someone (MCP server srv; args: <name> [style])',
+        expand: (args) => `Please greet ${args}.`,
+      },
+    ])
+    await ui.see('/mcp__srv__greet  Greets someone (MCP server srv; args: <name> [style])')
+    await ui.type(DOWN, '\t')
+    await ui.see('› /mcp__srv__greet')
+    await ui.type(...'Bob'.split(''), ENTER)
+    await vi.waitFor(() =>
+      expect(ui.connection.ops).toEqual([
+        { type: 'user_input', items: [{ type: 'text', text: 'Please greet Bob.' }] },
+      ]),
+    )
   })
 
   it('keeps a large paste as a placeholder and sends all of it', async () => {

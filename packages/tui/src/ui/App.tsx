@@ -32,7 +32,6 @@ export interface AppProps {
   controller: SessionController
   theme: Theme
   history: PromptHistory
-  commands: readonly CommandInfo[]
   /** Project files for `@` completion (may fill in later). */
   files: () => readonly string[]
   /** Sessions to pick from right away (`/resume` sets this too). */
@@ -54,6 +53,8 @@ interface InputState {
 export function App(props: AppProps) {
   const { store, controller, theme, history } = props
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot)
+  // Slash commands, including those the host adds once the session is up (MCP prompts).
+  const commands = useSyncExternalStore(controller.subscribeCommands, controller.getCommands)
   const { columns, rows } = useTerminalSize()
   const epoch = useReflowOnResize(columns)
   useEffect(() => store.setPreviewLimit(Math.max(40, columns * 3 - 4)), [store, columns])
@@ -61,7 +62,11 @@ export function App(props: AppProps) {
   // (typed-ahead text, terminal multiplexers) always edit the latest text.
   const [, rerender] = useReducer((n: number) => n + 1, 0)
   const inputRef = useRef<InputState>({ editor: ed.emptyEditor, menuIndex: 0, menuClosed: false })
-  const menuCache = useRef<{ key: string; items: Completion[] }>({ key: '', items: [] })
+  const menuCache = useRef<{ key: string; commands: readonly CommandInfo[]; items: Completion[] }>({
+    key: '',
+    commands: [],
+    items: [],
+  })
   const update = (patch: Partial<InputState>) => {
     inputRef.current = { ...inputRef.current, ...patch }
     rerender()
@@ -73,12 +78,12 @@ export function App(props: AppProps) {
     const token = tokenAt(state.editor.text, state.editor.cursor)
     if (!token || state.menuClosed) return { token, menu: [] }
     const key = `${token.kind}\u0000${token.query}`
-    if (menuCache.current.key !== key) {
+    if (menuCache.current.key !== key || menuCache.current.commands !== commands) {
       const items =
         token.kind === 'command'
-          ? matchCommands(props.commands, token.query)
+          ? matchCommands(commands, token.query)
           : matchFiles(props.files(), token.query)
-      menuCache.current = { key, items }
+      menuCache.current = { key, commands, items }
     }
     return { token, menu: menuCache.current.items }
   }
