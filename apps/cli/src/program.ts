@@ -325,6 +325,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
         (await import('./commands/acp.js')).runAcp(
           { ...flags, pluginDir: globalPluginDirs(command) },
           stdio(),
+          options.loadTui,
         ),
       )
     })

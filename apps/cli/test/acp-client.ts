@@ -1,7 +1,9 @@
 // The official ACP SDK's client side driving the built `agent acp` as a subprocess: collects
 // every session/update per session and answers permission requests with a test's choice.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { Readable, Writable } from 'node:stream'
+import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import {
   type ClientConnection,
   client,
@@ -10,7 +12,7 @@ import {
   type RequestPermissionResponse,
   type SessionUpdate,
 } from '@agentclientprotocol/sdk'
-import { bin } from './helpers.js'
+import { bin, workspace } from './helpers.js'
 
 export interface AcpProcess {
   child: ChildProcess
@@ -120,3 +122,53 @@ export async function initialize(acp: AcpProcess, options: { fs?: boolean } = {}
     clientInfo: { name: 'test-editor', version: '1.0.0' },
   })
 }
+
+/**
+ * A test file's ACP set-up: a workspace with `files`, the mock provider playing `turns`, and
+ * `start()` to run `agent acp` there; `cleanup()` (afterEach) closes them and removes the workspace.
+ */
+export function acpHarness() {
+  let server: MockProviderServer | undefined
+  const processes: AcpProcess[] = []
+  const roots: string[] = []
+  return {
+    async setup(turns: MockTurn[], files: Record<string, string> = {}) {
+      const ws = workspace(files)
+      roots.push(ws.root)
+      server = await startMockProviderServer({ wire: 'responses', turns })
+      const env = ws.env({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.baseUrl })
+      const start = (options: Partial<AcpProcessOptions> = {}) => {
+        const acp = startAcp({ cwd: ws.repo, env, args: ['-m', 'test-model'], ...options })
+        processes.push(acp)
+        return acp
+      }
+      return { ws, env, start, server }
+    },
+    /** Closes `acp` (and removes `root`) with the rest at cleanup. */
+    track(acp: AcpProcess, root?: string) {
+      processes.push(acp)
+      if (root) roots.push(root)
+      return acp
+    },
+    async cleanup() {
+      await Promise.all(processes.splice(0).map((p) => p.close()))
+      await server?.close()
+      server = undefined
+      for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A Codex `shell` call running a bash script. */
+export const shell = (script: string, extra: Record<string, unknown> = {}) => ({
+  name: 'shell',
+  arguments: { command: ['bash', '-c', script], ...extra },
+})
+
+/** The text of an update's content block (message and thought chunks). */
+export const text = (update: SessionUpdate) =>
+  'content' in update && !Array.isArray(update.content) && update.content?.type === 'text'
+    ? update.content.text
+    : ''
+
+export const kinds = (updates: SessionUpdate[]) => updates.map((u) => u.sessionUpdate)

@@ -3,41 +3,14 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import type { SessionUpdate } from '@agentclientprotocol/sdk'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type AcpProcess, type AcpProcessOptions, initialize, startAcp } from './acp-client.js'
+import { acpHarness, initialize, kinds, shell, startAcp, text } from './acp-client.js'
 import { bin, workspace } from './helpers.js'
 
-let server: MockProviderServer | undefined
-const processes: AcpProcess[] = []
-afterEach(async () => {
-  await Promise.all(processes.splice(0).map((p) => p.close()))
-  await server?.close()
-  server = undefined
-})
-
-async function setup(turns: MockTurn[], files: Record<string, string> = {}) {
-  const ws = workspace(files)
-  server = await startMockProviderServer({ wire: 'responses', turns })
-  const env = ws.env({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: server.baseUrl })
-  const start = (options: Partial<AcpProcessOptions> = {}) => {
-    const acp = startAcp({ cwd: ws.repo, env, args: ['-m', 'test-model'], ...options })
-    processes.push(acp)
-    return acp
-  }
-  return { ws, env, start, server }
-}
-
-const shell = (script: string, extra: Record<string, unknown> = {}) => ({
-  name: 'shell',
-  arguments: { command: ['bash', '-c', script], ...extra },
-})
-const text = (update: SessionUpdate) =>
-  'content' in update && !Array.isArray(update.content) && update.content?.type === 'text'
-    ? update.content.text
-    : ''
-const kinds = (updates: SessionUpdate[]) => updates.map((u) => u.sessionUpdate)
+const harness = acpHarness()
+afterEach(() => harness.cleanup())
+const setup = harness.setup
 
 describe('agent acp', () => {
   it('initialize, then a multi-step prompt streams thoughts, messages, tool calls and the plan', async () => {
@@ -87,7 +60,8 @@ describe('agent acp', () => {
     expect(messages).toBe('Reading the notes.The notes say hello.')
     const call = updates.find((u) => u.sessionUpdate === 'tool_call')
     expect(call).toMatchObject({ kind: 'read', title: 'cat notes.txt', status: 'in_progress' })
-    const done = updates.find((u) => u.sessionUpdate === 'tool_call_update')
+    // The command's output streams in while it runs (in_progress updates), then it ends.
+    const done = updates.find((u) => u.sessionUpdate === 'tool_call_update' && u.status !== 'in_progress')
     expect(done).toMatchObject({
       toolCallId: (call as { toolCallId: string }).toolCallId,
       status: 'completed',
@@ -491,8 +465,7 @@ describe('agent acp', () => {
 
   it('without a provider key: an auth method saying how to set one, and session/new refused', async () => {
     const ws = workspace()
-    const acp = startAcp({ cwd: ws.repo, env: ws.env() })
-    processes.push(acp)
+    const acp = harness.track(startAcp({ cwd: ws.repo, env: ws.env() }), ws.root)
     const init = await initialize(acp)
     expect(init.authMethods?.[0]?.description).toContain('OPENAI_API_KEY')
     await expect(

@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
 import { detectSandbox } from '@agent/sandbox'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
 import { runAgent, workspace } from './helpers.js'
 
 const support = await detectSandbox()
@@ -40,6 +40,29 @@ describe('agent (interactive, plain mode)', () => {
     // The policy asks about `rm -rf`; nobody can answer during expansion, so it is refused.
     expect(run.stdout + run.stderr).toMatch(/rm -rf \/tmp\/nothing-here.*was not run/)
   })
+  it('shows a tool without events of its own as a compact cell: ● Read(path) and a summary line', async () => {
+    const ws = workspace({ 'notes.txt': 'hello from the notes\n' })
+    onTestFinished(() => rmSync(ws.root, { recursive: true, force: true }))
+    server = await startMockProviderServer({
+      wire: 'anthropic',
+      turns: [
+        { toolCalls: [{ name: 'Read', arguments: { file_path: join(ws.repo, 'notes.txt') } }] },
+        { text: 'Read it.' },
+      ],
+    })
+    const run = await runAgent(['--provider', 'anthropic', '-m', 'test-model', '-s', sandbox], {
+      cwd: ws.repo,
+      env: ws.env({ ANTHROPIC_API_KEY: 'x', ANTHROPIC_BASE_URL: server.baseUrl }),
+      input: 'read the notes\n',
+    })
+    expect(run.code, run.stderr).toBe(0)
+    const lines = run.stdout.split('\n')
+    const cell = lines.findIndex((l) => l.startsWith('● Read(notes.txt)'))
+    expect(cell, run.stdout).toBeGreaterThan(-1)
+    expect(lines[cell + 1]).toMatch(/^ {2}⎿ .*hello from the notes/)
+    expect(run.stdout).toContain('Read it.')
+  })
+
   it('a line read while a command runs steers the turn: the same turn’s next request carries it', async () => {
     const ws = workspace()
     try {

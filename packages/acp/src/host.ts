@@ -49,6 +49,15 @@ export interface SessionCommand {
   hint?: string
 }
 
+/** A review turn, as the host prepares it. */
+export interface ReviewRequest {
+  prompt: string
+  /** JSON Schema of the answer (the turn's `output_schema`). */
+  outputSchema: Record<string, unknown>
+  /** The model's (JSON) answer as markdown for the user. */
+  present(answer: string): string
+}
+
 export interface OpenedSession {
   /** The agent's session id: also the id a later `session/load` takes. */
   id: string
@@ -61,6 +70,19 @@ export interface OpenedSession {
   commands: SessionCommand[]
   /** A prompt starting with `/name` of one of `commands`, expanded to what the model gets. */
   expandCommand(text: string): Promise<string>
+  /**
+   * MCP servers' prompts as commands (`mcp__<server>__<prompt>`, expanded by `expandCommand`).
+   * Called again when the agent reports that MCP start-up completed.
+   */
+  mcpCommands?(): Promise<SessionCommand[]>
+  /**
+   * `/review [--base BRANCH | --commit SHA] [focus]`: the review prompt, the schema its answer
+   * follows, and the answer as the message the user reads. Rejects with a message for the user
+   * (nothing to review, not a git repository...). Absent: no `/review` built-in.
+   */
+  prepareReview?(args: string): Promise<ReviewRequest>
+  /** `/init`: the prompt that has the agent write the repository's AGENTS.md. Absent: no `/init`. */
+  initPrompt?(): Promise<string>
   /** The sandbox policy of a mode in this session's directory (writable roots, network). */
   sandboxPolicy(mode: SandboxMode): SandboxPolicy
   /** Shuts the agent down (rollout flushed, processes killed) and closes its MCP servers. */

@@ -3,7 +3,7 @@
 // messages, thoughts, and every tool call with its final status.
 import type { ResponseItem } from '@agent/protocol'
 import type { SessionUpdate, ToolKind } from '@agentclientprotocol/sdk'
-import { commandKind, quoteCommand, textContent } from './tool-calls.js'
+import { describeToolCall, textContent } from './tool-calls.js'
 
 /**
  * Context the agent itself put into the history as user messages (not typed by the user): core
@@ -11,22 +11,6 @@ import { commandKind, quoteCommand, textContent } from './tool-calls.js'
  */
 const INJECTED =
   /^\s*(<!-- agent:preamble -->|<(environment_context|user_instructions|INSTRUCTIONS)\b|# Instructions from )/
-
-const KIND_BY_TOOL: Record<string, ToolKind> = {
-  Read: 'read',
-  read_file: 'read',
-  view_image: 'read',
-  Grep: 'search',
-  Glob: 'search',
-  grep_files: 'search',
-  list_dir: 'search',
-  Edit: 'edit',
-  Write: 'edit',
-  apply_patch: 'edit',
-  update_plan: 'think',
-  TodoWrite: 'think',
-  WebFetch: 'fetch',
-}
 
 function parseArgs(text: string): Record<string, unknown> {
   try {
@@ -39,17 +23,10 @@ function parseArgs(text: string): Record<string, unknown> {
   }
 }
 
-/** Kind and title of a recorded tool call, from its name and arguments. */
+/** Kind and title of a recorded tool call, from its name and arguments (JSON text). */
 export function describeRecordedCall(name: string, argsText: string): { kind: ToolKind; title: string } {
-  const args = parseArgs(argsText)
-  const command = args.command ?? args.cmd
-  if (Array.isArray(command) && command.every((part) => typeof part === 'string'))
-    return { kind: commandKind(command), title: quoteCommand(command) }
-  if (typeof command === 'string' && (name === 'Bash' || name === 'exec_command'))
-    return { kind: commandKind(['bash', '-lc', command]), title: command }
-  const path = args.file_path ?? args.path ?? args.pattern
-  const kind = KIND_BY_TOOL[name] ?? 'other'
-  return { kind, title: typeof path === 'string' ? `${name} ${path}` : name }
+  const { kind, title } = describeToolCall(name, parseArgs(argsText))
+  return { kind, title }
 }
 
 function outputText(output: string | { type: string; text?: string }[]): string {
@@ -90,7 +67,7 @@ export function replayHistory(items: readonly ResponseItem[]): SessionUpdate[] {
       )
       if (text) updates.push({ sessionUpdate: 'agent_thought_chunk', content: { type: 'text', text } })
     } else if (item.type === 'function_call') {
-      const { kind, title } = describeRecordedCall(item.name, item.arguments)
+      const { kind, title, locations } = describeToolCall(item.name, parseArgs(item.arguments))
       const result = outputs.get(item.call_id)
       updates.push({
         sessionUpdate: 'tool_call',
@@ -99,6 +76,7 @@ export function replayHistory(items: readonly ResponseItem[]): SessionUpdate[] {
         kind,
         status: result === undefined ? 'failed' : result.failed ? 'failed' : 'completed',
         rawInput: parseArgs(item.arguments),
+        ...(locations.length > 0 ? { locations } : {}),
         ...(result?.text ? { content: [textContent(result.text)] } : {}),
       })
     } else if (item.type === 'compaction_summary') {

@@ -6,6 +6,7 @@ import {
   type AgentContext,
   agent as acpAgent,
   type ClientCapabilities,
+  type ContentBlock,
   type InitializeResponse,
   type McpServer,
   ndJsonStream,
@@ -35,6 +36,17 @@ export interface AcpServer {
 
 /** Sessions in this process; the `unstable` `session/set_model` (still sent by some editors). */
 const SetModelParams = z.object({ sessionId: z.string(), modelId: z.string() })
+
+/**
+ * `_session/steering` (an extension claude-agent-acp and codex-acp ship, advertised as
+ * `_meta.steering.supported`): the prompt joins the running turn. The blocks are checked when
+ * the session turns them into input (unknown block types are ignored there).
+ */
+const SteeringParams = z.object({
+  sessionId: z.string(),
+  prompt: z.array(z.looseObject({ type: z.string() })),
+  _meta: z.unknown().optional(),
+})
 
 function toClientMcp(server: McpServer): ClientMcpServer {
   if ('type' in server && (server.type === 'http' || server.type === 'sse')) {
@@ -123,7 +135,7 @@ export function serveAcpStream(stream: Stream, options: AcpServerOptions): AcpSe
       throw RequestError.internalError({ cwd }, message)
     }
     id = opened.id
-    const created = new AcpSession(opened, client, mode, log)
+    const created = new AcpSession(opened, client, mode, log, cwd)
     sessions.set(created.id, created)
     return created
   }
@@ -141,6 +153,7 @@ export function serveAcpStream(stream: Stream, options: AcpServerOptions): AcpSe
           sessionCapabilities: { list: host.listSessions ? {} : null, close: {} },
         },
         agentInfo: options.agentInfo,
+        _meta: { steering: { supported: true } },
         authMethods: problem
           ? [{ id: 'configure-provider', name: 'Configure a model provider', description: problem }]
           : [],
@@ -214,6 +227,9 @@ export function serveAcpStream(stream: Stream, options: AcpServerOptions): AcpSe
       const stopReason = await session(params.sessionId).prompt(params.prompt)
       return { stopReason }
     })
+    .onRequest('_session/steering', SteeringParams, async ({ params }) =>
+      session(params.sessionId).steer(params.prompt as unknown as ContentBlock[]),
+    )
     .onNotification('session/cancel', async ({ params }) => {
       const found = sessions.get(params.sessionId)
       if (!found) {

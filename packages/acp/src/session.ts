@@ -1,7 +1,10 @@
 // One ACP session over one agent connection: reads the agent's events and turns them into
 // session/update notifications, runs prompts (one turn at a time), asks the client for
-// approvals, and switches modes and models.
-import type { Event, EventMsg, EventMsgOf, ResponseItem } from '@agent/protocol'
+// approvals, and switches modes and models. A prompt sent while a turn runs waits for it (a
+// queue); `_session/steering` joins the running turn instead.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Event, EventMsg, EventMsgOf, ResponseItem, UserInput } from '@agent/protocol'
 import {
   type AgentContext,
   type ContentBlock,
@@ -12,15 +15,18 @@ import {
   type StopReason,
   type ToolCall,
 } from '@agentclientprotocol/sdk'
-import type { OpenedSession, SessionCommand } from './host.js'
+import type { OpenedSession, ReviewRequest, SessionCommand } from './host.js'
 import { findMode, MODES, type ModeId } from './modes.js'
 import { promptText, promptToInput } from './prompt.js'
 import { replayHistory } from './replay.js'
 import {
   commandCall,
   commandEnded,
+  genericCall,
+  genericEnded,
   mcpCall,
   mcpEnded,
+  OutputStreamer,
   patchCall,
   patchEnded,
   textContent,
@@ -32,9 +38,34 @@ export const BUILTIN_COMMANDS: readonly SessionCommand[] = [
   { name: 'undo', description: 'revert the file changes of the last turn' },
 ]
 
+/** Built-ins that need the host: offered when it provides them. */
+const REVIEW_COMMAND: SessionCommand = {
+  name: 'review',
+  description:
+    'review the uncommitted changes (or a commit, or this branch against a base) and list findings',
+  hint: '[--base BRANCH | --commit SHA] [what to focus on]',
+}
+const INIT_COMMAND: SessionCommand = {
+  name: 'init',
+  description: 'have the agent write an AGENTS.md for this repository',
+  hint: '[force]',
+}
+
 type Pending =
-  | { kind: 'turn'; resolve(stop: StopReason): void; reject(error: Error): void; failure?: string }
+  | {
+      kind: 'turn'
+      /** The submission whose turn this is (set once submitted). */
+      id?: string
+      resolve(stop: StopReason): void
+      reject(error: Error): void
+      failure?: string
+      /** A review turn: its JSON answer is shown through this, not streamed. */
+      review?: ReviewRequest
+    }
   | { kind: 'op'; id?: string; resolve(stop: StopReason): void; reject(error: Error): void }
+
+/** What `_session/steering` answers (the extension claude-agent-acp and codex-acp ship). */
+export type SteeringOutcome = { outcome: 'injected' } | { outcome: 'promptRequired'; reason: 'noRunningTurn' }
 
 export class AcpSession {
   readonly id: string
@@ -48,13 +79,30 @@ export class AcpSession {
   private readonly configured: Promise<EventMsgOf<'session_configured'>>
   private resolveConfigured!: (msg: EventMsgOf<'session_configured'>) => void
   private closed = false
+  /** A prompt is being prepared (expanded) or runs: later prompts wait in `queued`. */
+  private busy = false
+  private readonly queued: {
+    blocks: ContentBlock[]
+    resolve(stop: StopReason): void
+    reject(e: Error): void
+  }[] = []
+  /** Steering submitted to the running turn (a turn of its own if that turn ended first). */
+  private readonly steerIds = new Set<string>()
+  /** Calls shown from tool_call_begin (no command or patch events of their own). */
+  private readonly generic = new Set<string>()
+  private mcpCommands: SessionCommand[] = []
+  private readonly streamer: OutputStreamer
 
   constructor(
     private readonly opened: OpenedSession,
     private readonly client: AgentContext,
     mode: ModeId,
     private readonly log: (line: string) => void,
+    private readonly cwd: string,
   ) {
+    this.streamer = new OutputStreamer((update) => {
+      void this.update({ sessionUpdate: 'tool_call_update', ...update }).catch(() => undefined)
+    })
     this.id = opened.id
     this.modeId = mode
     this.model = opened.model
@@ -106,9 +154,22 @@ export class AcpSession {
     for (const update of replayHistory(await this.history())) await this.update(update)
   }
 
+  /** The built-ins this session offers (review and init when the host provides them). */
+  private get builtins(): SessionCommand[] {
+    return [
+      ...BUILTIN_COMMANDS,
+      ...(this.opened.prepareReview ? [REVIEW_COMMAND] : []),
+      ...(this.opened.initPrompt ? [INIT_COMMAND] : []),
+    ]
+  }
+
   async announceCommands(): Promise<void> {
-    const taken = new Set(BUILTIN_COMMANDS.map((c) => c.name))
-    const commands = [...BUILTIN_COMMANDS, ...this.opened.commands.filter((c) => !taken.has(c.name))]
+    const builtins = this.builtins
+    const taken = new Set(builtins.map((c) => c.name))
+    const commands = [
+      ...builtins,
+      ...[...this.opened.commands, ...this.mcpCommands].filter((c) => !taken.has(c.name)),
+    ]
     await this.update({
       sessionUpdate: 'available_commands_update',
       availableCommands: commands.map((c) => ({
@@ -142,27 +203,108 @@ export class AcpSession {
     this.model = model
   }
 
-  async prompt(blocks: ContentBlock[]): Promise<StopReason> {
-    if (this.pending) {
-      throw RequestError.invalidRequest(
-        { sessionId: this.id },
-        'a prompt is already running in this session; wait for it or send session/cancel',
-      )
+  /**
+   * session/prompt. While another prompt runs, this one waits for it (in order) and then runs
+   * as its own turn; session/cancel cancels the waiting ones too.
+   */
+  prompt(blocks: ContentBlock[]): Promise<StopReason> {
+    if (this.busy || this.pending) {
+      return new Promise((resolve, reject) => this.queued.push({ blocks, resolve, reject }))
     }
-    const text = promptText(blocks).trim()
-    const slash = /^\/([\w:.-]+)(?:\s+([\s\S]*))?$/.exec(text)
-    const builtin = slash && BUILTIN_COMMANDS.find((c) => c.name === slash[1])
-    if (builtin) return this.runOp(builtin.name as 'compact' | 'undo')
-    let input = promptToInput(blocks)
-    if (slash && this.opened.commands.some((c) => c.name === slash[1])) {
-      const expanded = await this.opened.expandCommand(text)
-      input = [{ type: 'text', text: expanded }, ...input.filter((item) => item.type !== 'text')]
+    return this.start(blocks)
+  }
+
+  /** `_session/steering`: the prompt joins the running turn at its next model request. */
+  async steer(blocks: ContentBlock[]): Promise<SteeringOutcome> {
+    const pending = this.pending
+    if (pending?.kind !== 'turn' || pending.review)
+      return { outcome: 'promptRequired', reason: 'noRunningTurn' }
+    const id = await this.opened.connection.submit({
+      type: 'user_input',
+      items: promptToInput(blocks),
+      steer: true,
+    })
+    this.steerIds.add(id)
+    return { outcome: 'injected' }
+  }
+
+  private async start(blocks: ContentBlock[]): Promise<StopReason> {
+    this.busy = true
+    try {
+      const text = promptText(blocks).trim()
+      const slash = /^\/([\w:.-]+)(?:\s+([\s\S]*))?$/.exec(text)
+      const name = slash?.[1]
+      const args = slash?.[2]?.trim() ?? ''
+      const builtin = name !== undefined && BUILTIN_COMMANDS.find((c) => c.name === name)
+      if (builtin) return await this.runOp(builtin.name as 'compact' | 'undo')
+      if (name === 'review' && this.opened.prepareReview) return await this.review(args)
+      if (name === 'init' && this.opened.initPrompt) {
+        const refusal = this.initRefusal(args)
+        if (refusal) return await this.say(refusal)
+        return await this.runTurn([{ type: 'text', text: await this.opened.initPrompt() }])
+      }
+      let input = promptToInput(blocks)
+      if (name !== undefined && [...this.opened.commands, ...this.mcpCommands].some((c) => c.name === name)) {
+        const expanded = await this.opened.expandCommand(text)
+        input = [{ type: 'text', text: expanded }, ...input.filter((item) => item.type !== 'text')]
+      }
+      return await this.runTurn(input)
+    } finally {
+      this.busy = false
+      if (!this.pending) this.next()
+    }
+  }
+
+  /** Starts the next waiting prompt, if any. */
+  private next(): void {
+    if (this.busy || this.pending || this.closed) return
+    const waiting = this.queued.shift()
+    if (!waiting) return
+    this.start(waiting.blocks).then(waiting.resolve, waiting.reject)
+  }
+
+  /** A message that answers the prompt by itself (no turn). */
+  private async say(text: string): Promise<StopReason> {
+    await this.update({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text } })
+    return 'end_turn'
+  }
+
+  private initRefusal(args: string): string | undefined {
+    if (args !== '' && args !== 'force') return 'Usage: /init [force]'
+    const target = join(this.cwd, 'AGENTS.md')
+    if (args !== 'force' && existsSync(target))
+      return `${target} already exists: \`/init force\` has the agent rewrite it (it is replaced).`
+    return undefined
+  }
+
+  private async review(args: string): Promise<StopReason> {
+    let review: ReviewRequest
+    try {
+      review = await (this.opened.prepareReview as (a: string) => Promise<ReviewRequest>)(args)
+    } catch (error) {
+      return this.say(`Cannot review: ${(error as Error).message}`)
+    }
+    return this.runTurn([{ type: 'text', text: review.prompt }], review)
+  }
+
+  private async runTurn(input: UserInput[], review?: ReviewRequest): Promise<StopReason> {
+    const pending: Extract<Pending, { kind: 'turn' }> = {
+      kind: 'turn',
+      resolve: () => {},
+      reject: () => {},
+      ...(review ? { review } : {}),
     }
     const done = new Promise<StopReason>((resolve, reject) => {
-      this.pending = { kind: 'turn', resolve, reject }
+      pending.resolve = resolve
+      pending.reject = reject
     })
+    this.pending = pending
     try {
-      await this.opened.connection.submit({ type: 'user_input', items: input })
+      pending.id = await this.opened.connection.submit({
+        type: 'user_input',
+        items: input,
+        ...(review ? { output_schema: review.outputSchema } : {}),
+      })
     } catch (error) {
       this.pending = undefined
       throw error
@@ -185,6 +327,7 @@ export class AcpSession {
   async cancel(): Promise<void> {
     for (const controller of this.permissions.values()) controller.abort()
     this.permissions.clear()
+    for (const waiting of this.queued.splice(0)) waiting.resolve('cancelled')
     if (this.pending?.kind === 'op') this.finish('cancelled')
     if (this.pending) await this.opened.connection.submit({ type: 'interrupt' })
   }
@@ -192,6 +335,7 @@ export class AcpSession {
   async close(): Promise<void> {
     await this.cancel().catch(() => undefined)
     this.closed = true
+    this.streamer.clear()
     await this.opened.close()
   }
 
@@ -199,12 +343,22 @@ export class AcpSession {
     const pending = this.pending
     this.pending = undefined
     pending?.resolve(stop)
+    this.next()
   }
 
   private fail(message: string): void {
     const pending = this.pending
     this.pending = undefined
     pending?.reject(RequestError.internalError(undefined, message))
+    if (this.closed) {
+      for (const waiting of this.queued.splice(0))
+        waiting.reject(RequestError.internalError(undefined, message))
+    } else this.next()
+  }
+
+  /** A review turn's answer is JSON: it is shown formatted when the turn ends, not streamed. */
+  private get reviewing(): boolean {
+    return this.pending?.kind === 'turn' && this.pending.review !== undefined
   }
 
   private async pump(): Promise<void> {
@@ -224,12 +378,14 @@ export class AcpSession {
         this.resolveConfigured(msg)
         return
       case 'agent_message_delta':
+        if (this.reviewing) return
         this.streamedMessage = true
         return this.update({
           sessionUpdate: 'agent_message_chunk',
           content: { type: 'text', text: msg.delta },
         })
       case 'agent_message':
+        if (this.reviewing) return
         if (!this.streamedMessage)
           await this.update({
             sessionUpdate: 'agent_message_chunk',
@@ -252,7 +408,10 @@ export class AcpSession {
         this.streamedThought = false
         return
       case 'exec_approval_request':
-        await this.announce(subagentTitled(commandCall(msg, 'pending'), msg.subagent))
+        // A generic call asking (WebFetch outside the allowlist...) keeps its title and kind.
+        if (this.generic.has(msg.call_id))
+          await this.update({ sessionUpdate: 'tool_call_update', toolCallId: msg.call_id, status: 'pending' })
+        else await this.announce(subagentTitled(commandCall(msg, 'pending'), msg.subagent))
         this.askPermission(msg)
         return
       case 'apply_patch_approval_request':
@@ -261,7 +420,11 @@ export class AcpSession {
         return
       case 'exec_command_begin':
         return this.announce(commandCall(msg, 'in_progress'))
+      case 'exec_command_output_delta':
+        this.streamer.add(msg.call_id, msg.chunk)
+        return
       case 'exec_command_end':
+        this.streamer.end(msg.call_id)
         return this.update({ sessionUpdate: 'tool_call_update', ...commandEnded(msg) })
       case 'patch_apply_begin':
         return this.announce(patchCall(msg, 'in_progress'))
@@ -271,6 +434,19 @@ export class AcpSession {
         return this.announce(mcpCall(msg))
       case 'mcp_tool_call_end':
         return this.update({ sessionUpdate: 'tool_call_update', ...mcpEnded(msg) })
+      case 'tool_call_begin':
+        this.generic.add(msg.call_id)
+        return this.announce(genericCall(msg, this.cwd))
+      case 'tool_call_end':
+        this.generic.delete(msg.call_id)
+        return this.update({ sessionUpdate: 'tool_call_update', ...genericEnded(msg) })
+      case 'mcp_startup_complete':
+        return this.refreshMcpCommands()
+      case 'turn_started':
+        // Steering that missed its turn runs as a turn of its own: it holds the queue.
+        if (!this.pending && this.steerIds.has(event.id))
+          this.pending = { kind: 'turn', id: event.id, resolve: () => {}, reject: () => {} }
+        return
       case 'plan_update':
         return this.update({
           sessionUpdate: 'plan',
@@ -293,9 +469,23 @@ export class AcpSession {
     }
   }
 
+  private async refreshMcpCommands(): Promise<void> {
+    if (!this.opened.mcpCommands) return
+    try {
+      this.mcpCommands = await this.opened.mcpCommands()
+    } catch (error) {
+      this.log(`session ${this.id}: listing MCP prompts failed: ${(error as Error).message}`)
+      return
+    }
+    await this.announceCommands()
+  }
+
   private async handleTurnEnd(id: string, msg: EventMsg): Promise<void> {
+    if (msg.type === 'turn_complete' || msg.type === 'turn_aborted') this.steerIds.delete(id)
     const pending = this.pending
     if (!pending) return
+    // Another submission's turn (steering that became a turn of its own) ends: not this prompt's.
+    if (pending.kind === 'turn' && pending.id !== undefined && pending.id !== id) return
     if (pending.kind === 'op') {
       if (pending.id !== id) return
       if (msg.type === 'context_compacted') {
@@ -317,6 +507,16 @@ export class AcpSession {
       else pending.failure = msg.message
     } else if (msg.type === 'turn_complete') {
       if (pending.failure === 'max_turns') return this.finish('max_turn_requests')
+      if (pending.review) {
+        const answer = msg.last_agent_message
+        await this.update({
+          sessionUpdate: 'agent_message_chunk',
+          content: {
+            type: 'text',
+            text: answer ? pending.review.present(answer) : 'The review ended without an answer.',
+          },
+        })
+      }
       const reason = msg.stop_reason
       this.finish(
         reason === 'max_tokens'
@@ -401,6 +601,12 @@ export class AcpSession {
             }
           : { type: 'patch_approval', id: msg.call_id, decision },
       )
+      if ((decision === 'approved' || decision === 'approved_for_session') && this.generic.has(msg.call_id))
+        await this.update({
+          sessionUpdate: 'tool_call_update',
+          toolCallId: msg.call_id,
+          status: 'in_progress',
+        })
       if (decision === 'denied' || decision === 'abort') {
         await this.update({
           sessionUpdate: 'tool_call_update',

@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest'
-import { commandEnded, commandKind, describeChanges, diffSides, quoteCommand } from './tool-calls.js'
+import type { ToolCallUpdate } from '@agentclientprotocol/sdk'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  commandEnded,
+  commandKind,
+  describeChanges,
+  describeToolCall,
+  diffSides,
+  genericCall,
+  genericEnded,
+  OutputStreamer,
+  quoteCommand,
+} from './tool-calls.js'
 
 describe('tool calls', () => {
   it('shows a shell script as the script and quotes other argv', () => {
@@ -53,5 +64,89 @@ describe('tool calls', () => {
       status: 'failed',
       content: [{ type: 'content', content: { type: 'text', text: '(exit code 2)' } }],
     })
+  })
+})
+
+describe('generic tool calls', () => {
+  it('maps each tool to a kind, a title and the file it touches (one mapping, live and replayed)', () => {
+    expect(describeToolCall('Read', { file_path: 'src/a.ts', offset: 40 }, '/repo')).toEqual({
+      kind: 'read',
+      title: 'Read src/a.ts',
+      locations: [{ path: '/repo/src/a.ts', line: 40 }],
+    })
+    expect(describeToolCall('Grep', { pattern: 'TODO', path: '/repo/src' })).toMatchObject({
+      kind: 'search',
+      title: 'Grep TODO',
+      locations: [{ path: '/repo/src' }],
+    })
+    expect(describeToolCall('WebFetch', { url: 'https://x.test/a', prompt: 'sum up' })).toEqual({
+      kind: 'fetch',
+      title: 'WebFetch https://x.test/a',
+      locations: [],
+    })
+    expect(describeToolCall('Task', { description: 'explore the tests', prompt: '...' }).kind).toBe('think')
+    expect(describeToolCall('exec_command', { cmd: 'rg foo' })).toEqual({
+      kind: 'search',
+      title: 'rg foo',
+      locations: [],
+    })
+    expect(describeToolCall('my_tool', { n: 1 })).toEqual({ kind: 'other', title: 'my_tool', locations: [] })
+  })
+
+  it('starts in progress and ends completed or failed with the result, saying when it was cut', () => {
+    expect(
+      genericCall({ type: 'tool_call_begin', call_id: 'c', tool: 'Glob', arguments: { pattern: '**/*.ts' } }),
+    ).toEqual({
+      toolCallId: 'c',
+      title: 'Glob **/*.ts',
+      kind: 'search',
+      status: 'in_progress',
+      rawInput: { pattern: '**/*.ts' },
+    })
+    const ended = genericEnded({
+      type: 'tool_call_end',
+      call_id: 'c',
+      tool: 'Glob',
+      success: false,
+      duration_ms: 2,
+      output: 'abc',
+      output_chars: 10,
+    })
+    expect(ended.status).toBe('failed')
+    expect(ended.content).toEqual([
+      { type: 'content', content: { type: 'text', text: 'abc\n… (7 more characters)' } },
+    ])
+  })
+})
+
+describe('streamed command output', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  const textOf = (u: ToolCallUpdate | undefined) => {
+    const block = u?.content?.[0]
+    return block?.type === 'content' && block.content.type === 'text' ? block.content.text : undefined
+  }
+
+  it('sends the output so far at most every interval, keeps the tail when capped, and nothing after the end', () => {
+    vi.useFakeTimers()
+    const sent: ToolCallUpdate[] = []
+    const streamer = new OutputStreamer((u) => sent.push(u), 100, 10)
+    streamer.add('c', 'one\n')
+    expect(sent).toHaveLength(1) // the first chunk goes at once
+    expect(textOf(sent[0])).toBe('```\none\n```')
+    streamer.add('c', 'two\n')
+    streamer.add('c', 'three\n')
+    expect(sent).toHaveLength(1) // within the interval: held
+    vi.advanceTimersByTime(100)
+    expect(sent).toHaveLength(2)
+    expect(sent[1]?.status).toBe('in_progress')
+    // Capped at 10 characters: the tail, marked as cut.
+    expect(textOf(sent[1])).toBe('```\n… (earlier output cut)\ntwo\nthree\n```')
+    streamer.add('c', 'four\n')
+    streamer.end('c')
+    vi.advanceTimersByTime(1000)
+    expect(sent).toHaveLength(2)
   })
 })

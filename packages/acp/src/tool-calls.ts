@@ -1,7 +1,8 @@
 // The agent's tool activity as ACP tool calls: a kind that fits, a readable title, the files
 // touched (locations), diffs for edits and the output of commands, and the status as it moves
 // pending → in_progress → completed | failed.
-import type { EventMsgOf, FileChange } from '@agent/protocol'
+import { isAbsolute, resolve } from 'node:path'
+import { type EventMsgOf, type FileChange, toolCallSubject } from '@agent/protocol'
 import type {
   ToolCall,
   ToolCallContent,
@@ -196,5 +197,146 @@ export function mcpEnded(msg: EventMsgOf<'mcp_tool_call_end'>): ToolCallUpdate {
     status: value.isError ? 'failed' : 'completed',
     content: text.length > 0 ? [textContent(text.join('\n'))] : [],
     rawOutput: msg.result.value,
+  }
+}
+
+/** Kinds of the tools that show no events of their own (the rest are `other`). */
+const KIND_BY_TOOL: Record<string, ToolKind> = {
+  Read: 'read',
+  read_file: 'read',
+  view_image: 'read',
+  NotebookRead: 'read',
+  BashOutput: 'read',
+  Grep: 'search',
+  Glob: 'search',
+  LS: 'search',
+  grep_files: 'search',
+  list_dir: 'search',
+  Edit: 'edit',
+  MultiEdit: 'edit',
+  Write: 'edit',
+  NotebookEdit: 'edit',
+  apply_patch: 'edit',
+  update_plan: 'think',
+  TodoWrite: 'think',
+  Task: 'think',
+  Agent: 'think',
+  WebFetch: 'fetch',
+  web_fetch: 'fetch',
+  WebSearch: 'search',
+  KillShell: 'execute',
+}
+
+/**
+ * Kind, title and locations of a tool call from its name and arguments: one mapping for live
+ * calls (`tool_call_begin`) and replayed ones (session/load). Relative paths resolve against `cwd`.
+ */
+export function describeToolCall(
+  name: string,
+  args: unknown,
+  cwd?: string,
+): { kind: ToolKind; title: string; locations: ToolCallLocation[] } {
+  const record =
+    args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {}
+  const command = record.command ?? record.cmd
+  if (Array.isArray(command) && command.every((part) => typeof part === 'string'))
+    return { kind: commandKind(command), title: quoteCommand(command), locations: [] }
+  if (typeof command === 'string' && (name === 'Bash' || name === 'exec_command'))
+    return { kind: commandKind(['bash', '-lc', command]), title: command, locations: [] }
+  const kind = KIND_BY_TOOL[name] ?? 'other'
+  const subject = toolCallSubject(record)
+  const title = subject === undefined ? name : `${name} ${subject}`
+  const locations: ToolCallLocation[] = []
+  const file = [record.file_path, record.notebook_path, record.path].find(
+    (v): v is string => typeof v === 'string' && v.trim() !== '',
+  )
+  if (file) {
+    const path = cwd && !isAbsolute(file) ? resolve(cwd, file) : file
+    // Read's `offset` is the first line it reads (1-based).
+    const line =
+      typeof record.offset === 'number' && record.offset > 0 ? Math.floor(record.offset) : undefined
+    locations.push(line === undefined ? { path } : { path, line })
+  }
+  return { kind, title, locations }
+}
+
+/** A generic tool call (`tool_call_begin`) as it starts. */
+export function genericCall(msg: EventMsgOf<'tool_call_begin'>, cwd?: string): ToolCall {
+  const { kind, title, locations } = describeToolCall(msg.tool, msg.arguments, cwd)
+  return {
+    toolCallId: msg.call_id,
+    title,
+    kind,
+    status: 'in_progress',
+    ...(locations.length > 0 ? { locations } : {}),
+    rawInput: msg.arguments,
+  }
+}
+
+/** A generic tool call's end: its status, and its result as text (cut by the agent). */
+export function genericEnded(msg: EventMsgOf<'tool_call_end'>): ToolCallUpdate {
+  const cut =
+    msg.output_chars === undefined ? '' : `\n… (${msg.output_chars - msg.output.length} more characters)`
+  const text = `${msg.output}${cut}`
+  return {
+    toolCallId: msg.call_id,
+    status: msg.success ? 'completed' : 'failed',
+    content: text.trim() ? [textContent(text)] : [],
+    rawOutput: { success: msg.success, duration_ms: msg.duration_ms, output: msg.output },
+  }
+}
+
+/**
+ * A command's output so far (`exec_command_output_delta`s) as `tool_call_update`s while it runs:
+ * at most one update per `intervalMs` per call, each with the last `maxChars` of the output.
+ */
+export class OutputStreamer {
+  private readonly calls = new Map<
+    string,
+    { text: string; cut: boolean; last: number; timer?: NodeJS.Timeout }
+  >()
+
+  constructor(
+    private readonly send: (update: ToolCallUpdate) => void,
+    private readonly intervalMs = 100,
+    private readonly maxChars = 32 * 1024,
+  ) {}
+
+  add(callId: string, chunk: string): void {
+    let call = this.calls.get(callId)
+    if (!call) {
+      call = { text: '', cut: false, last: 0 }
+      this.calls.set(callId, call)
+    }
+    call.text += chunk
+    if (call.text.length > this.maxChars) {
+      call.text = call.text.slice(call.text.length - this.maxChars)
+      call.cut = true
+    }
+    if (call.timer) return
+    const wait = call.last + this.intervalMs - Date.now()
+    if (wait <= 0) this.flush(callId)
+    else call.timer = setTimeout(() => this.flush(callId), wait)
+  }
+
+  /** The command ended: nothing more is sent for it (its end sends the whole output). */
+  end(callId: string): void {
+    const call = this.calls.get(callId)
+    if (call?.timer) clearTimeout(call.timer)
+    this.calls.delete(callId)
+  }
+
+  /** Stops every pending update (the session closes). */
+  clear(): void {
+    for (const id of [...this.calls.keys()]) this.end(id)
+  }
+
+  private flush(callId: string): void {
+    const call = this.calls.get(callId)
+    if (!call) return
+    call.timer = undefined
+    call.last = Date.now()
+    const text = `${call.cut ? '… (earlier output cut)\n' : ''}${call.text}`
+    this.send({ toolCallId: callId, status: 'in_progress', content: [textContent(fenced(text))] })
   }
 }

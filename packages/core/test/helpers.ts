@@ -49,6 +49,7 @@ export const shellTool = defineTool<{
     timeout_ms: z.number().int().positive().optional(),
   }),
   readOnly: false,
+  emitsOwnEvents: true,
   describeForApproval: (args) => args.command,
   async handle(args, ctx) {
     const outcome = await ctx.exec({

@@ -546,3 +546,62 @@ describe('approvals through the gate', () => {
     expect(lines(join(cwd, 'gated.txt'))).toBe(1)
   })
 })
+
+describe('generic tool-call events over a journal', () => {
+  const asking = defineTool<{ url: string }>({
+    name: 'fetchy',
+    description: 'asks before it fetches',
+    parameters: z.object({ url: z.string() }),
+    readOnly: false,
+    async handle(args, ctx) {
+      const answer = await ctx.askApproval({
+        type: 'exec_approval_request',
+        command: ['fetch', args.url],
+        cwd: ctx.cwd,
+      })
+      return answer.decision === 'approved'
+        ? { output: `fetched ${args.url}` }
+        : { output: 'refused', isError: true }
+    },
+  })
+
+  it('a call split by an approval begins once and ends once, and a replay emits the same events', async () => {
+    const cwd = tempDir()
+    const gate = new MemoryApprovalGate()
+    gate.answer('call_f', 'approved')
+    const journal = new MemoryJournal()
+    const script = () =>
+      new ScriptedModel([
+        [reply.toolCall('fetchy', { url: 'https://example.test' }, 'call_f')],
+        [reply.text('ok')],
+      ])
+    const options = { cwd, journal, approvals: gate, approvalPolicy: 'on-request' as const, tools: [asking] }
+    const { agent } = await makeAgent([], { ...options, model: script(), sessionId: 's-fetchy' })
+    agents.push(agent)
+    const events = await runTurn(agent)
+    expect(journal.calls.filter((n) => n.includes('/tool/'))).toEqual([
+      'turn/1/tool/call_f',
+      'turn/1/tool/call_f/2',
+    ])
+    expect(find(events, 'tool_call_begin')).toEqual([
+      {
+        type: 'tool_call_begin',
+        call_id: 'call_f',
+        tool: 'fetchy',
+        arguments: { url: 'https://example.test' },
+      },
+    ])
+    expect(find(events, 'tool_call_end')).toMatchObject([
+      { call_id: 'call_f', tool: 'fetchy', success: true, output: 'fetched https://example.test' },
+    ])
+
+    const replay = journal.fork()
+    const again = await makeAgent([], { ...options, journal: replay, model: script(), sessionId: 's-fetchy' })
+    agents.push(again.agent)
+    const replayed = await runTurn(again.agent)
+    expect(replay.executed).toEqual([])
+    expect(replayed.filter((e) => e.msg.type.startsWith('tool_call'))).toEqual(
+      events.filter((e) => e.msg.type.startsWith('tool_call')),
+    )
+  })
+})

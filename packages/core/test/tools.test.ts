@@ -1,7 +1,9 @@
 // The tool path: parallel read-only calls, serial mutating calls, results in the model's order,
 // malformed arguments and unknown tools as error results, MCP provider tools.
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Agent, ToolDefinition } from '../src/index.js'
+import { z } from 'zod'
+import { TOOL_CALL_OUTPUT_CHARS } from '../src/agent/tool-calls.js'
+import { type Agent, defineTool, type ToolDefinition } from '../src/index.js'
 import type { RunRequest } from '../src/ports/runner.js'
 import { collectUntil, FakeSandbox, ProcessRunner, reply, StaticToolProvider } from '../src/testing/index.js'
 import { echoTool, find, isTurnEnd, makeAgent, shellTool, sleepTool } from './helpers.js'
@@ -289,5 +291,102 @@ describe('shell through the orchestrator', () => {
     expect(find(events, 'exec_command_begin')[0]?.sandbox).not.toBe('none')
     expect(handledAtStart).toEqual([false])
     expect(find(events, 'exec_command_end')[0]?.exit_code).toBe(0)
+  })
+})
+
+describe('generic tool-call events', () => {
+  const big = defineTool<{ n: number }>({
+    name: 'big',
+    description: 'Returns n characters and an image',
+    parameters: z.object({ n: z.number().int() }),
+    readOnly: true,
+    async handle(args) {
+      return {
+        output: [
+          { type: 'input_text', text: 'x'.repeat(args.n) },
+          { type: 'input_image', image_url: 'data:image/png;base64,AAAA' },
+        ],
+      }
+    },
+  })
+
+  it('brackets every call of a tool that emits nothing itself; tools that do, and MCP calls, get none', async () => {
+    const made = await makeAgent(
+      [
+        [
+          reply.toolCall('echo', { text: 'hello' }, 'e1'),
+          reply.toolCall('shell', { command: ['true'] }, 's1'),
+          reply.toolCall('echo', { wrong: 1 }, 'e2'),
+          reply.toolCall('nope', {}, 'n1'),
+        ],
+        [reply.text('ok')],
+      ],
+      {},
+    )
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(agent, isTurnEnd)
+    expect(find(events, 'tool_call_begin')).toEqual([
+      { type: 'tool_call_begin', call_id: 'e1', tool: 'echo', arguments: { text: 'hello' } },
+      { type: 'tool_call_begin', call_id: 'e2', tool: 'echo', arguments: { wrong: 1 } },
+      { type: 'tool_call_begin', call_id: 'n1', tool: 'nope', arguments: {} },
+    ])
+    const ends = find(events, 'tool_call_end')
+    expect(ends.map((e) => [e.call_id, e.success])).toEqual([
+      ['e1', true],
+      ['e2', false],
+      ['n1', false],
+    ])
+    expect(ends[0]).toMatchObject({ tool: 'echo', output: 'hello' })
+    expect(ends[0]?.duration_ms).toBeGreaterThanOrEqual(0)
+    expect(ends[2]?.output).toMatch(/^unknown tool: nope/)
+    // The shell tool says it emits its own events: the command shows as exec_command_*.
+    expect(find(events, 'exec_command_begin').map((e) => e.call_id)).toEqual(['s1'])
+    // Each begin comes before its end.
+    const order = events.flatMap((e) =>
+      e.msg.type === 'tool_call_begin' || e.msg.type === 'tool_call_end'
+        ? [`${e.msg.type}:${e.msg.call_id}`]
+        : [],
+    )
+    expect(order.indexOf('tool_call_begin:e1')).toBeLessThan(order.indexOf('tool_call_end:e1'))
+  })
+
+  it('cuts a long result to a summary and names images; the model still gets all of it', async () => {
+    const made = await makeAgent([[reply.toolCall('big', { n: 10_000 }, 'b1')], [reply.text('ok')]], {
+      tools: [big],
+    })
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(agent, isTurnEnd)
+    const end = find(events, 'tool_call_end')[0]
+    expect(end?.output).toHaveLength(TOOL_CALL_OUTPUT_CHARS)
+    expect(end?.output_chars).toBe(10_000 + '\n[image]'.length)
+    const out = made.model.requests[1]?.input.find((i) => i.type === 'function_call_output')
+    expect(JSON.stringify(out)).toContain('x'.repeat(10_000))
+  })
+
+  it('a tool may decide per call (a function of its arguments)', async () => {
+    const maybe = defineTool<{ own: boolean }>({
+      name: 'maybe',
+      description: 'emits its own events when asked to',
+      parameters: z.object({ own: z.boolean() }),
+      readOnly: true,
+      emitsOwnEvents: (args) => args.own,
+      async handle() {
+        return { output: 'done' }
+      },
+    })
+    const made = await makeAgent(
+      [
+        [reply.toolCall('maybe', { own: true }, 'm1'), reply.toolCall('maybe', { own: false }, 'm2')],
+        [reply.text('ok')],
+      ],
+      { tools: [maybe] },
+    )
+    agent = made.agent
+    await agent.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] })
+    const events = await collectUntil(agent, isTurnEnd)
+    expect(find(events, 'tool_call_begin').map((e) => e.call_id)).toEqual(['m2'])
+    expect(find(events, 'tool_call_end').map((e) => e.call_id)).toEqual(['m2'])
   })
 })

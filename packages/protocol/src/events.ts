@@ -138,6 +138,28 @@ export const McpToolCallEnd = ev('mcp_tool_call_end', {
     z.object({ ok: z.literal(false), error: z.string() }),
   ]),
 })
+/**
+ * A tool call whose tool emits no events of its own (not a command, a patch or an MCP call): the
+ * file readers and searchers, view_image, WebFetch, subagents, embedders' tools. Core emits the
+ * pair around the call, so every tool call is visible live.
+ */
+export const ToolCallBegin = ev('tool_call_begin', {
+  call_id: z.string(),
+  /** The tool's name, as the model called it (e.g. `Read`). */
+  tool: z.string(),
+  /** The call's arguments: the JSON the model sent, parsed (its text when it is not JSON). */
+  arguments: z.unknown(),
+})
+export const ToolCallEnd = ev('tool_call_end', {
+  call_id: z.string(),
+  tool: z.string(),
+  success: z.boolean(),
+  duration_ms: z.number().nonnegative(),
+  /** What the model got back, as text, cut to a few KB (images are named, not included). */
+  output: z.string(),
+  /** Set when `output` was cut: the length of the whole text. */
+  output_chars: z.number().int().nonnegative().optional(),
+})
 export const McpStartupStatus = z.discriminatedUnion('state', [
   z.object({ state: z.literal('starting') }),
   z.object({ state: z.literal('ready'), tools: z.number().int().nonnegative() }),
@@ -242,6 +264,8 @@ export const EventMsg = z.discriminatedUnion('type', [
   TurnDiff,
   McpToolCallBegin,
   McpToolCallEnd,
+  ToolCallBegin,
+  ToolCallEnd,
   McpStartupUpdate,
   McpStartupComplete,
   McpListToolsResponse,

@@ -18,6 +18,7 @@ import {
   selectModel,
   VERSION,
 } from '@agent/sdk'
+import type { LoadTui } from './interactive.js'
 
 export interface AcpFlags {
   model?: string
@@ -49,7 +50,12 @@ export function withClientMcpServers(loaded: LoadedConfig, servers: ClientMcpSer
   return { ...loaded, config: { ...loaded.config, mcp_servers: { ...loaded.config.mcp_servers, ...added } } }
 }
 
-export async function runAcp(flags: AcpFlags, io: AcpIo): Promise<number> {
+export async function runAcp(
+  flags: AcpFlags,
+  io: AcpIo,
+  /** Where `/init`'s prompt comes from: the TUI's (see LoadTui; the binary passes its bundle's). */
+  loadTui: LoadTui = () => import('@agent/tui'),
+): Promise<number> {
   const { serveAcp } = await import('@agent/acp')
   const overrides = flags.config ?? []
   const modelFlags = {
@@ -126,6 +132,37 @@ export async function runAcp(flags: AcpFlags, io: AcpIo): Promise<number> {
             mcpPrompts: runtime.mcpPrompts,
           })
         },
+        ...(runtime.mcpPrompts
+          ? {
+              async mcpCommands() {
+                const prompts = (await runtime.mcpPrompts?.listPrompts()) ?? []
+                return prompts.map((p) => ({
+                  name: p.command,
+                  description: p.description ?? `MCP prompt ${p.command}`,
+                  ...(p.arguments.length > 0
+                    ? { hint: p.arguments.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`)).join(' ') }
+                    : {}),
+                }))
+              },
+            }
+          : {}),
+        async prepareReview(args: string) {
+          const review = await import('../exec/review.js')
+          const parsed = review.parseReviewArgs(args)
+          const { diff, description } = review.collectDiff(request.cwd, review.reviewTarget(parsed))
+          return {
+            prompt: review.reviewPrompt(description, diff, parsed.focus),
+            outputSchema: review.REVIEW_SCHEMA,
+            present: (answer: string) => {
+              const parsedAnswer = review.parseReview(answer)
+              return 'error' in parsedAnswer
+                ? `Review failed: ${parsedAnswer.error}`
+                : review.formatReviewMarkdown(parsedAnswer)
+            },
+          }
+        },
+        // The TUI's /init prompt (loaded only when /init runs: the TUI bundle is large).
+        initPrompt: async () => (await loadTui()).INIT_PROMPT,
         sandboxPolicy: (mode: SandboxMode) => sandboxPolicyFor(mode, loaded.config, request.cwd),
         close: () => runtime.close(),
       }

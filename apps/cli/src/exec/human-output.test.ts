@@ -73,6 +73,41 @@ describe('HumanRenderer', () => {
     expect(formatDuration(61_000)).toBe('61.0s')
   })
 
+  it('shows generic tool calls as Tool(subject), relative to the cwd, and their failures', () => {
+    const out = render([
+      {
+        type: 'session_configured',
+        session_id: 's',
+        model: 'm',
+        cwd: '/work/repo',
+        approval_policy: 'never',
+        sandbox_policy: { type: 'read-only' },
+      },
+      {
+        type: 'tool_call_begin',
+        call_id: 'r',
+        tool: 'Read',
+        arguments: { file_path: '/work/repo/src/a.ts' },
+      },
+      { type: 'tool_call_end', call_id: 'r', tool: 'Read', success: true, duration_ms: 3, output: 'body' },
+      { type: 'tool_call_begin', call_id: 'g', tool: 'WebFetch', arguments: { url: 'https://x.test' } },
+      {
+        type: 'tool_call_end',
+        call_id: 'g',
+        tool: 'WebFetch',
+        success: false,
+        duration_ms: 3,
+        output: 'the network policy denies x.test\nmore',
+      },
+    ])
+    expect(out.split('\n').slice(1, 5)).toEqual([
+      '● Read(src/a.ts)',
+      '● WebFetch(https://x.test)',
+      '  failed: the network policy denies x.test',
+      '',
+    ])
+  })
+
   it('shows failed MCP calls, failed MCP starts once, and hooks that failed or timed out', () => {
     const invocation = { server: 'fs', tool: 'read', arguments: {} }
     const out = render([

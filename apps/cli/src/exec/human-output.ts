@@ -3,7 +3,7 @@
 // `agent exec "..." > answer.md` captures just the answer.
 
 import { isAbsolute, relative } from 'node:path'
-import type { Event } from '@agent/protocol'
+import { type Event, toolCallSubject } from '@agent/protocol'
 import { quoteCommand } from '@agent/sdk'
 
 export interface Writer {
@@ -85,6 +85,19 @@ export class HumanRenderer {
         break
       case 'patch_apply_end':
         if (!msg.success) this.line(this.paint('31', `  patch failed: ${(msg.stderr || msg.stdout).trim()}`))
+        break
+      case 'tool_call_begin': {
+        // Read, Grep, WebFetch, subagents, embedders' tools: `● Read(src/app.ts)`.
+        const subject = toolCallSubject(msg.arguments)
+        const shown = subject === undefined ? '' : this.paint('2', `(${this.display(subject)})`)
+        this.line(`${this.paint('1;36', '●')} ${msg.tool}${shown}`)
+        break
+      }
+      case 'tool_call_end':
+        if (!msg.success) {
+          const first = msg.output.trim().split('\n')[0] ?? ''
+          this.line(this.paint('31', `  failed: ${first || 'no output'}`))
+        }
         break
       case 'mcp_tool_call_begin':
         this.line(`${this.paint('1;36', 'mcp')} ${msg.invocation.server}.${msg.invocation.tool}`)

@@ -223,3 +223,24 @@ export function formatReview(review: Review): string {
     )
   return `${lines.join('\n')}\n`
 }
+
+/** Findings as markdown, for an editor's chat (ACP): a list, most severe first, then the summary. */
+export function formatReviewMarkdown(review: Review): string {
+  const lines: string[] = []
+  if (review.findings.length === 0) lines.push('**No findings.**')
+  for (const f of review.findings) {
+    const where = `${f.file}${f.line > 0 ? `:${f.line}` : ''}`
+    lines.push(`- **${f.severity}** \`${where}\` ${f.title}`)
+    for (const line of f.why.trim().split('\n')) lines.push(`  ${line}`)
+  }
+  lines.push('', review.summary)
+  const counts = SEVERITIES.map((s) => [s, review.findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+  if (counts.length > 0)
+    lines.push(
+      '',
+      `_${review.findings.length} finding${review.findings.length === 1 ? '' : 's'}: ${counts.join(', ')}_`,
+    )
+  return lines.join('\n')
+}

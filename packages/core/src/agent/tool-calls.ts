@@ -6,7 +6,7 @@
 // as `turn/<n>/tool/<call_id>/<attempt>` with the answer (tools re-run up to their first approval
 // request, which is before they change anything; a tool that does work first, like a subagent,
 // carries what it did to the next attempt in `attemptState`, recorded with the stopped attempt).
-import type { FunctionCallOutputItem } from '@agent/protocol'
+import type { EventMsg, FunctionCallOutputItem } from '@agent/protocol'
 import type { ApprovalAnswer } from '../orchestration/approvals.js'
 import { toAnswer } from '../orchestration/orchestrator.js'
 import { type CallEnvironment, runHook, type ToolCallRequest } from '../orchestration/router.js'
@@ -80,6 +80,10 @@ function attempt(
     const env = callEnvironment(turn, sink, prepared.call.call_id, answered, state, (reason) => {
       stop = reason === undefined ? {} : { reason }
     })
+    const shown = !ownsEvents(prepared)
+    // A later attempt (after an approval) continues the call the first one began.
+    if (shown && n === 1) sink.emit(toolCallBegin(prepared.call))
+    const started = Date.now()
     const output = await session.router.execute(prepared, env)
     const split = env.approvals
     if (split?.pending) {
@@ -87,6 +91,7 @@ function attempt(
         ? { pending: split.pending }
         : { pending: split.pending, state: split.state }
     }
+    if (shown) sink.emit(toolCallEnd(prepared.call, output, Date.now() - started))
     return stop ? { output, stop } : { output }
   })
 }
@@ -99,12 +104,15 @@ async function settle(turn: Turn, prepared: Prepared, first: Attempt): Promise<F
     const answer = await waitForApproval(turn, result.pending, prepared.call.name)
     if (answer.decision === 'abort') {
       turn.env.abortTurn()
-      return {
+      const output: FunctionCallOutputItem = {
         type: 'function_call_output',
         call_id: prepared.call.call_id,
         output: `the user refused ${prepared.call.name} and stopped the turn`,
         is_error: true,
       }
+      // The first attempt began the call; it ends here (from recorded values: replays the same).
+      if (!ownsEvents(prepared)) turn.emit(toolCallEnd(prepared.call, output, 0))
+      return output
     }
     answered.push(answer)
     result = await attempt(turn, prepared, n, answered, result.state)
@@ -170,6 +178,54 @@ function callEnvironment(
     }
   }
   return env
+}
+
+/**
+ * Whether the call shows itself: MCP calls emit `mcp_tool_call_*` and tools that say so emit
+ * their own events; for every other call (an invalid one too) core emits `tool_call_*`.
+ */
+function ownsEvents(prepared: Prepared): boolean {
+  if (prepared.kind === 'provided') return true
+  if (prepared.kind !== 'builtin') return false
+  const own = prepared.def.emitsOwnEvents
+  if (typeof own !== 'function') return own === true
+  try {
+    return own(prepared.args)
+  } catch {
+    return false
+  }
+}
+
+function toolCallBegin(call: ToolCallRequest): EventMsg {
+  let args: unknown = call.arguments
+  try {
+    args = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments)
+  } catch {
+    // not JSON (a freeform call, or a malformed one): shown as its text
+  }
+  return { type: 'tool_call_begin', call_id: call.call_id, tool: call.name, arguments: args }
+}
+
+/** How much of a result `tool_call_end` carries: enough for a summary, not a whole file. */
+export const TOOL_CALL_OUTPUT_CHARS = 4096
+
+function toolCallEnd(call: ToolCallRequest, item: FunctionCallOutputItem, durationMs: number): EventMsg {
+  const text =
+    typeof item.output === 'string'
+      ? item.output
+      : item.output
+          .map((part) => ('text' in part ? part.text : `[${part.type.replace('input_', '')}]`))
+          .join('\n')
+  const cut = text.length > TOOL_CALL_OUTPUT_CHARS
+  return {
+    type: 'tool_call_end',
+    call_id: call.call_id,
+    tool: call.name,
+    success: item.is_error !== true,
+    duration_ms: Math.max(0, durationMs),
+    output: cut ? text.slice(0, TOOL_CALL_OUTPUT_CHARS) : text,
+    ...(cut ? { output_chars: text.length } : {}),
+  }
 }
 
 function abortedOutput(callId: string): FunctionCallOutputItem {

@@ -142,6 +142,13 @@ export interface ToolDefinition<Args = unknown> {
    */
   parallelSafe?: boolean
   /**
+   * The handler shows its own work as events (a command's `exec_command_*` through
+   * `context.exec`, a patch's `patch_apply_*`, a plan's `plan_update`), for every call or for the
+   * calls whose arguments the function accepts. For every other call core emits
+   * `tool_call_begin` / `tool_call_end` around it, so each call is visible live.
+   */
+  emitsOwnEvents?: boolean | ((args: Args) => boolean)
+  /**
    * The tool changes files only by running commands through `context.exec` or
    * `context.processes`. Those wait for the turn's workspace snapshot (where `undo` and the turn
    * diff start) before a command runs, except a command the policy knows to be read-only; so

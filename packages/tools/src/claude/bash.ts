@@ -151,6 +151,8 @@ export const bashTool = defineTool<BashArgs>({
   parameters: BashArgs,
   jsonSchema: BASH_JSON_SCHEMA,
   readOnly: false,
+  // A foreground command shows as exec_command_*; a background start as a generic tool call.
+  emitsOwnEvents: (args) => !args.run_in_background,
   changesFilesOnlyByCommands: true,
   describeForApproval: (args) => [args.command],
   async handle(args, context) {

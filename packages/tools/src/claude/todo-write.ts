@@ -51,6 +51,7 @@ items completed as soon as they are done. Each call replaces the whole list.`,
   parameters: TodoWriteArgs,
   jsonSchema: TODO_WRITE_JSON_SCHEMA,
   readOnly: true,
+  emitsOwnEvents: true,
   async handle(args, context) {
     context.sessionState.set(TODOS_KEY, args.todos)
     context.emit({

@@ -52,6 +52,7 @@ export const writeTool = defineTool<WriteArgs>({
   parameters: WriteArgs,
   jsonSchema: WRITE_JSON_SCHEMA,
   readOnly: false,
+  emitsOwnEvents: true,
   async handle(args, context): Promise<ToolOutput> {
     const pathError = absolutePathError(args.file_path)
     if (pathError) return { output: pathError, isError: true }
@@ -141,6 +142,7 @@ export const editTool = defineTool<EditArgs>({
   parameters: EditArgs,
   jsonSchema: EDIT_JSON_SCHEMA,
   readOnly: false,
+  emitsOwnEvents: true,
   async handle(args, context): Promise<ToolOutput> {
     const pathError = absolutePathError(args.file_path)
     if (pathError) return { output: pathError, isError: true }

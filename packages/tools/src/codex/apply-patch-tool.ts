@@ -86,6 +86,7 @@ export const applyPatchTool = defineTool<ApplyPatchArgs>({
   jsonSchema: APPLY_PATCH_JSON_SCHEMA,
   freeform: { argument: 'input', grammar: { syntax: 'lark', definition: APPLY_PATCH_LARK_GRAMMAR } },
   readOnly: false,
+  emitsOwnEvents: true,
   describeForApproval: (args) => ['apply_patch', args.input],
   async handle(args, context) {
     let parsed: ReturnType<typeof parsePatch>

@@ -61,6 +61,7 @@ export const shellTool = defineTool<ShellArgs>({
   parameters: ShellArgs,
   jsonSchema: SHELL_JSON_SCHEMA,
   readOnly: false,
+  emitsOwnEvents: true,
   changesFilesOnlyByCommands: true,
   describeForApproval: (args) => args.command,
   async handle(args, context) {

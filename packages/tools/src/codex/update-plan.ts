@@ -40,6 +40,7 @@ At most one step can be in_progress at a time.`,
   parameters: UpdatePlanArgs,
   jsonSchema: UPDATE_PLAN_JSON_SCHEMA,
   readOnly: true,
+  emitsOwnEvents: true,
   async handle(args, context) {
     const inProgress = args.plan.filter((item) => item.status === 'in_progress').length
     if (inProgress > 1) {

@@ -1,6 +1,6 @@
 // Each transcript cell as text lines (with ANSI colour when the theme has colour). The Ink UI and
 // the plain-text mode share this, so both show the same transcript.
-import type { ResponseItem } from '@agent/protocol'
+import { type ResponseItem, toolCallSubject } from '@agent/protocol'
 import type { Cell } from '../transcript/cells.js'
 import { renderFileChange, renderUnifiedDiff } from './diff.js'
 import { renderMarkdown } from './markdown.js'
@@ -91,6 +91,21 @@ export function renderCell(cell: Cell, theme: Theme, options: CellRenderOptions 
         : []
       return [head + meta, ...result]
     }
+    case 'tool': {
+      // Claude Code's shape: `● Read(src/app.ts)` and one summary line under it.
+      const mark = cell.running ? theme.warn('◌') : cell.ok ? theme.ok('●') : theme.bad('●')
+      const subject = toolCallSubject(cell.args)
+      const head =
+        theme.bold(sanitize(cell.tool)) +
+        (subject === undefined ? '' : theme.dim(`(${sanitize(displayPath(subject, options.cwd))})`))
+      const meta = cell.durationMs !== undefined ? theme.dim(` · ${formatDuration(cell.durationMs)}`) : ''
+      if (cell.running || cell.output === undefined) return [`${mark} ${head}${meta}`]
+      const summary = toolResultSummary(cell.output, cell.outputChars)
+      return [
+        `${mark} ${head}${meta}`,
+        `  ${theme.dim('⎿')} ${cell.ok ? theme.dim(summary) : theme.bad(summary)}`,
+      ]
+    }
     case 'hook': {
       const mark =
         cell.outcome === 'success'
@@ -172,6 +187,14 @@ function headTail(lines: string[], max: number, theme: Theme): string[] {
 function tail(lines: string[], max: number, theme: Theme): string[] {
   if (lines.length <= max) return lines
   return [theme.dim(`… ${lines.length - max} lines above`), ...lines.slice(lines.length - max)]
+}
+
+/** One line about a tool's result: the line itself when there is one, else how many lines. */
+export function toolResultSummary(output: string, totalChars?: number): string {
+  const lines = sanitize(output).trimEnd().split('\n')
+  if (lines.length === 1 && totalChars === undefined) return truncateLine(lines[0] || '(no output)', 100)
+  const more = totalChars !== undefined ? '+' : ''
+  return `${truncateLine(lines[0] ?? '', 60)} … (${lines.length}${more} lines)`
 }
 
 function truncateLine(text: string, max: number): string {

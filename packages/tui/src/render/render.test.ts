@@ -91,6 +91,26 @@ describe('cells', () => {
     expect(expanded).toHaveLength(21)
   })
 
+  it('shows a generic tool call as Read(path) with one summary line', () => {
+    const base = { kind: 'tool' as const, callId: 't', tool: 'Read', args: { file_path: 'src/a.ts' } }
+    expect(renderCell({ ...base, running: true }, plain)).toEqual(['◌ Read(src/a.ts)'])
+    expect(
+      renderCell({ ...base, args: { file_path: '/repo/src/a.ts' }, running: true }, plain, { cwd: '/repo' }),
+    ).toEqual(['◌ Read(src/a.ts)'])
+    expect(
+      renderCell({ ...base, running: false, ok: true, durationMs: 12, output: 'one\ntwo\nthree\n' }, plain),
+    ).toEqual(['● Read(src/a.ts) · 12ms', '  ⎿ one … (3 lines)'])
+    expect(
+      renderCell(
+        { ...base, tool: 'Task', args: {}, running: false, ok: false, output: 'Task failed: no such agent' },
+        plain,
+      ),
+    ).toEqual(['● Task', '  ⎿ Task failed: no such agent'])
+    expect(
+      renderCell({ ...base, running: false, ok: true, output: 'x'.repeat(10), outputChars: 9000 }, plain)[1],
+    ).toBe('  ⎿ xxxxxxxxxx … (1+ lines)')
+  })
+
   it('shows a plan as a checklist', () => {
     expect(
       renderCell(

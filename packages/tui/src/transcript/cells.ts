@@ -45,6 +45,20 @@ export type Cell =
       ok?: boolean
       result?: string
     }
+  /** A tool call that shows no events of its own (Read, Grep, WebFetch, a subagent...). */
+  | {
+      kind: 'tool'
+      callId: string
+      tool: string
+      args?: unknown
+      running: boolean
+      durationMs?: number
+      ok?: boolean
+      /** What the tool returned (cut to a few KB by the agent). */
+      output?: string
+      /** The length of the whole result when `output` was cut. */
+      outputChars?: number | undefined
+    }
   | { kind: 'hook'; event: string; outcome: string; message?: string | undefined; durationMs: number }
   | { kind: 'notice'; level: 'info' | 'warning' | 'error' | 'decision'; text: string }
   /** History replayed from a resumed session, summarised. */

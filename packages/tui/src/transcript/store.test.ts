@@ -206,6 +206,47 @@ describe('TranscriptStore', () => {
     expect(snap.committed[0]).toMatchObject({ resumed: true })
   })
 
+  it('shows a generic tool call live, then commits it with its result; an interrupt closes it', () => {
+    const s = make()
+    let snap = feed(s, {
+      type: 'tool_call_begin',
+      call_id: 'r',
+      tool: 'Read',
+      arguments: { file_path: 'a.ts' },
+    })
+    expect(snap.live).toMatchObject([{ kind: 'tool', tool: 'Read', running: true }])
+    snap = feed(s, {
+      type: 'tool_call_end',
+      call_id: 'r',
+      tool: 'Read',
+      success: true,
+      duration_ms: 4,
+      output: 'body',
+    })
+    expect(snap.live).toEqual([])
+    expect(snap.committed.at(-1)).toMatchObject({
+      kind: 'tool',
+      tool: 'Read',
+      args: { file_path: 'a.ts' },
+      ok: true,
+      output: 'body',
+      durationMs: 4,
+    })
+    snap = feed(
+      s,
+      { type: 'turn_started' },
+      { type: 'tool_call_begin', call_id: 'w', tool: 'WebFetch', arguments: { url: 'https://x.test' } },
+      { type: 'turn_aborted', reason: 'interrupted' },
+    )
+    expect(snap.live).toEqual([])
+    expect(snap.committed.find((c) => c.kind === 'tool' && c.tool === 'WebFetch')).toMatchObject({
+      kind: 'tool',
+      tool: 'WebFetch',
+      ok: false,
+      output: 'interrupted',
+    })
+  })
+
   it('records patches, plans, MCP calls, hooks, retries and errors as cells', () => {
     const s = make()
     const snap = feed(

@@ -446,6 +446,32 @@ export class TranscriptStore {
           result: msg.result.ok ? summarizeMcpResult(msg.result.value) : msg.result.error,
         })
         return
+      case 'tool_call_begin':
+        this.closeAssistant()
+        this.live.set(msg.call_id, {
+          kind: 'tool',
+          callId: msg.call_id,
+          tool: msg.tool,
+          args: msg.arguments,
+          running: true,
+        })
+        return
+      case 'tool_call_end': {
+        const began = this.live.get(msg.call_id)
+        this.live.delete(msg.call_id)
+        this.committed.push({
+          kind: 'tool',
+          callId: msg.call_id,
+          tool: msg.tool,
+          args: began?.kind === 'tool' ? began.args : undefined,
+          running: false,
+          durationMs: msg.duration_ms,
+          ok: msg.success,
+          output: msg.output,
+          outputChars: msg.output_chars,
+        })
+        return
+      }
       case 'mcp_startup_update':
         this.mcpServers[msg.server] =
           msg.status.state === 'ready'
@@ -548,6 +574,8 @@ export class TranscriptStore {
       this.committed.push({ ...cell, running: false, ...(aborted ? { exitCode: cell.exitCode ?? 130 } : {}) })
     else if (cell.kind === 'mcp')
       this.committed.push({ ...cell, running: false, ok: false, result: 'interrupted' })
+    else if (cell.kind === 'tool')
+      this.committed.push({ ...cell, running: false, ok: false, output: 'interrupted' })
     else if (cell.kind === 'patch') this.committed.push({ ...cell, state: 'failed', error: 'interrupted' })
   }
 }
