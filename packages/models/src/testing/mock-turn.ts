@@ -14,6 +14,18 @@ export interface MockToolCall {
   freeformInput?: string
 }
 
+/**
+ * A provider-hosted web search the response runs before its text (Responses `web_search_call`,
+ * Anthropic `server_tool_use` + `web_search_tool_result`). Chat Completions has none and ignores it.
+ */
+export interface MockWebSearch {
+  query: string
+  /** What the search found; the text that follows cites the first (Anthropic citations, Responses annotations). */
+  results?: { url: string; title: string }[]
+  /** The search fails: Anthropic's `web_search_tool_result_error` code, a `failed` item on Responses. */
+  errorCode?: string
+}
+
 /** Pacing and faults that apply to any streamed turn. */
 export interface MockStreamOptions {
   /** Wait this long before each SSE event. */
@@ -32,6 +44,8 @@ export interface MockStreamOptions {
 export interface MockResponseTurn extends MockStreamOptions {
   type?: 'response'
   reasoning?: string
+  /** A hosted web search, streamed before the text. */
+  webSearch?: MockWebSearch
   text?: string
   toolCalls?: MockToolCall[]
   usage?: { input?: number; cached?: number; output?: number; reasoning?: number }
