@@ -33,6 +33,7 @@ import type { ApprovalPolicy, ModelClient, SandboxMode, SandboxPolicy } from '@a
 import type { TextFileSystem } from '@agent/tools'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
+import { webSearchMode } from '../config/schema.js'
 import { describeSkipped, formatTrustNotice } from '../config/trust.js'
 import { VERSION } from '../version.js'
 import { chainHooks } from './hook-outcomes.js'
@@ -250,7 +251,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   const processes = new exec.ProcessSessionManager({ env: childEnv })
   const runner = exec.createCommandRunner()
-  const sandbox = deferredSandbox(loadSandbox)
+  // The allowlist also opens those hosts to sandboxed commands, through the sandbox's proxy,
+  // while the network is otherwise off.
+  const sandbox = deferredSandbox(loadSandbox, allowedDomains)
   const store = settings.ephemeral
     ? undefined
     : (settings.store ?? new core.JsonlSessionStore({ home: agentHome }))
@@ -264,6 +267,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     .filter((part): part is string => Boolean(part?.trim()))
     .join('\n\n')
 
+  // Hosted web search runs on the provider's side; the model client maps it to its wire (or
+  // warns once where the wire has none).
+  const webSearch = webSearchMode(config)
   const baseOptions: Omit<AgentOptions, 'tools' | 'session'> = {
     // The bash grammar loads once the model is answering: it overlaps the wait for the response
     // instead of delaying the request, and is usually ready by the first command.
@@ -291,6 +297,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     env: childEnv,
     cliVersion: VERSION,
     originator: settings.originator ?? 'agent_exec',
+    ...(webSearch === 'disabled' ? {} : { hostedTools: [{ type: 'web_search' as const, mode: webSearch }] }),
     ...(config.model_reasoning_effort ? { effort: config.model_reasoning_effort } : {}),
     ...(config.instructions ? { instructions: config.instructions } : {}),
     ...(userInstructions ? { userInstructions } : {}),
@@ -347,7 +354,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     }),
     async close() {
       await agent.shutdown()
-      await Promise.allSettled([closeMcp?.(), processes.closeAll()])
+      await Promise.allSettled([closeMcp?.(), processes.closeAll(), sandbox.close()])
     },
   }
 }
@@ -372,10 +379,13 @@ async function checkSandbox(
  * `checkSandbox`). A result is only ever a sandbox denial if its command was wrapped, so before
  * the package is loaded the answer is no.
  */
-function deferredSandbox(loadSandbox: () => Promise<typeof import('@agent/sandbox')>): Sandbox {
-  let sandbox: Sandbox | undefined
+function deferredSandbox(
+  loadSandbox: () => Promise<typeof import('@agent/sandbox')>,
+  allowedDomains: readonly string[],
+): Sandbox & { close(): Promise<void> } {
+  let sandbox: import('@agent/sandbox').ManagedSandbox | undefined
   const ready = once(async () => {
-    sandbox = (await loadSandbox()).createSandbox()
+    sandbox = (await loadSandbox()).createSandbox(allowedDomains.length > 0 ? { allowedDomains } : {})
     return sandbox
   })
   return {
@@ -387,6 +397,10 @@ function deferredSandbox(loadSandbox: () => Promise<typeof import('@agent/sandbo
     },
     async afterCommand(policy, command, startedAt) {
       return (await ready()).afterCommand?.(policy, command, startedAt) ?? null
+    },
+    /** Stops the allowlist proxy, if a command started it. */
+    async close() {
+      await sandbox?.close()
     },
   }
 }
