@@ -45,6 +45,8 @@ export type Cell =
       ok?: boolean
       result?: string
     }
+  /** A provider-hosted web search: running until its results are in. */
+  | { kind: 'search'; callId: string; query: string; running: boolean; failed?: boolean }
   | { kind: 'hook'; event: string; outcome: string; message?: string | undefined; durationMs: number }
   | { kind: 'notice'; level: 'info' | 'warning' | 'error' | 'decision'; text: string }
   /** History replayed from a resumed session, summarised. */
