@@ -24,6 +24,8 @@ import {
   patchCall,
   patchEnded,
   textContent,
+  webSearchCall,
+  webSearchEnded,
 } from './tool-calls.js'
 
 /** Slash commands the server carries out itself, through ops. */
@@ -271,6 +273,15 @@ export class AcpSession {
         return this.announce(mcpCall(msg))
       case 'mcp_tool_call_end':
         return this.update({ sessionUpdate: 'tool_call_update', ...mcpEnded(msg) })
+      case 'web_search_begin':
+        return this.announce(webSearchCall(msg))
+      case 'web_search_end':
+        // A provider that sent no start for it still gets its call announced before the update.
+        if (!this.announced.has(msg.call_id))
+          await this.announce(
+            webSearchCall({ type: 'web_search_begin', call_id: msg.call_id, query: msg.query }),
+          )
+        return this.update({ sessionUpdate: 'tool_call_update', ...webSearchEnded(msg) })
       case 'plan_update':
         return this.update({
           sessionUpdate: 'plan',
