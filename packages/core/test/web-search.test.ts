@@ -128,3 +128,36 @@ it('a journaled sampling step records the search with the response and replays i
   expect(story(await turn(replay, 'search'))).toEqual(live)
   expect(server.requests).toHaveLength(1)
 })
+
+it("Anthropic's pause_turn: the agent sends the paused response back and the model continues", async () => {
+  server = await startMockProviderServer({
+    wire: 'anthropic',
+    turns: [{ ...SEARCH, text: 'Searching more.', stopReason: 'pause_turn' }, { text: 'Done: April 2026.' }],
+  })
+  const { agent } = await makeAgent([], {
+    model: clientFor(server),
+    modelName: 'mock-model',
+    hostedTools: [{ type: 'web_search', mode: 'live' }],
+  })
+  agents.push(agent)
+  const events = await turn(agent, 'when does node 20 die?')
+  expect(story(events)).toEqual([
+    'begin srvtoolu_mock_0',
+    'end srvtoolu_mock_0 completed: node 20 end of life',
+    'say Searching more.',
+    'say Done: April 2026.',
+  ])
+  expect(find(events, 'turn_complete')[0]).toMatchObject({
+    last_agent_message: 'Done: April 2026.',
+    stop_reason: 'end_turn',
+  })
+  // The continuation carries the paused assistant turn, search blocks included, as its last message.
+  const messages = (server.requests[1]?.body as { messages: { role: string; content: { type: string }[] }[] })
+    .messages
+  expect(messages.at(-1)?.role).toBe('assistant')
+  expect(messages.at(-1)?.content.map((block) => block.type)).toEqual([
+    'server_tool_use',
+    'web_search_tool_result',
+    'text',
+  ])
+})

@@ -93,6 +93,11 @@ export const StopReason = z.enum([
   'max_tokens',
   'content_filter',
   'refusal',
+  /**
+   * The provider paused a long turn of its own (hosted) tool use (Anthropic's `pause_turn`):
+   * sending the history back as it is lets the model continue.
+   */
+  'pause_turn',
   'other',
 ])
 export type StopReason = z.infer<typeof StopReason>

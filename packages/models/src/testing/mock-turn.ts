@@ -49,8 +49,11 @@ export interface MockResponseTurn extends MockStreamOptions {
   text?: string
   toolCalls?: MockToolCall[]
   usage?: { input?: number; cached?: number; output?: number; reasoning?: number }
-  /** `max_tokens` produces the wire's "truncated" ending. Default: from the content. */
-  stopReason?: 'end_turn' | 'tool_calls' | 'max_tokens'
+  /**
+   * `max_tokens` produces the wire's "truncated" ending; `pause_turn` (Anthropic only) a long
+   * server-tool turn paused. Default: from the content.
+   */
+  stopReason?: 'end_turn' | 'tool_calls' | 'max_tokens' | 'pause_turn'
   /** Characters per text/reasoning/argument delta (default 4): many small deltas, like real streams. */
   chunkSize?: number
   /** Chat Completions only: send the tool calls' fragments round-robin instead of one after another. */

@@ -121,8 +121,8 @@ export function encodeAnthropicTurn(turn: MockResponseTurn, context: EncodeConte
     index++
   }
   const stop_reason =
-    turn.stopReason === 'max_tokens'
-      ? 'max_tokens'
+    turn.stopReason === 'max_tokens' || turn.stopReason === 'pause_turn'
+      ? turn.stopReason
       : (turn.toolCalls?.length ?? 0) > 0
         ? 'tool_use'
         : 'end_turn'

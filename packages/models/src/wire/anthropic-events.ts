@@ -56,6 +56,7 @@ const STOP_REASONS: Record<string, StopReason> = {
   max_tokens: 'max_tokens',
   model_context_window_exceeded: 'max_tokens',
   refusal: 'refusal',
+  pause_turn: 'pause_turn',
 }
 
 export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>): AsyncGenerator<ModelEvent> {
