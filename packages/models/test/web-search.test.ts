@@ -75,7 +75,6 @@ describe('Responses wire', () => {
       action: {
         type: 'search',
         query: 'bun 1.3 release',
-        sources: [{ type: 'url', url: 'https://bun.sh/blog' }],
       },
     })
     expect(events.at(-1)).toMatchObject({ type: 'completed', stop_reason: 'end_turn' })
@@ -87,11 +86,31 @@ describe('Responses wire', () => {
         action: {
           type: 'search',
           query: 'bun 1.3 release',
-          sources: [{ type: 'url', url: 'https://bun.sh/blog' }],
         },
       },
       { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Bun 1.3 shipped.' }] },
     ])
+  })
+
+  test('fields the API adds to an action (sources, when asked for) are kept and sent back', async () => {
+    server = await startMockProviderServer({ wire: 'responses', turns: [SEARCH_TURN] })
+    const raw = { model: 'm', input: 'q', stream: true, include: ['web_search_call.action.sources'] }
+    const response = await fetch(`${server.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(raw),
+    })
+    expect(await response.text()).toContain('"sources":[{"type":"url","url":"https://bun.sh/blog"}]')
+    const action = { type: 'search', query: 'q', sources: [{ type: 'url', url: 'https://bun.sh/blog' }] }
+    await server.close()
+    server = await startMockProviderServer({ wire: 'responses', turns: [{ text: 'ok' }] })
+    const input: ResponseItem[] = [
+      ...request().input,
+      { type: 'web_search_call', id: 'ws_1', status: 'completed', action },
+    ]
+    await collect(clientFor(server).stream(request({ input })))
+    const body = server.requests[0]?.body as Json
+    expect(body.input[1]).toEqual({ type: 'web_search_call', id: 'ws_1', status: 'completed', action })
   })
 
   test('a failed search is an item with status failed, and the turn goes on', async () => {

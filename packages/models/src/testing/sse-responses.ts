@@ -86,10 +86,13 @@ export function encodeResponsesTurn(turn: MockResponseTurn, context: EncodeConte
       id: item_id,
       type: 'web_search_call',
       status: failed ? 'failed' : 'completed',
+      // The API lists the sources only when the request asked for them.
       action: {
         type: 'search',
         query: search.query,
-        sources: (search.results ?? []).map((result) => ({ type: 'url', url: result.url })),
+        ...(asked(context, 'web_search_call.action.sources')
+          ? { sources: (search.results ?? []).map((result) => ({ type: 'url', url: result.url })) }
+          : {}),
       },
     }
     emit({ type: 'response.output_item.done', output_index, item })
@@ -199,6 +202,12 @@ export function encodeResponsesTurn(turn: MockResponseTurn, context: EncodeConte
     emit({ type: 'response.completed', response: response('completed', output, { usage }) })
   }
   return events
+}
+
+/** Whether the request's `include` names this extra output. */
+function asked(context: EncodeContext, include: string): boolean {
+  const list = (context.requestBody as Json | undefined)?.include
+  return Array.isArray(list) && list.includes(include)
 }
 
 /** A freeform call's lifecycle: added → input deltas → input done → done. */
