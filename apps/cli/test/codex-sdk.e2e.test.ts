@@ -1,7 +1,7 @@
 // `@openai/codex-sdk` drives the built `agent` binary unchanged (`codexPathOverride`): the exact
 // argv, environment and stdin it sends, and the JSONL it parses, against the mock provider
 // speaking the Responses wire.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { Codex, type ThreadEvent, type ThreadOptions } from '@openai/codex-sdk'
@@ -9,9 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { bin, runAgent, workspace } from './helpers.js'
 
 let server: MockProviderServer | undefined
+const roots: string[] = []
 afterEach(async () => {
   await server?.close()
   server = undefined
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 })
 
 const PNG_1x1 = Buffer.from(
@@ -21,6 +23,7 @@ const PNG_1x1 = Buffer.from(
 
 async function setup(turns: MockTurn[], files: Record<string, string> = {}) {
   const ws = workspace(files)
+  roots.push(ws.root)
   server = await startMockProviderServer({ wire: 'responses', turns })
   const codex = new Codex({
     codexPathOverride: bin,
