@@ -1,17 +1,19 @@
 // `@openai/codex-sdk` drives the built `agent` binary unchanged (`codexPathOverride`): the exact
 // argv, environment and stdin it sends, and the JSONL it parses, against the mock provider
 // speaking the Responses wire.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { Codex, type ThreadEvent, type ThreadOptions } from '@openai/codex-sdk'
 import { afterEach, describe, expect, it } from 'vitest'
-import { bin, jsonLines, runAgent, workspace } from './helpers.js'
+import { bin, runAgent, workspace } from './helpers.js'
 
 let server: MockProviderServer | undefined
+const roots: string[] = []
 afterEach(async () => {
   await server?.close()
   server = undefined
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 })
 
 const PNG_1x1 = Buffer.from(
@@ -21,6 +23,7 @@ const PNG_1x1 = Buffer.from(
 
 async function setup(turns: MockTurn[], files: Record<string, string> = {}) {
   const ws = workspace(files)
+  roots.push(ws.root)
   server = await startMockProviderServer({ wire: 'responses', turns })
   const codex = new Codex({
     codexPathOverride: bin,
@@ -179,17 +182,25 @@ describe('@openai/codex-sdk with codexPathOverride = agent', () => {
     expect(parts.find((p) => p.type === 'input_image')?.image_url).toMatch(/^data:image\/png;base64,/)
   })
 
-  it('web_search: accepted, and said once on stderr that there is no web search tool', async () => {
-    const { ws, server } = await setup([{ text: 'no search here' }])
-    // The argv the SDK builds for `webSearchEnabled: true` (see its exec.ts).
-    const args = ['exec', '--experimental-json', '--config', `openai_base_url="${server.baseUrl}"`]
-    const run = await runAgent(
-      [...args, '--model', 'test-model', '--cd', ws.repo, '--config', 'web_search="live"'],
-      { cwd: ws.root, env: ws.env({ CODEX_API_KEY: 'k' }), input: 'search the web' },
-    )
-    expect(run.code).toBe(0)
-    expect(run.stderr.match(/no web search tool/g)).toHaveLength(1)
-    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ type: 'turn.completed' })
+  it("webSearchMode: the hosted search is offered, and comes back as the SDK's web_search item", async () => {
+    const { thread, server } = await setup([
+      {
+        webSearch: {
+          query: 'codex sdk 0.163',
+          results: [{ url: 'https://example.com/codex', title: 'Codex' }],
+        },
+        text: 'It shipped.',
+      },
+    ])
+    const result = await thread({ webSearchMode: 'live' }).run('search the web')
+    expect(result.finalResponse).toBe('It shipped.')
+    // What @openai/codex-sdk users read: a completed web_search item with the query.
+    expect(result.items.map((item) => item.type)).toEqual(['web_search', 'agent_message'])
+    expect(result.items[0]).toMatchObject({ type: 'web_search', query: 'codex sdk 0.163' })
+    const tools = (server.requests[0] as { body: { tools: { type: string }[] } }).body.tools
+    expect(tools.filter((tool) => tool.type === 'web_search')).toEqual([
+      { type: 'web_search', external_web_access: true },
+    ])
   })
 
   it('the error the SDK reports when the turn fails, and when the agent cannot start', async () => {

@@ -105,7 +105,8 @@ describe('agent (interactive, plain mode)', () => {
       )
       // One turn: two requests, the second with the command's output and then the steering text.
       expect(server.requests).toHaveLength(2)
-      const input = (server.requests[1]?.body as { input: Array<Record<string, unknown>> }).input
+      const input =
+        (server.requests[1]?.body as { input: Array<Record<string, unknown>> } | undefined)?.input ?? []
       const output = input.findIndex((i) => i.type === 'function_call_output' && i.call_id === 'call_wait')
       const steered = input.findIndex((i) => JSON.stringify(i.content ?? '').includes('also check the docs'))
       expect(String(input[output]?.output)).toContain('released')

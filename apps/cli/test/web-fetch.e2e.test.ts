@@ -1,6 +1,7 @@
 // WebFetch end to end: the built binary, the mock provider asking for `web_fetch`, and a page
 // server on 127.0.0.1; the network policy decides whether the page is fetched.
 import { once } from 'node:events'
+import { rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type MockProviderServer, startMockProviderServer } from '@agent/models/testing'
@@ -60,4 +61,53 @@ describe('web_fetch', () => {
     expect(body).toContain('approval policy is never')
     expect(hits).toBe(0)
   }, 60_000)
+
+  // The same allowlist opens those hosts to sandboxed commands, through the sandbox's proxy
+  // (real bubblewrap: the command's network namespace has nothing but its own loopback).
+  it('lets a sandboxed command reach exactly the allowed hosts, through the proxy', async () => {
+    const port = (pages.address() as AddressInfo).port
+    const curl = (label: string, host: string) =>
+      `curl -s -m 20 -o /dev/null -w '${label}:%{http_code}\\n' http://${host}:${port}/notes`
+    const script = `${curl('allowed', '127.0.0.1')}; ${curl('other', 'localhost')}`
+    const curlRun = async (args: string[]) => {
+      const ws = workspace()
+      provider = await startMockProviderServer({
+        wire: 'responses',
+        turns: [
+          { toolCalls: [{ name: 'shell', id: 'call_curl', arguments: { command: ['bash', '-c', script] } }] },
+          { text: 'Tried.' },
+        ],
+      })
+      try {
+        const run = await runAgent(['exec', '-s', 'workspace-write', ...args, 'curl the notes'], {
+          cwd: ws.repo,
+          env: ws.env({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: provider.baseUrl }),
+        })
+        expect(run.code, run.stderr).toBe(0)
+        // biome-ignore lint/suspicious/noExplicitAny: untyped wire JSON
+        const input = (provider.requests[1] as any).body.input as {
+          type: string
+          call_id?: string
+          output?: string
+        }[]
+        const output = input.find(
+          (item) => item.type === 'function_call_output' && item.call_id === 'call_curl',
+        )
+        return (output?.output ?? '').match(/(allowed|other):\d+/g)
+      } finally {
+        await provider.close()
+        provider = undefined
+        rmSync(ws.root, { recursive: true, force: true })
+      }
+    }
+    // 127.0.0.1 is allowed: the proxy fetches it; localhost is not: the proxy answers 403.
+    expect(await curlRun(['-c', 'sandbox_workspace_write.allowed_domains=["127.0.0.1"]'])).toEqual([
+      'allowed:200',
+      'other:403',
+    ])
+    expect(hits).toBe(1)
+    // Without the allowlist the sandbox has no way out at all.
+    expect(await curlRun([])).toEqual(['allowed:000', 'other:000'])
+    expect(hits).toBe(1)
+  }, 120_000)
 })

@@ -43,6 +43,27 @@ describe('replaying a recorded session', () => {
     })
   })
 
+  it('replays a hosted web search as a completed fetch call', () => {
+    const updates = replayHistory([
+      {
+        type: 'web_search_call',
+        id: 'ws_1',
+        status: 'completed',
+        action: { type: 'search', query: 'acp spec' },
+      },
+    ])
+    expect(updates).toEqual([
+      {
+        sessionUpdate: 'tool_call',
+        toolCallId: 'ws_1',
+        title: 'Web search: acp spec',
+        kind: 'fetch',
+        status: 'completed',
+        rawInput: { type: 'search', query: 'acp spec' },
+      },
+    ])
+  })
+
   it('describes a call with unreadable arguments by its name', () => {
     expect(describeRecordedCall('mcp__db__query', 'not json')).toEqual({
       kind: 'other',

@@ -1,7 +1,7 @@
 // session/load: a recorded session's history (the `initial_messages` of its session_configured
 // event) replayed to the client as the updates it would have seen: the user's and the agent's
 // messages, thoughts, and every tool call with its final status.
-import type { ResponseItem } from '@agent/protocol'
+import { type ResponseItem, webSearchQuery } from '@agent/protocol'
 import type { SessionUpdate, ToolKind } from '@agentclientprotocol/sdk'
 import { describeToolCall, textContent } from './tool-calls.js'
 
@@ -78,6 +78,16 @@ export function replayHistory(items: readonly ResponseItem[]): SessionUpdate[] {
         rawInput: parseArgs(item.arguments),
         ...(locations.length > 0 ? { locations } : {}),
         ...(result?.text ? { content: [textContent(result.text)] } : {}),
+      })
+    } else if (item.type === 'web_search_call') {
+      const query = webSearchQuery(item)
+      updates.push({
+        sessionUpdate: 'tool_call',
+        toolCallId: item.id,
+        title: query ? `Web search: ${query}` : 'Web search',
+        kind: 'fetch',
+        status: item.status === 'failed' || item.status === 'in_progress' ? 'failed' : 'completed',
+        rawInput: item.action ?? {},
       })
     } else if (item.type === 'compaction_summary') {
       updates.push({

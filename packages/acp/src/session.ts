@@ -30,6 +30,8 @@ import {
   patchCall,
   patchEnded,
   textContent,
+  webSearchCall,
+  webSearchEnded,
 } from './tool-calls.js'
 
 /** Slash commands the server carries out itself, through ops. */
@@ -447,6 +449,15 @@ export class AcpSession {
         if (!this.pending && this.steerIds.has(event.id))
           this.pending = { kind: 'turn', id: event.id, resolve: () => {}, reject: () => {} }
         return
+      case 'web_search_begin':
+        return this.announce(webSearchCall(msg))
+      case 'web_search_end':
+        // A provider that sent no start for it still gets its call announced before the update.
+        if (!this.announced.has(msg.call_id))
+          await this.announce(
+            webSearchCall({ type: 'web_search_begin', call_id: msg.call_id, query: msg.query }),
+          )
+        return this.update({ sessionUpdate: 'tool_call_update', ...webSearchEnded(msg) })
       case 'plan_update':
         return this.update({
           sessionUpdate: 'plan',

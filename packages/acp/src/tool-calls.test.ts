@@ -10,6 +10,8 @@ import {
   genericEnded,
   OutputStreamer,
   quoteCommand,
+  webSearchCall,
+  webSearchEnded,
 } from './tool-calls.js'
 
 describe('tool calls', () => {
@@ -64,6 +66,41 @@ describe('tool calls', () => {
       status: 'failed',
       content: [{ type: 'content', content: { type: 'text', text: '(exit code 2)' } }],
     })
+  })
+
+  it('shows a hosted web search as a fetch call that starts in progress and ends completed or failed', () => {
+    expect(webSearchCall({ type: 'web_search_begin', call_id: 'ws_1' })).toEqual({
+      toolCallId: 'ws_1',
+      title: 'Searching the web',
+      kind: 'fetch',
+      status: 'in_progress',
+      rawInput: {},
+    })
+    const action = { type: 'search', query: 'zed acp' }
+    expect(
+      webSearchEnded({
+        type: 'web_search_end',
+        call_id: 'ws_1',
+        query: 'zed acp',
+        action,
+        status: 'completed',
+      }),
+    ).toEqual({
+      toolCallId: 'ws_1',
+      title: 'Web search: zed acp',
+      kind: 'fetch',
+      status: 'completed',
+      rawInput: action,
+      rawOutput: { status: 'completed' },
+    })
+    const opened = webSearchEnded({
+      type: 'web_search_end',
+      call_id: 'ws_2',
+      query: 'https://x.dev',
+      action: { type: 'open_page', url: 'https://x.dev' },
+      status: 'failed',
+    })
+    expect(opened).toMatchObject({ title: 'Opened: https://x.dev', status: 'failed' })
   })
 })
 

@@ -340,3 +340,26 @@ export class OutputStreamer {
     this.send({ toolCallId: callId, status: 'in_progress', content: [textContent(fenced(text))] })
   }
 }
+
+/** A provider-hosted web search starting: external data, so a `fetch` call. */
+export function webSearchCall(msg: EventMsgOf<'web_search_begin'>): ToolCall {
+  return {
+    toolCallId: msg.call_id,
+    title: msg.query ? `Web search: ${msg.query}` : 'Searching the web',
+    kind: 'fetch',
+    status: 'in_progress',
+    rawInput: msg.query ? { query: msg.query } : {},
+  }
+}
+
+export function webSearchEnded(msg: EventMsgOf<'web_search_end'>): ToolCallUpdate {
+  const opened = msg.action?.type === 'open_page' || msg.action?.type === 'find_in_page'
+  return {
+    toolCallId: msg.call_id,
+    title: msg.query ? `${opened ? 'Opened' : 'Web search'}: ${msg.query}` : 'Web search',
+    kind: 'fetch',
+    status: msg.status === 'failed' ? 'failed' : 'completed',
+    rawInput: msg.action ?? { query: msg.query },
+    rawOutput: { status: msg.status ?? 'completed' },
+  }
+}

@@ -6,7 +6,7 @@ import { ModelFailure } from './errors.js'
 import type { ResolvedProvider } from './provider-config.js'
 import { runWithRetries } from './retry.js'
 import { normaliseAnthropicEvents } from './wire/anthropic-events.js'
-import { anthropicRequestBody } from './wire/anthropic-request.js'
+import { anthropicHostedWarnings, anthropicRequestBody } from './wire/anthropic-request.js'
 import { normaliseChatChunks } from './wire/chat-events.js'
 import { chatRequestBody } from './wire/chat-request.js'
 import { normaliseResponsesEvents } from './wire/responses-events.js'
@@ -23,6 +23,8 @@ abstract class WireClient implements ModelClient {
   /** Model used when a request leaves `model` empty. */
   readonly model: string | undefined
   private call: Promise<StreamCall> | undefined
+  /** Warnings already given by this client: each is said once, not at every request. */
+  private readonly warned = new Set<string>()
 
   constructor(
     protected readonly config: ResolvedProvider,
@@ -47,6 +49,10 @@ abstract class WireClient implements ModelClient {
     events: AsyncIterable<unknown>,
     request: ModelRequest,
   ): AsyncIterable<ModelEvent>
+  /** What of the request this wire cannot do and leaves out (hosted tools it has no form for). */
+  protected unsupported(_request: ModelRequest): string[] {
+    return []
+  }
 
   stream(request: ModelRequest, options: { signal?: AbortSignal } = {}): AsyncIterable<ModelEvent> {
     const model = request.model || this.model
@@ -66,7 +72,14 @@ abstract class WireClient implements ModelClient {
       const call = await this.call
       yield* this.normalise(await call(body, signal), normalised)
     }.bind(this)
-    return runWithRetries(attempt, this.config.retry, options.signal)
+    const stream = runWithRetries(attempt, this.config.retry, options.signal)
+    const warnings = this.unsupported(normalised).filter((message) => !this.warned.has(message))
+    if (warnings.length === 0) return stream
+    for (const message of warnings) this.warned.add(message)
+    return (async function* () {
+      for (const message of warnings) yield { type: 'warning', message } satisfies ModelEvent
+      yield* stream
+    })()
   }
 
   protected sdkOptions() {
@@ -118,6 +131,13 @@ export class ChatCompletionsClient extends WireClient {
   protected normalise(events: AsyncIterable<unknown>) {
     return normaliseChatChunks(events)
   }
+  protected override unsupported(request: ModelRequest): string[] {
+    return (request.hosted_tools ?? []).some((tool) => tool.type === 'web_search')
+      ? [
+          `web search: the Chat Completions API has no hosted web search, so provider "${this.provider}" is not offered one (WebFetch still fetches pages)`,
+        ]
+      : []
+  }
 }
 
 /** Anthropic Messages API (`POST /v1/messages`). */
@@ -133,5 +153,8 @@ export class AnthropicMessagesClient extends WireClient {
   }
   protected normalise(events: AsyncIterable<unknown>) {
     return normaliseAnthropicEvents(events)
+  }
+  protected override unsupported(request: ModelRequest): string[] {
+    return anthropicHostedWarnings(request)
   }
 }

@@ -1,7 +1,7 @@
 // Events: what the agent emits (the "event queue" of the queue pair). Every event carries the
 // id of the submission it answers.
 import { z } from 'zod'
-import { ResponseItem } from './items.js'
+import { ResponseItem, WebSearchAction } from './items.js'
 import { StopReason } from './model.js'
 import { ApprovalPolicy, ReasoningEffort, SandboxPolicy, TokenUsage } from './policy.js'
 
@@ -186,6 +186,21 @@ export const McpListToolsResponse = ev('mcp_list_tools_response', {
   ),
 })
 
+/** A provider-hosted web search started (the model's response is still streaming). */
+export const WebSearchBegin = ev('web_search_begin', {
+  call_id: z.string(),
+  /** The query, when the provider says it before the search is done. */
+  query: z.string().optional(),
+})
+/** A hosted web search finished; `action` is what it did (search, open_page, find_in_page). */
+export const WebSearchEnd = ev('web_search_end', {
+  call_id: z.string(),
+  query: z.string(),
+  action: WebSearchAction.optional(),
+  /** `completed`, or `failed` when the provider reported an error. */
+  status: z.string().optional(),
+})
+
 export const PlanStatus = z.enum(['pending', 'in_progress', 'completed'])
 export const PlanItem = z.object({ step: z.string(), status: PlanStatus })
 export const PlanUpdate = ev('plan_update', {
@@ -269,6 +284,8 @@ export const EventMsg = z.discriminatedUnion('type', [
   McpStartupUpdate,
   McpStartupComplete,
   McpListToolsResponse,
+  WebSearchBegin,
+  WebSearchEnd,
   PlanUpdate,
   TokenCount,
   HookStarted,

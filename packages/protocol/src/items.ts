@@ -3,7 +3,15 @@
 import { z } from 'zod'
 
 export const InputText = z.object({ type: z.literal('input_text'), text: z.string() })
-export const OutputText = z.object({ type: z.literal('output_text'), text: z.string() })
+export const OutputText = z.object({
+  type: z.literal('output_text'),
+  text: z.string(),
+  /**
+   * Anthropic's citations on this text (web search results it quotes), kept verbatim: they are
+   * sent back to Anthropic as they came. Other wires leave them out.
+   */
+  citations: z.array(z.record(z.string(), z.unknown())).optional(),
+})
 /** An image given to the model: a `data:` URL or an http(s) URL. */
 export const InputImage = z.object({
   type: z.literal('input_image'),
@@ -60,6 +68,51 @@ export const CustomToolCallItem = z.object({
 })
 export type CustomToolCallItem = z.infer<typeof CustomToolCallItem>
 
+/**
+ * What a hosted web search did: `search` (with the query, or several), `open_page` or
+ * `find_in_page` (OpenAI's reasoning models browse too). Other action types a provider adds are
+ * kept as they came.
+ */
+export const WebSearchAction = z
+  .object({
+    type: z.string(),
+    query: z.string().optional(),
+    queries: z.array(z.string()).optional(),
+    url: z.string().optional(),
+    pattern: z.string().optional(),
+  })
+  .passthrough()
+export type WebSearchAction = z.infer<typeof WebSearchAction>
+
+/**
+ * A web search the provider ran itself (a hosted tool): the Responses API's `web_search_call`
+ * item, or Anthropic's `server_tool_use` + `web_search_tool_result` pair. There is nothing for the
+ * agent to run and no output item follows; the search's results reach the model on the provider's
+ * side. `anthropic_result` is the content of Anthropic's `web_search_tool_result` block (the
+ * results with their `encrypted_content`, or its error), which Anthropic requires back verbatim.
+ * Each wire sends back only the searches its provider ran (Responses: those without
+ * `anthropic_result`; Anthropic: those with it) and leaves the others out.
+ */
+export const WebSearchCallItem = z.object({
+  type: z.literal('web_search_call'),
+  id: z.string(),
+  /** `in_progress`, `searching`, `completed` or `failed`. */
+  status: z.string(),
+  action: WebSearchAction.optional(),
+  anthropic_result: z.unknown().optional(),
+})
+export type WebSearchCallItem = z.infer<typeof WebSearchCallItem>
+
+/** The query a web search item shows: the query, the queries joined, or the page it opened. */
+export function webSearchQuery(item: Pick<WebSearchCallItem, 'action'>): string {
+  const action = item.action
+  if (!action) return ''
+  if (action.query) return action.query
+  if (action.queries && action.queries.length > 0) return action.queries.join(', ')
+  if (action.url) return action.pattern ? `${action.pattern} in ${action.url}` : action.url
+  return ''
+}
+
 /** The result of a tool call, as the model will see it. */
 export const FunctionCallOutputItem = z.object({
   type: z.literal('function_call_output'),
@@ -82,6 +135,7 @@ export const ResponseItem = z.discriminatedUnion('type', [
   FunctionCallItem,
   CustomToolCallItem,
   FunctionCallOutputItem,
+  WebSearchCallItem,
   CompactionSummaryItem,
 ])
 export type ResponseItem = z.infer<typeof ResponseItem>

@@ -27,6 +27,29 @@ export const ToolSpec = z.object({
 })
 export type ToolSpec = z.infer<typeof ToolSpec>
 
+/**
+ * How much of the web a hosted search may reach: `cached` answers from the provider's index
+ * only (OpenAI's `external_web_access: false`), `live` fetches pages live.
+ */
+export const WebSearchMode = z.enum(['cached', 'live'])
+export type WebSearchMode = z.infer<typeof WebSearchMode>
+
+/**
+ * A tool the provider runs itself (a "hosted" or "server" tool), offered next to the function
+ * tools. Each wire maps it to its provider's form (Responses `{type: "web_search"}`, Anthropic
+ * `web_search_20250305`) or, where the provider has none (Chat Completions), leaves it out with
+ * a warning.
+ */
+export const HostedTool = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('web_search'),
+    mode: WebSearchMode,
+    /** Searches one response may make (Anthropic's `max_uses`); unlimited when absent. */
+    max_uses: z.number().int().positive().optional(),
+  }),
+])
+export type HostedTool = z.infer<typeof HostedTool>
+
 export const ToolChoice = z.union([
   z.enum(['auto', 'none', 'required']),
   z.object({ type: z.literal('function'), name: z.string() }),
@@ -49,6 +72,8 @@ export const ModelRequest = z.object({
   /** The conversation so far, oldest first. */
   input: z.array(ResponseItem),
   tools: z.array(ToolSpec).default([]),
+  /** Provider-hosted tools (web search) offered beside `tools`. */
+  hosted_tools: z.array(HostedTool).optional(),
   tool_choice: ToolChoice.optional(),
   parallel_tool_calls: z.boolean().optional(),
   reasoning_effort: ReasoningEffort.optional(),
@@ -68,6 +93,11 @@ export const StopReason = z.enum([
   'max_tokens',
   'content_filter',
   'refusal',
+  /**
+   * The provider paused a long turn of its own (hosted) tool use (Anthropic's `pause_turn`):
+   * sending the history back as it is lets the model continue.
+   */
+  'pause_turn',
   'other',
 ])
 export type StopReason = z.infer<typeof StopReason>
@@ -108,6 +138,13 @@ export const ModelEvent = z.discriminatedUnion('type', [
     arguments: z.string(),
   }),
   z.object({ type: z.literal('output_item'), item: ResponseItem }),
+  /**
+   * A hosted web search started (its `web_search_call` item follows as an `output_item` when it
+   * is done); `query` where the provider already says it.
+   */
+  z.object({ type: z.literal('web_search_begin'), call_id: z.string(), query: z.string().optional() }),
+  /** Something the user should know about this request that did not stop it. */
+  z.object({ type: z.literal('warning'), message: z.string() }),
   z.object({ type: z.literal('usage'), usage: TokenUsage }),
   /** A retry is about to happen; emitted before the delay. */
   z.object({

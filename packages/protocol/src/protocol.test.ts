@@ -4,6 +4,7 @@ import {
   type Event,
   EventMsg,
   ModelEvent,
+  ModelRequest,
   Op,
   parseEvent,
   parseRolloutLine,
@@ -11,6 +12,9 @@ import {
   ResponseItem,
   SandboxPolicy,
   Submission,
+  ThreadItem,
+  type WebSearchCallItem,
+  webSearchQuery,
 } from './index.js'
 
 describe('submissions', () => {
@@ -185,5 +189,87 @@ describe('property: parse(serialize(x)) == x', () => {
         expect(ModelEvent.parse(JSON.parse(JSON.stringify(me)))).toEqual(me)
       }),
     )
+  })
+})
+
+describe('hosted web search', () => {
+  it('round-trips a web_search_call item, its events and its rollout line', () => {
+    const item = {
+      type: 'web_search_call',
+      id: 'ws_1',
+      status: 'completed',
+      action: {
+        type: 'search',
+        query: 'bun release notes',
+        sources: [{ type: 'url', url: 'https://bun.sh' }],
+      },
+    }
+    const parsed = ResponseItem.parse(item)
+    // Unknown action fields (sources) survive: the item goes back to the provider as it came.
+    expect(parsed).toEqual(item)
+    expect(webSearchQuery(parsed as WebSearchCallItem)).toBe('bun release notes')
+    expect(webSearchQuery({ action: { type: 'search', queries: ['a', 'b'] } })).toBe('a, b')
+    expect(webSearchQuery({ action: { type: 'find_in_page', url: 'https://x.dev', pattern: 'ok' } })).toBe(
+      'ok in https://x.dev',
+    )
+    expect(EventMsg.parse({ type: 'web_search_begin', call_id: 'ws_1' })).toEqual({
+      type: 'web_search_begin',
+      call_id: 'ws_1',
+    })
+    expect(
+      EventMsg.safeParse({ type: 'web_search_end', call_id: 'ws_1', query: 'q', action: item.action })
+        .success,
+    ).toBe(true)
+    const line = parseRolloutLine({ timestamp: 't', type: 'response_item', payload: item })
+    expect(line.ok).toBe(true)
+  })
+
+  it('keeps Anthropic results and citations verbatim', () => {
+    const result = [
+      { type: 'web_search_result', url: 'https://a.dev', title: 'A', encrypted_content: 'Eq..' },
+    ]
+    const item = ResponseItem.parse({
+      type: 'web_search_call',
+      id: 'srvtoolu_1',
+      status: 'completed',
+      action: { type: 'search', query: 'q' },
+      anthropic_result: result,
+    })
+    expect(item.type === 'web_search_call' && item.anthropic_result).toEqual(result)
+    const citation = { type: 'web_search_result_location', url: 'https://a.dev', encrypted_index: 'x' }
+    const message = ResponseItem.parse({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: 'A says so', citations: [citation] }],
+    })
+    expect(message.type === 'message' && message.content[0]).toEqual({
+      type: 'output_text',
+      text: 'A says so',
+      citations: [citation],
+    })
+  })
+
+  it('offers web search as a hosted tool and names a bad mode', () => {
+    const ok = ModelRequest.safeParse({
+      model: 'm',
+      instructions: '',
+      input: [],
+      hosted_tools: [{ type: 'web_search', mode: 'cached' }],
+    })
+    expect(ok.success).toBe(true)
+    const bad = ModelRequest.safeParse({
+      model: 'm',
+      instructions: '',
+      input: [],
+      hosted_tools: [{ type: 'web_search', mode: 'sometimes' }],
+    })
+    expect(bad.success).toBe(false)
+    if (!bad.success) expect(bad.error.issues[0]?.path).toEqual(['hosted_tools', 0, 'mode'])
+    expect(ModelEvent.parse({ type: 'web_search_begin', call_id: 'ws_1' }).type).toBe('web_search_begin')
+    expect(ThreadItem.parse({ id: 'item_1', type: 'web_search', query: 'q' })).toEqual({
+      id: 'item_1',
+      type: 'web_search',
+      query: 'q',
+    })
   })
 })

@@ -35,6 +35,8 @@ export const ThreadItem = z.discriminatedUnion('type', [
     error: z.object({ message: z.string() }).nullable(),
     status,
   }),
+  /** A provider-hosted web search (Codex's `web_search` item): completes when its results are in. */
+  z.object({ ...itemBase, type: z.literal('web_search'), query: z.string() }),
   z.object({
     ...itemBase,
     type: z.literal('todo_list'),

@@ -13,7 +13,7 @@ export { addMcpServer, checkServerName, removeMcpServer } from './config/edit.js
 export { ConfigError, UsageError } from './config/errors.js'
 export { findProjectAgentDir, type LoadedConfig, loadConfig, resolveAgentHome } from './config/load.js'
 export { type ConfigTable, mergeTables, parseOverride, setPath } from './config/overrides.js'
-export { AgentConfig, Toolset } from './config/schema.js'
+export { AgentConfig, Toolset, type WebSearchSetting, webSearchMode } from './config/schema.js'
 export {
   describeSkipped,
   formatTrustNotice,

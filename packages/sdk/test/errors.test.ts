@@ -57,8 +57,10 @@ it('bad input and options: UsageErrors before any request', async () => {
   await expect(thread.run([])).rejects.toThrow(UsageError)
   await expect(thread.run('x', { outputSchema: 'not a schema' })).rejects.toThrow(/plain JSON object/)
   await expect(
-    createClient({ env: ws.env }).startThread({ workingDirectory: ws.dir, webSearchMode: 'live' }).run('x'),
-  ).rejects.toThrow(/no web search tool/)
+    createClient({ env: ws.env })
+      .startThread({ workingDirectory: ws.dir, webSearchMode: 'sometimes' as never })
+      .run('x'),
+  ).rejects.toThrow(/webSearchMode: "sometimes" is not one of disabled, cached, live/)
   await thread.close()
 })
 

@@ -191,7 +191,8 @@ describe.skipIf(!hasTmux || !existsSync(bin))('agent in a terminal', () => {
     expect(done).toMatch(/✓ \$ while[\s\S]*› also check the docs[\s\S]*Checked the docs too\./)
     // One turn, two requests: the second carries the command's output, then the steering text.
     expect(server.requests).toHaveLength(2)
-    const input = (server.requests[1]?.body as { input: Array<Record<string, unknown>> }).input
+    const input =
+      (server.requests[1]?.body as { input: Array<Record<string, unknown>> } | undefined)?.input ?? []
     const output = input.findIndex(
       (item) => item.type === 'function_call_output' && item.call_id === 'call_wait',
     )

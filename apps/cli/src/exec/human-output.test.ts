@@ -12,6 +12,15 @@ function render(events: EventMsg[], color = false): string {
 }
 
 describe('HumanRenderer', () => {
+  it('shows a finished hosted web search with its query, and a failed one as failed', () => {
+    const out = render([
+      { type: 'web_search_begin', call_id: 'ws_1' },
+      { type: 'web_search_end', call_id: 'ws_1', query: 'deno 2.5', status: 'completed' },
+      { type: 'web_search_end', call_id: 'ws_2', query: '', status: 'failed' },
+    ])
+    expect(out).toBe('🔎 searched: deno 2.5\n🔎 search failed: the web\n')
+  })
+
   it('shows commands with status, duration and the tail of failed output, and paths relative to the cwd', () => {
     const out = render([
       {

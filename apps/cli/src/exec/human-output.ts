@@ -107,6 +107,15 @@ export class HumanRenderer {
         if (failure !== undefined) this.line(this.paint('31', `  failed: ${failure}`))
         break
       }
+      case 'web_search_end': {
+        // The provider ran it; shown when done, with what it looked for (or the page it opened).
+        const failed = msg.status === 'failed'
+        const what = msg.query || 'the web'
+        this.line(
+          `${this.paint('1;36', '🔎')} ${failed ? this.paint('31', 'search failed:') : 'searched:'} ${what}`,
+        )
+        break
+      }
       case 'mcp_startup_complete':
         for (const failed of msg.failed) {
           // The manager's errors usually name the server already.

@@ -147,11 +147,6 @@ export async function runExec(
       `agent: warning: --add-dir has no effect with -s ${sandboxMode}: only workspace-write has writable roots\n`,
     )
   }
-  if (config.web_search !== undefined && config.web_search !== 'disabled') {
-    io.stderr.write(
-      `agent: warning: web_search = "${config.web_search}" ignored: this agent has no web search tool\n`,
-    )
-  }
 
   const runtime = await composeRuntime({
     cwd,

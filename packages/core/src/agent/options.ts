@@ -1,6 +1,13 @@
 // What createAgent receives: the ports (plain injection, each one a small interface) and the
 // session's plain settings. Nothing here is a service locator; every field is used directly.
-import type { ApprovalPolicy, Event, ModelClient, ReasoningEffort, SandboxPolicy } from '@agent/protocol'
+import type {
+  ApprovalPolicy,
+  Event,
+  HostedTool,
+  ModelClient,
+  ReasoningEffort,
+  SandboxPolicy,
+} from '@agent/protocol'
 import type { SessionGrant } from '../orchestration/approvals.js'
 import type { ExecOutputFormatter } from '../orchestration/format.js'
 import type { Clock } from '../ports/clock.js'
@@ -31,6 +38,12 @@ export interface AgentOptions {
   /** Interactive processes for tools like `exec_command`; absent: such tools get a clear error. */
   processes?: ProcessSessions
   tools?: ToolDefinition[]
+  /**
+   * Tools the provider runs itself (web search), offered with every model request; the model
+   * client maps them to its wire or warns that it cannot. Their calls arrive as items of the
+   * response (`web_search_call`) with `web_search_begin` / `web_search_end` events: nothing runs here.
+   */
+  hostedTools?: HostedTool[]
   /** MCP connection managers; started by the agent, closed by whoever created them. */
   toolProviders?: ToolProvider[]
   hooks?: HookRunner

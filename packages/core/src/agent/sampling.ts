@@ -1,13 +1,14 @@
 // One model request: stream it, turn its events into agent events, hand finished items to the
 // history verbatim, collect the tool calls, and report token usage. Every effect goes through the
 // step's sink, so the sampling can run as one journaled step.
-import type {
-  ModelErrorKind,
-  ModelEvent,
-  ModelRequest,
-  ResponseItem,
-  StopReason,
-  TokenUsage,
+import {
+  type ModelErrorKind,
+  type ModelEvent,
+  type ModelRequest,
+  type ResponseItem,
+  type StopReason,
+  type TokenUsage,
+  webSearchQuery,
 } from '@agent/protocol'
 import { baseInstructions } from './instructions.js'
 import { errorText } from './items.js'
@@ -32,6 +33,7 @@ export function buildRequest(session: SessionContext, settings: TurnSettings): M
     parallel_tool_calls: true,
     prompt_cache_key: session.id,
   }
+  if (session.options.hostedTools?.length) request.hosted_tools = session.options.hostedTools
   if (settings.effort) request.reasoning_effort = settings.effort
   if (settings.outputSchema) request.output_schema = settings.outputSchema
   return request
@@ -66,6 +68,16 @@ export async function sampleModel(
       case 'output_item':
         sink.record([event.item])
         announceItem(event.item, emit, result)
+        break
+      case 'web_search_begin':
+        emit(
+          event.query === undefined
+            ? { type: 'web_search_begin', call_id: event.call_id }
+            : { type: 'web_search_begin', call_id: event.call_id, query: event.query },
+        )
+        break
+      case 'warning':
+        emit({ type: 'warning', message: event.message })
         break
       case 'tool_call':
         result.calls.push({ call_id: event.call_id, name: event.name, arguments: event.arguments })
@@ -121,6 +133,15 @@ function announceItem(item: ResponseItem, emit: StepSink['emit'], result: Sample
       .join('')
     result.lastMessage = text
     emit({ type: 'agent_message', message: text })
+  } else if (item.type === 'web_search_call') {
+    // The provider ran it within this response: its end is announced with the item, in order.
+    emit({
+      type: 'web_search_end',
+      call_id: item.id,
+      query: webSearchQuery(item),
+      status: item.status,
+      ...(item.action ? { action: item.action } : {}),
+    })
   } else if (item.type === 'reasoning') {
     // A summary where the provider gives one; otherwise the raw reasoning (open models over Chat
     // Completions stream only that).

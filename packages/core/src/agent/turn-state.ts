@@ -34,6 +34,8 @@ export interface Turn {
   requests: number
   limitReached: boolean
   stopContinuations: number
+  /** Requests made again because the provider paused its own tool use (`pause_turn`). */
+  pauses: number
   /** Hook runs so far by event, for unique step names. */
   readonly hookRuns: Map<string, number>
   snapshotTask: Promise<WorkspaceSnapshot | undefined> | undefined

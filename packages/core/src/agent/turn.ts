@@ -85,6 +85,7 @@ function beginTurn(session: SessionContext, subId: string, op: UserInputOp, cont
     requests: 0,
     limitReached: false,
     stopContinuations: 0,
+    pauses: 0,
     hookRuns: new Map(),
     snapshotTask: undefined,
     env: {
@@ -221,7 +222,15 @@ async function modelRequest(turn: Turn): Promise<boolean> {
     return false
   }
   if (signal.aborted) return false
-  if (result.calls.length === 0) return continueAfterStop(turn)
+  if (result.calls.length === 0) {
+    // A paused server-tool turn (Anthropic's long web searches) continues from the history as
+    // it stands, like a tool round; a cap ends one that never finishes.
+    if (result.stopReason === 'pause_turn' && turn.pauses < MAX_PAUSE_CONTINUATIONS) {
+      turn.pauses++
+      return true
+    }
+    return continueAfterStop(turn)
+  }
   // In-process, calls wait for the snapshot only before they may change files (the env's
   // `workspaceReady`), so a read-only first command runs while it is taken. With a journal it
   // is a step of its own, finished before the calls' steps.
@@ -361,6 +370,8 @@ async function diffTurn(turn: Turn, snapshot: WorkspaceSnapshot | undefined): Pr
 
 /** Continuations a blocking Stop hook may force in one turn (as for SubagentStop in plugins). */
 const MAX_STOP_CONTINUATIONS = 8
+/** Paused server-tool turns continued per turn (each pause is up to ten searches on Anthropic). */
+const MAX_PAUSE_CONTINUATIONS = 8
 
 const ABORTED_TEXT = 'aborted: the user interrupted the turn'
 const FAILED_TEXT = 'not run: the model request failed before the call could run'

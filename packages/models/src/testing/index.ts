@@ -14,6 +14,7 @@ export {
   type MockStreamOptions,
   type MockToolCall,
   type MockTurn,
+  type MockWebSearch,
   sseEvent,
 } from './mock-turn.js'
 export {

@@ -14,6 +14,18 @@ export interface MockToolCall {
   freeformInput?: string
 }
 
+/**
+ * A provider-hosted web search the response runs before its text (Responses `web_search_call`,
+ * Anthropic `server_tool_use` + `web_search_tool_result`). Chat Completions has none and ignores it.
+ */
+export interface MockWebSearch {
+  query: string
+  /** What the search found; the text that follows cites the first (Anthropic citations, Responses annotations). */
+  results?: { url: string; title: string }[]
+  /** The search fails: Anthropic's `web_search_tool_result_error` code, a `failed` item on Responses. */
+  errorCode?: string
+}
+
 /** Pacing and faults that apply to any streamed turn. */
 export interface MockStreamOptions {
   /** Wait this long before each SSE event. */
@@ -32,11 +44,16 @@ export interface MockStreamOptions {
 export interface MockResponseTurn extends MockStreamOptions {
   type?: 'response'
   reasoning?: string
+  /** A hosted web search, streamed before the text. */
+  webSearch?: MockWebSearch
   text?: string
   toolCalls?: MockToolCall[]
   usage?: { input?: number; cached?: number; output?: number; reasoning?: number }
-  /** `max_tokens` produces the wire's "truncated" ending. Default: from the content. */
-  stopReason?: 'end_turn' | 'tool_calls' | 'max_tokens'
+  /**
+   * `max_tokens` produces the wire's "truncated" ending; `pause_turn` (Anthropic only) a long
+   * server-tool turn paused. Default: from the content.
+   */
+  stopReason?: 'end_turn' | 'tool_calls' | 'max_tokens' | 'pause_turn'
   /** Characters per text/reasoning/argument delta (default 4): many small deltas, like real streams. */
   chunkSize?: number
   /** Chat Completions only: send the tool calls' fragments round-robin instead of one after another. */

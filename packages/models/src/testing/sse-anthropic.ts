@@ -55,8 +55,52 @@ export function encodeAnthropicTurn(turn: MockResponseTurn, context: EncodeConte
     index++
   }
   emit({ type: 'ping' })
+  const search = turn.webSearch
+  if (search) {
+    const id = `srvtoolu_mock_${context.index}`
+    emit({
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'server_tool_use', id, name: 'web_search', input: {} },
+    })
+    for (const partial_json of ['', ...chunkText(JSON.stringify({ query: search.query }), size)]) {
+      emit({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } })
+    }
+    emit({ type: 'content_block_stop', index })
+    index++
+    // The results arrive whole, in the block's start, with no deltas.
+    const content =
+      search.errorCode !== undefined
+        ? { type: 'web_search_tool_result_error', error_code: search.errorCode }
+        : (search.results ?? []).map((result, i) => ({
+            type: 'web_search_result',
+            title: result.title,
+            url: result.url,
+            encrypted_content: `EqMockPage${context.index}_${i}==`,
+            page_age: 'April 30, 2025',
+          }))
+    emit({
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'web_search_tool_result', tool_use_id: id, content },
+    })
+    emit({ type: 'content_block_stop', index })
+    index++
+  }
   if (turn.text !== undefined) {
     emit({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } })
+    const cited = search?.errorCode === undefined ? search?.results?.[0] : undefined
+    if (cited) {
+      // Cited text: the citation comes first, as a delta of its own, then the text it backs.
+      const citation = {
+        type: 'web_search_result_location',
+        cited_text: turn.text.slice(0, 150),
+        url: cited.url,
+        title: cited.title,
+        encrypted_index: `EqMockIndex${context.index}==`,
+      }
+      emit({ type: 'content_block_delta', index, delta: { type: 'citations_delta', citation } })
+    }
     for (const text of chunkText(turn.text, size)) {
       emit({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } })
     }
@@ -77,15 +121,18 @@ export function encodeAnthropicTurn(turn: MockResponseTurn, context: EncodeConte
     index++
   }
   const stop_reason =
-    turn.stopReason === 'max_tokens'
-      ? 'max_tokens'
+    turn.stopReason === 'max_tokens' || turn.stopReason === 'pause_turn'
+      ? turn.stopReason
       : (turn.toolCalls?.length ?? 0) > 0
         ? 'tool_use'
         : 'end_turn'
   emit({
     type: 'message_delta',
     delta: { stop_reason, stop_sequence: null },
-    usage: { output_tokens: u.output },
+    usage: {
+      output_tokens: u.output,
+      ...(search ? { server_tool_use: { web_search_requests: 1 } } : {}),
+    },
   })
   emit({ type: 'message_stop' })
   return events

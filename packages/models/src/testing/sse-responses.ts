@@ -69,6 +69,35 @@ export function encodeResponsesTurn(turn: MockResponseTurn, context: EncodeConte
     emit({ type: 'response.output_item.done', output_index, item })
     output.push(item)
   }
+  if (turn.webSearch) {
+    const search = turn.webSearch
+    const item_id = `ws_mock_${context.index}`
+    const output_index = output.length
+    emit({
+      type: 'response.output_item.added',
+      output_index,
+      item: { id: item_id, type: 'web_search_call', status: 'in_progress' },
+    })
+    emit({ type: 'response.web_search_call.in_progress', item_id, output_index })
+    emit({ type: 'response.web_search_call.searching', item_id, output_index })
+    const failed = search.errorCode !== undefined
+    if (!failed) emit({ type: 'response.web_search_call.completed', item_id, output_index })
+    const item = {
+      id: item_id,
+      type: 'web_search_call',
+      status: failed ? 'failed' : 'completed',
+      // The API lists the sources only when the request asked for them.
+      action: {
+        type: 'search',
+        query: search.query,
+        ...(asked(context, 'web_search_call.action.sources')
+          ? { sources: (search.results ?? []).map((result) => ({ type: 'url', url: result.url })) }
+          : {}),
+      },
+    }
+    emit({ type: 'response.output_item.done', output_index, item })
+    output.push(item)
+  }
   if (turn.text !== undefined) {
     const item_id = `msg_mock_${context.index}`
     const output_index = output.length
@@ -98,7 +127,29 @@ export function encodeResponsesTurn(turn: MockResponseTurn, context: EncodeConte
       text: turn.text,
       logprobs: [],
     })
-    const part = { type: 'output_text', text: turn.text, annotations: [] }
+    const cited = turn.webSearch?.results?.[0]
+    const annotations = cited
+      ? [
+          {
+            type: 'url_citation',
+            start_index: 0,
+            end_index: turn.text.length,
+            url: cited.url,
+            title: cited.title,
+          },
+        ]
+      : []
+    if (cited) {
+      emit({
+        type: 'response.output_text.annotation.added',
+        item_id,
+        output_index,
+        content_index: 0,
+        annotation_index: 0,
+        annotation: annotations[0],
+      })
+    }
+    const part = { type: 'output_text', text: turn.text, annotations }
     emit({ type: 'response.content_part.done', item_id, output_index, content_index: 0, part })
     const item = { ...base, status: 'completed', content: [part] }
     emit({ type: 'response.output_item.done', output_index, item })
@@ -151,6 +202,12 @@ export function encodeResponsesTurn(turn: MockResponseTurn, context: EncodeConte
     emit({ type: 'response.completed', response: response('completed', output, { usage }) })
   }
   return events
+}
+
+/** Whether the request's `include` names this extra output. */
+function asked(context: EncodeContext, include: string): boolean {
+  const list = (context.requestBody as Json | undefined)?.include
+  return Array.isArray(list) && list.includes(include)
 }
 
 /** A freeform call's lifecycle: added → input deltas → input done → done. */

@@ -1,5 +1,5 @@
 // Normalises Anthropic Messages stream events into `ModelEvent`s.
-import type { ModelEvent, StopReason, TokenUsage } from '@agent/protocol'
+import type { ModelEvent, StopReason, TokenUsage, WebSearchCallItem } from '@agent/protocol'
 import { makeUsage, num, validateToolArguments } from './shared.js'
 
 type Json = Record<string, unknown>
@@ -10,6 +10,43 @@ interface Block {
   signature: string | undefined
   json: string
   start: Json
+  /** A text block's citations (web search results it quotes), from the start and `citations_delta`s. */
+  citations: Json[]
+}
+
+/** A hosted search whose `server_tool_use` block ended and whose result block has not come yet. */
+interface PendingSearch {
+  query: string | undefined
+}
+
+function searchQuery(json: string, start: Json): string | undefined {
+  let input: unknown = start.input
+  if (json !== '') {
+    try {
+      input = JSON.parse(json)
+    } catch {
+      return undefined
+    }
+  }
+  const query = (input as Json | undefined)?.query
+  return typeof query === 'string' ? query : undefined
+}
+
+function searchItem(id: string, pending: PendingSearch | undefined, result?: unknown): WebSearchCallItem {
+  // The result is an array of `web_search_result`s, or a `web_search_tool_result_error` object.
+  const failed =
+    result === undefined ||
+    (typeof result === 'object' &&
+      result !== null &&
+      !Array.isArray(result) &&
+      (result as Json).type !== undefined)
+  return {
+    type: 'web_search_call',
+    id,
+    status: result === undefined ? 'in_progress' : failed ? 'failed' : 'completed',
+    action: { type: 'search', ...(pending?.query !== undefined ? { query: pending.query } : {}) },
+    ...(result !== undefined ? { anthropic_result: result } : {}),
+  }
 }
 
 const STOP_REASONS: Record<string, StopReason> = {
@@ -19,6 +56,7 @@ const STOP_REASONS: Record<string, StopReason> = {
   max_tokens: 'max_tokens',
   model_context_window_exceeded: 'max_tokens',
   refusal: 'refusal',
+  pause_turn: 'pause_turn',
 }
 
 export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>): AsyncGenerator<ModelEvent> {
@@ -26,6 +64,8 @@ export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>):
   let blocks = new Map<number, Block>()
   let stopReason: StopReason = 'end_turn'
   let sawToolCall = false
+  // Hosted searches by `server_tool_use` id, until their `web_search_tool_result` arrives.
+  const searches = new Map<string, PendingSearch>()
   const usage = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 }
   const readUsage = (u: Json | undefined) => {
     if (!u) return
@@ -65,7 +105,11 @@ export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>):
           signature: typeof start.signature === 'string' ? start.signature : undefined,
           json: '',
           start,
+          citations: Array.isArray(start.citations) ? (start.citations as Json[]) : [],
         })
+        if (start.type === 'server_tool_use' && start.name === 'web_search' && typeof start.id === 'string') {
+          yield { type: 'web_search_begin', call_id: start.id }
+        }
         break
       }
       case 'content_block_delta': {
@@ -82,6 +126,8 @@ export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>):
           block.signature = (block.signature ?? '') + delta.signature
         } else if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
           block.json += delta.partial_json
+        } else if (delta.type === 'citations_delta' && typeof delta.citation === 'object' && delta.citation) {
+          block.citations.push(delta.citation as Json)
         }
         break
       }
@@ -91,12 +137,13 @@ export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>):
         blocks.delete(index)
         if (!block) break
         if (block.type === 'text' && block.text !== '') {
+          const citations = block.citations.length > 0 ? { citations: block.citations } : {}
           yield {
             type: 'output_item',
             item: {
               type: 'message',
               role: 'assistant',
-              content: [{ type: 'output_text', text: block.text }],
+              content: [{ type: 'output_text', text: block.text, ...citations }],
             },
           }
         } else if (block.type === 'thinking') {
@@ -130,8 +177,16 @@ export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>):
             item: { type: 'function_call', call_id: callId, name, arguments: args },
           }
           yield { type: 'tool_call', call_id: callId, name, arguments: args }
+        } else if (block.type === 'server_tool_use' && block.start.name === 'web_search') {
+          // The search's item is complete once its result block has come.
+          searches.set(String(block.start.id ?? ''), { query: searchQuery(block.json, block.start) })
+        } else if (block.type === 'web_search_tool_result') {
+          const id = String(block.start.tool_use_id ?? '')
+          const pending = searches.get(id)
+          searches.delete(id)
+          yield { type: 'output_item', item: searchItem(id, pending, block.start.content ?? []) }
         }
-        // Server-side tools (web search, code execution...) are not ours to run; ignored.
+        // Other server-side tools (code execution, web fetch...) are not offered by us; ignored.
         break
       }
       case 'message_delta': {
@@ -143,6 +198,10 @@ export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>):
         break
       }
       case 'message_stop': {
+        // A search whose result never came is still shown (it is not sent back: Anthropic
+        // accepts a server_tool_use only with its result).
+        for (const [id, pending] of searches) yield { type: 'output_item', item: searchItem(id, pending) }
+        searches.clear()
         // Anthropic counts cached input separately; the normalised input includes it.
         const input = usage.input + usage.cacheRead + usage.cacheWrite
         const total: TokenUsage = makeUsage({ input, cached: usage.cacheRead, output: usage.output })

@@ -33,7 +33,10 @@ function imageBlock(url: string): Json {
 function blocks(parts: readonly ContentPart[]): Json[] {
   return parts.flatMap((part) => {
     if (part.type === 'input_image') return [imageBlock(part.image_url)]
-    return part.text === '' ? [] : [{ type: 'text', text: part.text }]
+    if (part.text === '') return []
+    // Citations of web search results go back as they came (Anthropic checks them).
+    const citations = part.type === 'output_text' && part.citations ? { citations: part.citations } : {}
+    return [{ type: 'text', text: part.text, ...citations }]
   })
 }
 
@@ -85,12 +88,55 @@ export function anthropicMessages(request: ModelRequest): Json[] {
         push('user', [block])
         break
       }
+      case 'web_search_call':
+        // Anthropic requires its server tool use and result blocks back verbatim, in place; a
+        // search another provider ran (no Anthropic result) has nothing to send.
+        if (item.anthropic_result !== undefined) {
+          const query = item.action?.query
+          push('assistant', [
+            {
+              type: 'server_tool_use',
+              id: item.id,
+              name: 'web_search',
+              input: query === undefined ? {} : { query },
+            },
+            { type: 'web_search_tool_result', tool_use_id: item.id, content: item.anthropic_result },
+          ])
+        }
+        break
       case 'compaction_summary':
         push('user', [{ type: 'text', text: COMPACTION_PREFIX + item.summary }])
         break
     }
   }
   return turns.map((turn) => ({ role: turn.role, content: turn.content }))
+}
+
+/**
+ * Anthropic's server tools for the request's hosted tools. Its web search always fetches live:
+ * it is offered for `live` only, and `cached` is left out (see `anthropicHostedWarnings`).
+ */
+function anthropicHostedTools(request: ModelRequest): Json[] {
+  return (request.hosted_tools ?? []).flatMap((tool) =>
+    tool.type === 'web_search' && tool.mode === 'live'
+      ? [
+          {
+            type: 'web_search_20250305',
+            name: 'web_search',
+            ...(tool.max_uses !== undefined ? { max_uses: tool.max_uses } : {}),
+          },
+        ]
+      : [],
+  )
+}
+
+/** What the request asks for that Anthropic cannot do, one warning each. */
+export function anthropicHostedWarnings(request: ModelRequest): string[] {
+  return (request.hosted_tools ?? []).some((tool) => tool.type === 'web_search' && tool.mode === 'cached')
+    ? [
+        'web_search = "cached": Anthropic\'s web search has no cached mode (it always fetches live pages), so it is not offered; set web_search = "live" to use it',
+      ]
+    : []
 }
 
 function toolChoice(request: ModelRequest): Json | undefined {
@@ -108,13 +154,19 @@ export function anthropicRequestBody(request: ModelRequest, defaultMaxTokens?: n
   let breakpoints = 0
   const messages = anthropicMessages(request)
   const body: Json = { model: request.model, messages, stream: true }
-  if (request.tools.length > 0) {
-    body.tools = request.tools.map((tool, i) => ({
-      name: tool.name,
-      description: tool.description,
-      input_schema: tool.parameters,
-      ...(i === request.tools.length - 1 ? { cache_control: CACHE } : {}),
-    }))
+  // Hosted tools come first so the cache breakpoint on the last tool covers them too.
+  const hosted = anthropicHostedTools(request)
+  if (request.tools.length > 0 || hosted.length > 0) {
+    const tools: Json[] = [
+      ...hosted,
+      ...request.tools.map((tool) => ({
+        name: tool.name,
+        description: tool.description,
+        input_schema: tool.parameters,
+      })),
+    ]
+    tools[tools.length - 1] = { ...tools[tools.length - 1], cache_control: CACHE }
+    body.tools = tools
     breakpoints++
     const choice = toolChoice(request)
     if (choice) body.tool_choice = choice

@@ -1,5 +1,5 @@
 // Normalises OpenAI Responses API stream events into `ModelEvent`s.
-import type { ModelEvent, ModelRequest, ReasoningItem, StopReason } from '@agent/protocol'
+import type { ModelEvent, ModelRequest, ReasoningItem, StopReason, WebSearchAction } from '@agent/protocol'
 import { failureFromCode } from '../errors.js'
 import { customCallArguments, makeUsage, num, validateToolArguments } from './shared.js'
 
@@ -33,6 +33,13 @@ function reasoningItem(item: Json): ReasoningItem {
   }
   if (typeof item.encrypted_content === 'string') result.encrypted_content = item.encrypted_content
   return result
+}
+
+/** A `web_search_call`'s action as the protocol keeps it (every field the API sent survives). */
+function searchAction(value: unknown): WebSearchAction | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const action = value as Json
+  return typeof action.type === 'string' ? (action as WebSearchAction) : undefined
 }
 
 /** Turns the SDK's parsed Responses events into normalised events; throws `ModelFailure`. */
@@ -80,9 +87,32 @@ export async function* normaliseResponsesEvents(
         argumentsSoFar.set(key, (argumentsSoFar.get(key) ?? '') + String(event.delta ?? ''))
         break
       }
+      case 'response.output_item.added': {
+        // A hosted web search starts; its progress events (`response.web_search_call.*`) carry
+        // nothing more, and the finished item comes with `response.output_item.done`.
+        const item = (event.item ?? {}) as Json
+        if (item.type === 'web_search_call' && typeof item.id === 'string') {
+          const query = searchAction(item.action)?.query
+          yield query
+            ? { type: 'web_search_begin', call_id: item.id, query }
+            : { type: 'web_search_begin', call_id: item.id }
+        }
+        break
+      }
       case 'response.output_item.done': {
         const item = (event.item ?? {}) as Json
-        if (item.type === 'message') {
+        if (item.type === 'web_search_call') {
+          const action = searchAction(item.action)
+          yield {
+            type: 'output_item',
+            item: {
+              type: 'web_search_call',
+              id: String(item.id ?? ''),
+              status: typeof item.status === 'string' ? item.status : 'completed',
+              ...(action ? { action } : {}),
+            },
+          }
+        } else if (item.type === 'message') {
           const parts = Array.isArray(item.content) ? (item.content as Json[]) : []
           const content = parts.flatMap((part) => {
             if (part.type === 'output_text')
@@ -149,7 +179,8 @@ export async function* normaliseResponsesEvents(
             arguments: customCallArguments(request, { name, input }),
           }
         }
-        // Hosted tools (web search, code interpreter, MCP...) are not offered by us; ignore them.
+        // Other hosted tools (code interpreter, image generation, MCP...) are not offered by us;
+        // whatever such items a server sends are ignored.
         break
       }
       case 'response.completed':

@@ -1,7 +1,8 @@
 // Maps a normalised `ModelRequest` to an OpenAI Responses API request body.
 // Stateless (`store: false`): the full history is sent every time, reasoning travels as
-// encrypted content, and server-side item ids are left out because nothing is stored under them.
-import type { ContentPart, ModelRequest, ResponseItem, ToolSpec } from '@agent/protocol'
+// encrypted content, and server-side item ids are left out because nothing is stored under them
+// (except a hosted web search's, which the API requires on the `web_search_call` it is sent back as).
+import type { ContentPart, HostedTool, ModelRequest, ResponseItem, ToolSpec } from '@agent/protocol'
 import { COMPACTION_PREFIX, customCallArguments, OUTPUT_SCHEMA_NAME, partsText } from './shared.js'
 
 type Json = Record<string, unknown>
@@ -70,6 +71,15 @@ export function responsesInputItem(item: ResponseItem, context?: InputContext): 
             ? item.output
             : item.output.map((part) => contentPart(part, 'tool')),
       }
+    case 'web_search_call':
+      // A search Anthropic ran cannot be replayed to OpenAI; the text around it still goes.
+      if (item.anthropic_result !== undefined) return undefined
+      return {
+        type: 'web_search_call',
+        id: item.id,
+        status: item.status,
+        ...(item.action ? { action: item.action } : {}),
+      }
     case 'compaction_summary':
       return {
         type: 'message',
@@ -98,6 +108,14 @@ function toolEntry(tool: ToolSpec, freeform: boolean): Json {
   }
 }
 
+/**
+ * A provider-hosted tool as the Responses API takes it. Web search follows the Codex CLI:
+ * `cached` answers from OpenAI's index only (`external_web_access: false`), `live` may fetch.
+ */
+function hostedToolEntry(tool: HostedTool): Json {
+  return { type: 'web_search', external_web_access: tool.mode === 'live' }
+}
+
 export function responsesRequestBody(request: ModelRequest): Json {
   const context: InputContext = {
     request,
@@ -115,8 +133,12 @@ export function responsesRequestBody(request: ModelRequest): Json {
     store: false,
   }
   if (request.instructions !== '') body.instructions = request.instructions
-  if (request.tools.length > 0) {
-    body.tools = request.tools.map((tool) => toolEntry(tool, context.freeform))
+  const tools = [
+    ...request.tools.map((tool) => toolEntry(tool, context.freeform)),
+    ...(request.hosted_tools ?? []).map(hostedToolEntry),
+  ]
+  if (tools.length > 0) {
+    body.tools = tools
     if (request.parallel_tool_calls !== undefined) body.parallel_tool_calls = request.parallel_tool_calls
   }
   if (request.tool_choice !== undefined) {

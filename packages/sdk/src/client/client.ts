@@ -84,10 +84,6 @@ export class AgentClient {
             'Run `git init` there, or pass skipGitRepoCheck: true.',
         )
     }
-    if (thread.webSearchEnabled || (thread.webSearchMode && thread.webSearchMode !== 'disabled'))
-      throw new ConfigError(
-        'web search: this runtime has no web search tool; leave webSearchMode unset or "disabled"',
-      )
 
     const table = threadTable(options.config, thread)
     const { servers, transports } = mcpServers(options.mcpServers)
@@ -156,6 +152,14 @@ function threadTable(config: ConfigObject | undefined, thread: ThreadOptions): C
     workspace.writable_roots = [...roots, ...thread.additionalDirectories]
   }
   if (Object.keys(workspace).length > 0) table.sandbox_workspace_write = workspace
+  // As @openai/codex-sdk passes them to the Codex CLI: the mode, else the boolean.
+  if (thread.webSearchMode !== undefined) {
+    if (!['disabled', 'cached', 'live'].includes(thread.webSearchMode))
+      throw new ConfigError(`webSearchMode: "${thread.webSearchMode}" is not one of disabled, cached, live`)
+    table.web_search = thread.webSearchMode
+  } else if (thread.webSearchEnabled !== undefined) {
+    table.web_search = thread.webSearchEnabled ? 'live' : 'disabled'
+  }
   if (thread.modelReasoningEffort) {
     const effort = EFFORT[thread.modelReasoningEffort]
     if (!effort)

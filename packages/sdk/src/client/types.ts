@@ -42,7 +42,7 @@ export type McpToolCallItem = {
 /** Natural-language text, or JSON when an `outputSchema` was given. */
 export type AgentMessageItem = { id: string; type: 'agent_message'; text: string }
 export type ReasoningItem = { id: string; type: 'reasoning'; text: string }
-/** Never produced here (there is no web search tool); kept so exhaustive switches compile. */
+/** A provider-hosted web search (`webSearchMode` "cached" or "live"): completes when its results are in. */
 export type WebSearchItem = { id: string; type: 'web_search'; query: string }
 export type ErrorItem = { id: string; type: 'error'; message: string }
 export type TodoItem = { text: string; completed: boolean }
@@ -126,7 +126,10 @@ export type ThreadOptions = {
   skipGitRepoCheck?: boolean
   modelReasoningEffort?: ModelReasoningEffort
   networkAccessEnabled?: boolean
-  /** There is no web search tool: only `disabled` (or absent) is accepted. */
+  /**
+   * Provider-hosted web search (config `web_search`): `cached` (the provider's index), `live`,
+   * or `disabled`. `webSearchEnabled: true` is `live`, `false` is `disabled`; the mode wins.
+   */
   webSearchMode?: WebSearchMode
   webSearchEnabled?: boolean
   approvalPolicy?: ApprovalMode

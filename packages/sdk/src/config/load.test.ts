@@ -1,10 +1,11 @@
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from './errors.js'
 import { loadConfig } from './load.js'
 import { parseOverride } from './overrides.js'
+import { webSearchMode } from './schema.js'
 
 function setup(user?: string, project?: string) {
   const root = mkdtempSync(join(tmpdir(), 'agent-config-'))
@@ -87,6 +88,30 @@ describe('loadConfig', () => {
     ).toEqual(['docs.rs', '*.npmjs.org', '127.0.0.1'])
     const bad = setup('[sandbox_workspace_write]\nallowed_domains = ["https://docs.rs/x"]\n')
     expect(() => loadConfig({ cwd: bad.repo, env: bad.env })).toThrow(/allowed_domains[\s\S]*use a host name/)
+  })
+
+  it('reads web_search, its older Codex forms, and names a bad mode', () => {
+    const dirs: string[] = []
+    const mode = (user: string, overrides: string[] = []) => {
+      const ws = setup(user)
+      dirs.push(join(ws.home, '..'))
+      return webSearchMode(loadConfig({ cwd: ws.repo, env: ws.env, overrides }).config)
+    }
+    try {
+      expect(mode('')).toBe('disabled')
+      expect(mode('web_search = "cached"\n')).toBe('cached')
+      expect(mode('[tools]\nweb_search = true\n')).toBe('live')
+      expect(mode('[features]\nweb_search_request = true\n')).toBe('live')
+      expect(mode('[features]\nweb_search_cached = true\n')).toBe('cached')
+      // The explicit key wins over the older forms; a -c override (what @openai/codex-sdk passes) over both.
+      expect(mode('web_search = "disabled"\n[tools]\nweb_search = true\n')).toBe('disabled')
+      expect(mode('web_search = "cached"\n', ['web_search="live"'])).toBe('live')
+      const bad = setup('web_search = "always"\n')
+      dirs.push(join(bad.home, '..'))
+      expect(() => loadConfig({ cwd: bad.repo, env: bad.env })).toThrow(/web_search[\s\S]*"live"/)
+    } finally {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('honours AGENT_HOME', () => {

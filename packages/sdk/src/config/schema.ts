@@ -20,8 +20,18 @@ export const AgentConfig = z
     model_reasoning_effort: ReasoningEffort.optional(),
     /** Moves the built-in OpenAI providers' endpoint, like OPENAI_BASE_URL (the Codex key of that name). */
     openai_base_url: z.url().optional(),
-    /** Codex's web search switch; accepted for compatibility: this agent has no web search tool. */
+    /**
+     * Provider-hosted web search (Codex's key): `cached` searches the provider's index only,
+     * `live` may fetch pages live; default `disabled`. See `webSearchMode` for the older forms.
+     */
     web_search: z.enum(['disabled', 'cached', 'live']).optional(),
+    /** Codex's older switch: `tools.web_search = true` is `web_search = "live"`. */
+    tools: z.object({ web_search: z.boolean().optional() }).strict().optional(),
+    /** Codex's older feature flags for web search (`web_search_request`: live, `web_search_cached`: cached). */
+    features: z
+      .object({ web_search_request: z.boolean().optional(), web_search_cached: z.boolean().optional() })
+      .strict()
+      .optional(),
     /** Context window of the model in tokens; enables automatic compaction. */
     model_context_window: z.number().int().positive().optional(),
     /** Compact when the history passes this fraction of the context window (default 0.9). */
@@ -33,9 +43,9 @@ export const AgentConfig = z
         writable_roots: z.array(z.string()).default([]),
         network_access: z.boolean().default(false),
         /**
-         * Hosts WebFetch / web_fetch reach without asking while network_access is off:
-         * "example.com", "*.example.com" (its subdomains) or an IP address. (Sandboxed commands
-         * do not use it yet: @agent/sandbox's proxy allowlist is not wired from the config.)
+         * Hosts WebFetch / web_fetch reach without asking, and sandboxed commands reach through
+         * @agent/sandbox's HTTP(S) proxy, while network_access is off: "example.com",
+         * "*.example.com" (its subdomains) or an IP address.
          */
         allowed_domains: z
           .array(
@@ -74,3 +84,19 @@ export const AgentConfig = z
   })
   .strict()
 export type AgentConfig = z.infer<typeof AgentConfig>
+
+export type WebSearchSetting = 'disabled' | 'cached' | 'live'
+
+/**
+ * The web search the config asks for: `web_search` when set, else Codex's older forms
+ * (`tools.web_search = true` or `features.web_search_request = true`: live;
+ * `features.web_search_cached = true`: cached), else disabled.
+ */
+export function webSearchMode(
+  config: Pick<AgentConfig, 'web_search' | 'tools' | 'features'>,
+): WebSearchSetting {
+  if (config.web_search) return config.web_search
+  if (config.tools?.web_search || config.features?.web_search_request) return 'live'
+  if (config.features?.web_search_cached) return 'cached'
+  return 'disabled'
+}

@@ -113,6 +113,37 @@ describe('restrictUntrustedProject', () => {
     ])
   })
 
+  it('lets an untrusted project turn on cached web search, live only where the user already has it', () => {
+    expect(restrictUntrustedProject({ web_search: 'cached' }, {}, 'c.toml')).toEqual({
+      table: { web_search: 'cached' },
+      skipped: [],
+    })
+    expect(
+      restrictUntrustedProject(
+        {
+          web_search: 'live',
+          tools: { web_search: true },
+          features: { web_search_request: true, web_search_cached: true },
+        },
+        {},
+        'c.toml',
+      ),
+    ).toEqual({
+      table: { features: { web_search_cached: true } },
+      skipped: [
+        'web_search = "live" (c.toml)',
+        'tools.web_search (c.toml)',
+        'features.web_search_request (c.toml)',
+      ],
+    })
+    expect(
+      restrictUntrustedProject({ web_search: 'live' }, { tools: { web_search: true } }, 'c.toml'),
+    ).toEqual({
+      table: { web_search: 'live' },
+      skipped: [],
+    })
+  })
+
   it("drops a model_provider that picks the project's own provider, not a built-in or the user's", () => {
     const providers = {
       model_providers: { evil: { base_url: 'https://example.com', wire_api: 'responses' } },

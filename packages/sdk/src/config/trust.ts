@@ -6,7 +6,8 @@
 //
 // and a folder inside a recorded one takes the nearest record. In a folder that is not trusted
 // the project's `.agent/config.toml` keeps only what cannot run anything or widen what the agent
-// may do (model choice, instructions, narrower sandbox/approval); the plugin loader drops the
+// may do (model choice, instructions, narrower sandbox/approval, cached but not live web search:
+// see `restrictUntrustedProject`); the plugin loader drops the
 // project's hooks, MCP servers and allow rules (see `projectTrust` in @agent/plugins). The
 // user's own config, `--config FILE` and `-c` overrides are always trusted.
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
@@ -18,6 +19,7 @@ import { parse, stringify } from 'smol-toml'
 import { headerPath } from './edit.js'
 import { ConfigError } from './errors.js'
 import type { ConfigTable } from './overrides.js'
+import { webSearchMode } from './schema.js'
 
 export type TrustLevel = 'trusted' | 'untrusted'
 
@@ -120,6 +122,30 @@ export function restrictUntrustedProject(
       const baseline = (user[key] as string | undefined) ?? NARROWEST_DEFAULT[key]
       if (order.indexOf(value as string) <= order.indexOf(baseline)) kept[key] = value
       else skipped.push(where(`${key} = "${String(value)}"`))
+    } else if (key === 'web_search' || key === 'tools' || key === 'features') {
+      // Live web search lets the model have the provider fetch any URL it names, a way out
+      // for what it read without asking anyone: an untrusted project may turn on cached search
+      // (the provider's index) but live only where the user's own config already has it.
+      const userLive = webSearchMode(user as Parameters<typeof webSearchMode>[0]) === 'live'
+      const live =
+        key === 'web_search'
+          ? value === 'live'
+          : key === 'tools'
+            ? (value as ConfigTable | undefined)?.web_search === true
+            : (value as ConfigTable | undefined)?.web_search_request === true
+      if (live && !userLive) {
+        skipped.push(
+          where(
+            key === 'web_search'
+              ? 'web_search = "live"'
+              : `${key}.web_search${key === 'features' ? '_request' : ''}`,
+          ),
+        )
+        if (key === 'features') {
+          const { web_search_request: _live, ...rest } = value as ConfigTable
+          kept[key] = rest
+        }
+      } else kept[key] = value
     } else if (key === 'sandbox_workspace_write') {
       // Extra writable roots, network access and allowed domains widen the sandbox; excluding /tmp narrows it.
       const { writable_roots, network_access, allowed_domains, ...rest } = value as Record<string, unknown>

@@ -35,6 +35,7 @@ import type { ApprovalPolicy, ModelClient, SandboxMode, SandboxPolicy } from '@a
 import type { TextFileSystem } from '@agent/tools'
 import { ConfigError } from '../config/errors.js'
 import type { LoadedConfig } from '../config/load.js'
+import { webSearchMode } from '../config/schema.js'
 import { describeSkipped, formatTrustNotice } from '../config/trust.js'
 import { VERSION } from '../version.js'
 import { chainHooks } from './hook-outcomes.js'
@@ -267,7 +268,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
 
   const processes = new exec.ProcessSessionManager({ env: childEnv })
   const runner = exec.createCommandRunner()
-  const sandbox = deferredSandbox(loadSandbox, env)
+  // The allowlist also opens those hosts to sandboxed commands, through the sandbox's proxy,
+  // while the network is otherwise off.
+  const sandbox = deferredSandbox(loadSandbox, env, allowedDomains)
   const store = settings.ephemeral
     ? undefined
     : (settings.store ?? new core.JsonlSessionStore({ home: agentHome }))
@@ -281,6 +284,9 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     .filter((part): part is string => Boolean(part?.trim()))
     .join('\n\n')
 
+  // Hosted web search runs on the provider's side; the model client maps it to its wire (or
+  // warns once where the wire has none).
+  const webSearch = webSearchMode(config)
   const baseOptions: Omit<AgentOptions, 'tools' | 'session'> = {
     // The policy and sandbox load once the model is answering: they overlap the wait for the
     // response instead of delaying the request. The bash grammar (wasm, 20-40 ms of the main
@@ -317,6 +323,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     env: childEnv,
     cliVersion: VERSION,
     originator: settings.originator ?? 'agent_exec',
+    ...(webSearch === 'disabled' ? {} : { hostedTools: [{ type: 'web_search' as const, mode: webSearch }] }),
     ...(config.model_reasoning_effort ? { effort: config.model_reasoning_effort } : {}),
     ...(config.instructions ? { instructions: config.instructions } : {}),
     ...(userInstructions ? { userInstructions } : {}),
@@ -377,7 +384,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     }),
     async close() {
       await agent.shutdown()
-      await Promise.allSettled([closeMcp?.(), processes.closeAll()])
+      await Promise.allSettled([closeMcp?.(), processes.closeAll(), sandbox.close()])
     },
   }
 }
@@ -422,10 +429,14 @@ async function checkSandbox(
 function deferredSandbox(
   loadSandbox: () => Promise<typeof import('@agent/sandbox')>,
   env: Record<string, string | undefined>,
-): Sandbox {
-  let sandbox: Sandbox | undefined
+  allowedDomains: readonly string[],
+): Sandbox & { close(): Promise<void> } {
+  let sandbox: import('@agent/sandbox').ManagedSandbox | undefined
   const ready = once(async () => {
-    sandbox = (await loadSandbox()).createSandbox(bwrapChoice(env))
+    sandbox = (await loadSandbox()).createSandbox({
+      ...bwrapChoice(env),
+      ...(allowedDomains.length > 0 ? { allowedDomains } : {}),
+    })
     return sandbox
   })
   return {
@@ -438,13 +449,17 @@ function deferredSandbox(
     async afterCommand(policy, command, startedAt) {
       return (await ready()).afterCommand?.(policy, command, startedAt) ?? null
     },
+    /** Stops the allowlist proxy, if a command started it. */
+    async close() {
+      await sandbox?.close()
+    },
   }
 }
 
 /**
  * The command policy. Rule and settings files are read and checked now (a bad file is a
  * configuration error before anything runs); without any, the package loads at the first
- * command. The bash grammar (tree-sitter, wasm) loads while the first response streams, and a
+ * command. The bash grammar (tree-sitter, wasm) loads while a response streams, and a
  * plain argv, the usual tool call, does not even wait for it (`createDeferredCommandPolicy`).
  */
 async function createPolicy(

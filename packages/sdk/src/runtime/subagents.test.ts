@@ -183,7 +183,8 @@ describe('subagent approvals', () => {
     expect(gate.waits.map((w) => w.callId)).toEqual([wait.callId, wait.callId])
     // The subagent went on with its conversation (both commands' results in its next request);
     // a subagent started afresh would have sent its prompt alone.
-    const childInput = (server?.requests[3]?.body as { input: Array<{ type?: string }> }).input
+    const childInput =
+      (server?.requests[3]?.body as { input: Array<{ type?: string }> } | undefined)?.input ?? []
     expect(childInput.filter((item) => item.type === 'function_call_output')).toHaveLength(2)
     // The new worker ran the approved attempt of the Task call and what follows, nothing before.
     const taskStep = journal.entries.find((e) => e.name.startsWith('turn/1/tool/'))?.name

@@ -22,6 +22,7 @@ export class ThreadEventMapper {
   private next = 0
   private readonly commands = new Map<string, { id: string; command: string }>()
   private readonly mcpCalls = new Map<string, string>()
+  private readonly searches = new Map<string, string>()
   private readonly patches = new Map<string, FileChangeItem['changes']>()
   private todo: { id: string; items: { text: string; completed: boolean }[] } | undefined
   private usage: Usage = noUsage()
@@ -84,6 +85,18 @@ export class ThreadEventMapper {
       }
       case 'mcp_tool_call_end':
         return [this.mcpCompleted(msg)]
+      case 'web_search_begin': {
+        // Codex's `web_search` item: started when the provider starts searching, completed
+        // (with the query) when its results are in.
+        const id = this.newId()
+        this.searches.set(msg.call_id, id)
+        return [{ type: 'item.started', item: { id, type: 'web_search', query: msg.query ?? '' } }]
+      }
+      case 'web_search_end': {
+        const id = this.searches.get(msg.call_id) ?? this.newId()
+        this.searches.delete(msg.call_id)
+        return [{ type: 'item.completed', item: { id, type: 'web_search', query: msg.query } }]
+      }
       case 'plan_update': {
         const items = msg.plan.map((p) => ({ text: p.step, completed: p.status === 'completed' }))
         if (!this.todo) {

@@ -1,6 +1,6 @@
 // Each transcript cell as text lines (with ANSI colour when the theme has colour). The Ink UI and
 // the plain-text mode share this, so both show the same transcript.
-import { type ResponseItem, toolCallSubject } from '@agent/protocol'
+import { type ResponseItem, toolCallSubject, webSearchQuery } from '@agent/protocol'
 import type { Cell } from '../transcript/cells.js'
 import { renderFileChange, renderUnifiedDiff } from './diff.js'
 import { renderMarkdown } from './markdown.js'
@@ -105,6 +105,14 @@ export function renderCell(cell: Cell, theme: Theme, options: CellRenderOptions 
         `${mark} ${head}${meta}`,
         `  ${theme.dim('⎿')} ${cell.ok ? theme.dim(summary) : theme.bad(summary)}`,
       ]
+    }
+    case 'search': {
+      const query = cell.query ? sanitize(truncateLine(cell.query, 100)) : ''
+      if (cell.running)
+        return [`${theme.warn('◌')} ${theme.bold('Searching the web')}${query ? ` ${theme.dim(query)}` : ''}`]
+      if (cell.failed)
+        return [`${theme.bad('✗')} ${theme.bold('Web search failed')}${query ? ` ${theme.dim(query)}` : ''}`]
+      return [`${theme.ok('🔎')} ${theme.bold('Searched')} ${query || theme.dim('the web')}`]
     }
     case 'hook': {
       const mark =
@@ -219,6 +227,8 @@ function renderHistory(items: ResponseItem[], theme: Theme): string[] {
       out.push(theme.dim(`  ↳ ${item.name}(${truncateLine(item.arguments, 70)})`))
     } else if (item.type === 'custom_tool_call') {
       out.push(theme.dim(`  ↳ ${item.name}(${truncateLine(item.input, 70)})`))
+    } else if (item.type === 'web_search_call') {
+      out.push(theme.dim(`  ↳ 🔎 searched ${truncateLine(sanitize(webSearchQuery(item)) || 'the web', 70)}`))
     }
   }
   out.push(theme.dim('───'))

@@ -127,6 +127,30 @@ describe('cells', () => {
     ).toEqual(['Plan 1/3 done', '  ☒ a', '  ▶ b', '  ☐ c'])
   })
 
+  it('shows a web search running, done and failed, and in a resumed history', () => {
+    const cell = { kind: 'search' as const, callId: 'ws_1', query: 'pnpm 10 catalogs', running: true }
+    expect(renderCell(cell, plain)).toEqual(['◌ Searching the web pnpm 10 catalogs'])
+    expect(renderCell({ ...cell, running: false }, plain)).toEqual(['🔎 Searched pnpm 10 catalogs'])
+    expect(renderCell({ ...cell, running: false, failed: true }, plain)).toEqual([
+      '✗ Web search failed pnpm 10 catalogs',
+    ])
+    const history = renderCell(
+      {
+        kind: 'history',
+        items: [
+          {
+            type: 'web_search_call',
+            id: 'ws_1',
+            status: 'completed',
+            action: { type: 'search', query: 'pnpm 10 catalogs' },
+          },
+        ],
+      },
+      plain,
+    )
+    expect(history[1]).toBe('  ↳ 🔎 searched pnpm 10 catalogs')
+  })
+
   it('formats commands and durations as a user reads them', () => {
     expect(formatCommand(['git', 'commit', '-m', "it's done"])).toBe("git commit -m 'it'\\''s done'")
     expect(formatCommand(['/bin/bash', '-lc', 'ls | wc'])).toBe('ls | wc')

@@ -59,6 +59,8 @@ export type Cell =
       /** The length of the whole result when `output` was cut. */
       outputChars?: number | undefined
     }
+  /** A provider-hosted web search: running until its results are in. */
+  | { kind: 'search'; callId: string; query: string; running: boolean; failed?: boolean }
   | { kind: 'hook'; event: string; outcome: string; message?: string | undefined; durationMs: number }
   | { kind: 'notice'; level: 'info' | 'warning' | 'error' | 'decision'; text: string }
   /** History replayed from a resumed session, summarised. */

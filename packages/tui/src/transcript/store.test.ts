@@ -298,6 +298,33 @@ describe('TranscriptStore', () => {
     expect(snap.activity).toBe('Retrying in 2s (attempt 2)')
   })
 
+  it('shows a hosted web search running, then as searched (or failed), in order with the answer', () => {
+    const s = make()
+    let snap = feed(
+      s,
+      { type: 'agent_message_delta', delta: 'Let me look.\n' },
+      { type: 'web_search_begin', call_id: 'ws_1' },
+    )
+    expect(snap.live.map((c) => c.kind)).toEqual(['search'])
+    snap = feed(
+      s,
+      { type: 'web_search_end', call_id: 'ws_1', query: 'vitest 4 changelog', status: 'completed' },
+      { type: 'web_search_begin', call_id: 'ws_2' },
+      { type: 'web_search_end', call_id: 'ws_2', query: 'x', status: 'failed' },
+      { type: 'agent_message_delta', delta: 'Found it.\n' },
+      { type: 'agent_message', message: 'Found it.' },
+    )
+    expect(snap.live).toEqual([])
+    expect(snap.committed.map((c) => c.kind)).toEqual(['assistant', 'search', 'search', 'assistant'])
+    expect(snap.committed[1]).toEqual({
+      kind: 'search',
+      callId: 'ws_1',
+      query: 'vitest 4 changelog',
+      running: false,
+    })
+    expect(snap.committed[2]).toMatchObject({ failed: true })
+  })
+
   it('commits reasoning before the answer it precedes', () => {
     const snap = feed(
       make(),

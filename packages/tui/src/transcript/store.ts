@@ -472,6 +472,25 @@ export class TranscriptStore {
         })
         return
       }
+      case 'web_search_begin':
+        this.closeAssistant()
+        this.live.set(msg.call_id, {
+          kind: 'search',
+          callId: msg.call_id,
+          query: msg.query ?? '',
+          running: true,
+        })
+        return
+      case 'web_search_end':
+        this.live.delete(msg.call_id)
+        this.committed.push({
+          kind: 'search',
+          callId: msg.call_id,
+          query: msg.query,
+          running: false,
+          ...(msg.status === 'failed' ? { failed: true } : {}),
+        })
+        return
       case 'mcp_startup_update':
         this.mcpServers[msg.server] =
           msg.status.state === 'ready'
