@@ -97,8 +97,9 @@ export function auditGitDirectories(options: GitAuditOptions): GitAuditResult {
       .filter((root) => !tops.some((outer) => isWithin(root, outer)))
       .map((dir) => ({ dir, depth: 0, limit: shallowDepth })),
   ]
-  while (queue.length > 0) {
-    const { dir, depth, limit } = queue.shift() as { dir: string; depth: number; limit: number }
+  // An index, not shift(): a shared /tmp puts thousands of directories in the queue at once.
+  for (let next = 0; next < queue.length; next++) {
+    const { dir, depth, limit } = queue[next] as { dir: string; depth: number; limit: number }
     if (visited >= max) {
       complete = false
       break
