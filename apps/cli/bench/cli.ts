@@ -9,7 +9,15 @@
 // BENCH_RUNS (default 7) sets the repetitions of the start-up measures; BENCH_STEP_RUNS (3) those
 // of the 50- and 200-step sessions; BENCH_QUICK=1 skips the 200-step session.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -131,6 +139,11 @@ console.log(
   `node ${process.version}, ${cpus().length} cores, load average at start ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
+)
+// After each workspace-write command the sandbox looks for new git directories one level down in
+// /tmp (a planted hook there runs later, outside the sandbox): one lookup per entry of /tmp.
+console.log(
+  `/tmp holds ${readdirSync('/tmp').length} entries (the workspace-write rows look at each once a step)`,
 )
 console.log('environment of every process (floor, references and agent alike; nothing else):')
 for (const [key, value] of Object.entries(env)) console.log(`  ${key}=${value}`)
