@@ -146,37 +146,16 @@ export async function gitSnapshot(
   excluded: readonly string[] = [],
   maxUntrackedFiles = DEFAULT_MAX_UNTRACKED_FILES,
 ): Promise<GitSnapshotState> {
-  // The count runs beside the staging, not before it (one git process less on the way to the
-  // first tool call): listing names is much faster than hashing contents, so a tree over the
-  // limit stops the staging early, before it has read much.
-  const staging = new AbortController()
-  const stop = () => staging.abort(signal?.reason)
-  if (signal?.aborted) stop()
-  else signal?.addEventListener('abort', stop, { once: true })
-  const counted = checkUntracked(cwd, maxUntrackedFiles, signal, excluded).then(
-    () => undefined,
-    (error: unknown) => {
-      staging.abort(error)
-      return error
-    },
-  )
+  await checkUntracked(cwd, maxUntrackedFiles, signal, excluded)
   const tempDir = await mkdtemp(join(tmpdir(), 'agent-snapshot-'))
   const indexPath = join(tempDir, 'index')
   try {
-    const staged = (async () => {
-      if (await exists(repo.indexPath)) await copyFile(repo.indexPath, indexPath)
-      return writeWorkingTree(cwd, indexPath, excluded, staging.signal)
-    })()
-    const [refusal, tree] = await Promise.all([counted, staged.catch((error: unknown) => error as Error)])
-    // The count's refusal wins over the staging's failure it caused (an abort).
-    if (refusal) throw refusal
-    if (tree instanceof Error) throw tree
+    if (await exists(repo.indexPath)) await copyFile(repo.indexPath, indexPath)
+    const tree = await writeWorkingTree(cwd, indexPath, excluded, signal)
     return { kind: 'git', cwd, toplevel: repo.toplevel, tree, tempDir, indexPath, excluded }
   } catch (error) {
     await rm(tempDir, { recursive: true, force: true })
     throw error
-  } finally {
-    signal?.removeEventListener('abort', stop)
   }
 }
 
