@@ -97,34 +97,38 @@ export function auditGitDirectories(options: GitAuditOptions): GitAuditResult {
       .filter((root) => !tops.some((outer) => isWithin(root, outer)))
       .map((dir) => ({ dir, depth: 0, limit: shallowDepth })),
   ]
+  const onGit = (path: string, parent: string, isDirectory: boolean, isFile: boolean) => {
+    const gitDir = isDirectory ? path : isFile ? gitFileTarget(path, parent) : null
+    if (gitDir && !seenGitDirs.has(gitDir)) {
+      seenGitDirs.add(gitDir)
+      findings.push(...disarmGitDir(gitDir, since))
+    }
+  }
+  // The last level of a shallow root: only each directory's own `.git` matters, and one lookup is
+  // far cheaper than listing the directory (a shared /tmp holds thousands of them). Looked at in
+  // place, not queued: this runs after every sandboxed command, and its garbage adds up.
+  // (`existsSync` first: a bare access() is cheaper than a Stats object or an exception.)
+  const lastLevel = (dir: string) => {
+    const git = `${dir}${sep}.git`
+    if (!existsSync(git)) return
+    let stat: Stats | undefined
+    try {
+      stat = lstatSync(git, { throwIfNoEntry: false })
+    } catch {
+      stat = undefined // not searchable
+    }
+    if (stat) onGit(git, dir, stat.isDirectory(), stat.isFile())
+  }
   // An index, not shift(): a shared /tmp puts thousands of directories in the queue at once.
-  for (let next = 0; next < queue.length; next++) {
+  for (let next = 0; next < queue.length && complete; next++) {
     const { dir, depth, limit } = queue[next] as { dir: string; depth: number; limit: number }
     if (visited >= max) {
       complete = false
       break
     }
     visited++
-    const onGit = (path: string, isDirectory: boolean, isFile: boolean) => {
-      const gitDir = isDirectory ? path : isFile ? gitFileTarget(path, dir) : null
-      if (gitDir && !seenGitDirs.has(gitDir)) {
-        seenGitDirs.add(gitDir)
-        findings.push(...disarmGitDir(gitDir, since))
-      }
-    }
     if (depth === limit) {
-      // The last level of a shallow root: only its own `.git` matters, and one lstat is far
-      // cheaper than listing the directory (a shared /tmp holds thousands of them).
-      // (`existsSync` first: a bare access() is cheaper than a Stats object or an exception.)
-      const git = join(dir, '.git')
-      if (!existsSync(git)) continue
-      let stat: Stats | undefined
-      try {
-        stat = lstatSync(git, { throwIfNoEntry: false })
-      } catch {
-        stat = undefined // not searchable
-      }
-      if (stat) onGit(git, stat.isDirectory(), stat.isFile())
+      lastLevel(dir)
       continue
     }
     let entries: Dirent[]
@@ -134,15 +138,22 @@ export function auditGitDirectories(options: GitAuditOptions): GitAuditResult {
       continue // removed meanwhile, or not readable: nothing to disarm there
     }
     for (const entry of entries) {
-      const path = join(dir, entry.name)
       if (entry.name === '.git') {
-        onGit(path, entry.isDirectory(), entry.isFile())
+        onGit(join(dir, entry.name), dir, entry.isDirectory(), entry.isFile())
         continue
       }
       // Symlinks are never followed: what they point to is either outside the writable roots
       // (read-only to the command) or reached through its real path.
-      if (entry.isDirectory() && !skip.has(entry.name) && depth < limit) {
-        queue.push({ dir: path, depth: depth + 1, limit })
+      if (!entry.isDirectory() || skip.has(entry.name) || depth >= limit) continue
+      if (depth + 1 === limit) {
+        if (visited >= max) {
+          complete = false
+          break
+        }
+        visited++
+        lastLevel(join(dir, entry.name))
+      } else {
+        queue.push({ dir: join(dir, entry.name), depth: depth + 1, limit })
       }
     }
   }
