@@ -2,7 +2,8 @@
 // other end, every update delivered) vs the same session run by `agent exec --json`, in the same
 // run, interleaved, every process given the same environment. A step is one model request and
 // one `echo` command; the time is from the first model request to the last, so start-up and
-// shutdown are not counted.
+// shutdown are not counted. Both record the session (an ACP session must be loadable later, so
+// `agent exec` runs without `--ephemeral` too): the same work on the same footing.
 //   pnpm --filter @agent/cli bench:acp        (needs `pnpm build` first)
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, realpathSync } from 'node:fs'
@@ -49,7 +50,7 @@ function scratch(): { repo: string; env: NodeJS.ProcessEnv } {
 async function execSteps(): Promise<number> {
   const { repo, env } = scratch()
   const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
-  const child = spawn(process.execPath, [bin, 'exec', '--json', '--ephemeral', '-s', SANDBOX, 'steps'], {
+  const child = spawn(process.execPath, [bin, 'exec', '--json', '-s', SANDBOX, 'steps'], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
     stdio: ['ignore', 'pipe', 'ignore'],
