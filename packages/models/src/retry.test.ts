@@ -1,5 +1,5 @@
 import type { ModelEvent } from '@agent/protocol'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { ModelFailure } from './errors.js'
 import { backoffDelay, type RetryPolicy, runWithRetries } from './retry.js'
 
@@ -111,5 +111,47 @@ describe('runWithRetries', () => {
     expect(events).toEqual([
       { type: 'error', kind: 'aborted', message: 'the request was aborted', retryable: false },
     ])
+  })
+})
+
+describe('after the final event', () => {
+  const completed: ModelEvent = { type: 'completed', stop_reason: 'end_turn' }
+
+  test('the rest of the body is read to its end, not aborted, also when the caller stops at completed', async () => {
+    let readToEnd = false
+    let signal: AbortSignal | undefined
+    let ended: () => void = () => undefined
+    const end = new Promise<void>((resolve) => {
+      ended = resolve
+    })
+    const stream = runWithRetries(async function* (s) {
+      signal = s
+      yield completed
+      await end // the server's last bytes, after the final event
+      readToEnd = true
+    }, policy)
+    for await (const event of stream) if (event.type === 'completed') break
+    expect(readToEnd).toBe(false)
+    ended()
+    await vi.waitFor(() => expect(readToEnd).toBe(true))
+    expect(signal?.aborted).toBe(false)
+  })
+
+  test('a stream that stays open after its final event is cut after two seconds', async () => {
+    vi.useFakeTimers()
+    try {
+      let signal: AbortSignal | undefined
+      const stream = runWithRetries(async function* (s) {
+        signal = s
+        yield completed
+        await new Promise((_, reject) => s.addEventListener('abort', () => reject(new Error('aborted'))))
+      }, policy)
+      for await (const event of stream) if (event.type === 'completed') break
+      expect(signal?.aborted).toBe(false)
+      await vi.advanceTimersByTimeAsync(2_000)
+      expect(signal?.aborted).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

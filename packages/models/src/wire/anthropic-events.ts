@@ -74,7 +74,10 @@ export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>):
     if (typeof u.cache_creation_input_tokens === 'number') usage.cacheWrite = u.cache_creation_input_tokens
     if (typeof u.output_tokens === 'number') usage.output = u.output_tokens
   }
+  // Set at message_stop; what follows is read and ignored (see normaliseResponsesEvents).
+  let finished = false
   for await (const raw of events) {
+    if (finished) continue
     const event = raw as Json
     switch (event.type) {
       case 'message_start': {
@@ -207,10 +210,11 @@ export async function* normaliseAnthropicEvents(events: AsyncIterable<unknown>):
         const total: TokenUsage = makeUsage({ input, cached: usage.cacheRead, output: usage.output })
         yield { type: 'usage', usage: total }
         if (sawToolCall && stopReason === 'end_turn') stopReason = 'tool_calls'
+        finished = true
         yield messageId === undefined
           ? { type: 'completed', stop_reason: stopReason }
           : { type: 'completed', stop_reason: stopReason, response_id: messageId }
-        return
+        break
       }
     }
   }

@@ -51,7 +51,12 @@ export async function* normaliseResponsesEvents(
   const inputSoFar = new Map<string, string>()
   let sawToolCall = false
   let sawRefusal = false
+  // Set at the final event. The stream is then read to its end (the server closes it at once)
+  // if the caller goes on reading, so the SDK sees the end and keeps the connection instead of
+  // aborting the request (see `runWithRetries`); what comes after is ignored.
+  let finished = false
   for await (const raw of events) {
+    if (finished) continue
     const event = raw as Json
     switch (event.type) {
       case 'response.created': {
@@ -199,10 +204,11 @@ export async function* normaliseResponsesEvents(
                 : 'other'
         }
         const id = response?.id
+        finished = true
         yield typeof id === 'string'
           ? { type: 'completed', stop_reason: stopReason, response_id: id }
           : { type: 'completed', stop_reason: stopReason }
-        return
+        break
       }
       case 'response.failed': {
         const error = ((event.response as Json | undefined)?.error ?? {}) as Json
