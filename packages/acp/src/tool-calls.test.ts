@@ -171,18 +171,26 @@ describe('streamed command output', () => {
     const sent: ToolCallUpdate[] = []
     const streamer = new OutputStreamer((u) => sent.push(u), 100, 10)
     streamer.add('c', 'one\n')
-    expect(sent).toHaveLength(1) // the first chunk goes at once
+    // The first update waits an interval too: a command that ends sooner sends only its end.
+    expect(sent).toHaveLength(0)
+    vi.advanceTimersByTime(100)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]?.status).toBe('in_progress')
     expect(textOf(sent[0])).toBe('```\none\n```')
     streamer.add('c', 'two\n')
     streamer.add('c', 'three\n')
     expect(sent).toHaveLength(1) // within the interval: held
     vi.advanceTimersByTime(100)
     expect(sent).toHaveLength(2)
-    expect(sent[1]?.status).toBe('in_progress')
     // Capped at 10 characters: the tail, marked as cut.
     expect(textOf(sent[1])).toBe('```\n… (earlier output cut)\ntwo\nthree\n```')
     streamer.add('c', 'four\n')
     streamer.end('c')
+    vi.advanceTimersByTime(1000)
+    expect(sent).toHaveLength(2)
+    // A command that ends within the first interval: nothing but its end.
+    streamer.add('quick', 'done\n')
+    streamer.end('quick')
     vi.advanceTimersByTime(1000)
     expect(sent).toHaveLength(2)
   })

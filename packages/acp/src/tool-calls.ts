@@ -288,7 +288,9 @@ export function genericEnded(msg: EventMsgOf<'tool_call_end'>): ToolCallUpdate {
 
 /**
  * A command's output so far (`exec_command_output_delta`s) as `tool_call_update`s while it runs:
- * at most one update per `intervalMs` per call, each with the last `maxChars` of the output.
+ * at most one update per `intervalMs` per call, the first `intervalMs` after the output starts
+ * (a command done sooner sends only its end, which carries the whole output), each with the last
+ * `maxChars` of the output.
  */
 export class OutputStreamer {
   private readonly calls = new Map<
@@ -305,7 +307,7 @@ export class OutputStreamer {
   add(callId: string, chunk: string): void {
     let call = this.calls.get(callId)
     if (!call) {
-      call = { text: '', cut: false, last: 0 }
+      call = { text: '', cut: false, last: Date.now() }
       this.calls.set(callId, call)
     }
     call.text += chunk
