@@ -2,13 +2,13 @@
 // the session offers it with every request, the search's events come in order with the text
 // around them, its item is recorded (rollout, journal) as part of the sampling step it belongs
 // to, and the next request sends it back in the provider's form.
-import { createModelClient } from '@agent/models'
 import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import type { Event } from '@agent/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Agent, MemorySessionStore } from '../src/index.js'
 import { collectUntil, MemoryJournal } from '../src/testing/index.js'
 import { find, isTurnEnd, makeAgent } from './helpers.js'
+import { mockModelClient } from './mock-provider.js'
 
 const agents: Agent[] = []
 let server: MockProviderServer | undefined
@@ -17,22 +17,6 @@ afterEach(async () => {
   await server?.close()
   server = undefined
 })
-
-function clientFor(s: MockProviderServer) {
-  const created = createModelClient({
-    provider: {
-      ...s.providerConfig(),
-      request_max_retries: 0,
-      stream_max_retries: 0,
-      retry_base_delay_ms: 0,
-    },
-    model: 'mock-model',
-    apiKey: 'test-key',
-    env: {},
-  })
-  if (!created.ok) throw created.error
-  return created.value
-}
 
 const SEARCH: MockTurn = {
   webSearch: {
@@ -66,7 +50,7 @@ describe.each([
     server = await startMockProviderServer({ wire, turns: [SEARCH, { text: 'You are welcome.' }] })
     const store = new MemorySessionStore()
     const { agent } = await makeAgent([], {
-      model: clientFor(server),
+      model: mockModelClient(server),
       modelName: 'mock-model',
       hostedTools: [{ type: 'web_search', mode: 'live' }],
       store,
@@ -105,7 +89,7 @@ it('a journaled sampling step records the search with the response and replays i
   server = await startMockProviderServer({ wire: 'responses', turns: [SEARCH] })
   const journal = new MemoryJournal()
   const options = {
-    model: clientFor(server),
+    model: mockModelClient(server),
     modelName: 'mock-model',
     hostedTools: [{ type: 'web_search' as const, mode: 'cached' as const }],
     sessionId: 'durable-search',
@@ -135,7 +119,7 @@ it("Anthropic's pause_turn: the agent sends the paused response back and the mod
     turns: [{ ...SEARCH, text: 'Searching more.', stopReason: 'pause_turn' }, { text: 'Done: April 2026.' }],
   })
   const { agent } = await makeAgent([], {
-    model: clientFor(server),
+    model: mockModelClient(server),
     modelName: 'mock-model',
     hostedTools: [{ type: 'web_search', mode: 'live' }],
   })
