@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { SessionUpdate } from '@agentclientprotocol/sdk'
 import { afterEach, describe, expect, it } from 'vitest'
 import { acpHarness, initialize, kinds, shell, startAcp, text } from './acp-client.js'
-import { bin, workspace } from './helpers.js'
+import { bin, isAlive, waitForPid, waitUntilGone, workspace } from './helpers.js'
 
 const harness = acpHarness()
 afterEach(() => harness.cleanup())
@@ -475,24 +475,3 @@ describe('agent acp', () => {
     })
   })
 })
-
-async function waitForPid(file: string): Promise<number> {
-  for (;;) {
-    const content = existsSync(file) ? readFileSync(file, 'utf8').trim() : ''
-    if (/^\d+$/.test(content)) return Number(content)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
-
-async function waitUntilGone(pid: number): Promise<void> {
-  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 25))
-}

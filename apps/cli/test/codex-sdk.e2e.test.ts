@@ -1,12 +1,12 @@
 // `@openai/codex-sdk` drives the built `agent` binary unchanged (`codexPathOverride`): the exact
 // argv, environment and stdin it sends, and the JSONL it parses, against the mock provider
 // speaking the Responses wire.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { Codex, type ThreadEvent, type ThreadOptions } from '@openai/codex-sdk'
 import { afterEach, describe, expect, it } from 'vitest'
-import { bin, runAgent, workspace } from './helpers.js'
+import { bin, isAlive, runAgent, waitForPid, waitUntilGone, workspace } from './helpers.js'
 
 let server: MockProviderServer | undefined
 const roots: string[] = []
@@ -275,26 +275,3 @@ describe('@openai/codex-sdk with codexPathOverride = agent', () => {
     expect(isAlive(sleepPid)).toBe(false)
   })
 })
-
-/** The pid the command wrote, once the file has it (the command is running by then). */
-async function waitForPid(file: string): Promise<number> {
-  for (;;) {
-    const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : ''
-    if (/^\d+$/.test(text)) return Number(text)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
-
-/** Alive and not a zombie waiting for its reaper. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
-
-async function waitUntilGone(pid: number): Promise<void> {
-  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 25))
-}

@@ -1,7 +1,15 @@
 // Helpers for the end-to-end tests: the built `agent` binary as a subprocess, a temp git
 // repository, a private AGENT_HOME, and the environment a run gets (nothing from the host's).
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll } from 'vitest'
@@ -105,4 +113,28 @@ export function jsonLines(stdout: string): unknown[] {
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line))
+}
+
+/** The pid a test's command wrote to `file`, once it is there (the command is running by then). */
+export async function waitForPid(file: string): Promise<number> {
+  for (;;) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : ''
+    if (/^\d+$/.test(text)) return Number(text)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** Alive and not a zombie waiting for its reaper. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/** Resolves once the process is gone (the test's own timeout bounds it). */
+export async function waitUntilGone(pid: number): Promise<void> {
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 25))
 }
