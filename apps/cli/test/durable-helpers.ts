@@ -128,6 +128,32 @@ export class DurableRig {
     return { run, session }
   }
 
+  /**
+   * `agent durable exec ... PROMPT` up to its first approval request: the run, and the call and
+   * session ids its stderr names (what `agent durable approve` needs).
+   */
+  async execUntilApproval(
+    ws: Workspace,
+    args: string[],
+  ): Promise<{ run: ReturnType<typeof runAgent>; callId: string; sessionId: string; stderr(): string }> {
+    let stderr = ''
+    const run = runAgent(['durable', 'exec', '--ingress', this.restate.ingressUrl, ...args], {
+      cwd: ws.repo,
+      env: ws.env(),
+    })
+    run.child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    const asked = /waiting for approval of (\S+):/
+    await until(() => asked.test(stderr), 'the approval request')
+    return {
+      run,
+      callId: asked.exec(stderr)?.[1] as string,
+      sessionId: /--session (\S+)/.exec(stderr)?.[1] as string,
+      stderr: () => stderr,
+    }
+  }
+
   async cleanup(): Promise<void> {
     await Promise.all(this.workers.splice(0).map((w) => killProcess(w)))
     await this.mock?.close()

@@ -95,17 +95,7 @@ describe('agent durable', { timeout: 180_000 }, () => {
     const ws = rig.workspace()
     await rig.provider([{ toolCalls: [shell('touch made.txt')] }, { text: 'Made it.' }])
     const worker = await rig.serve(ws, await freePort(), { args: ['-a', 'untrusted'] })
-    let stderr = ''
-    const run = runAgent(['durable', 'exec', '--ingress', restate.ingressUrl, 'make a file'], {
-      cwd: ws.repo,
-      env: ws.env(),
-    })
-    run.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-    })
-    await until(() => /waiting for approval of (\S+):/.test(stderr), 'the approval request')
-    const callId = /waiting for approval of (\S+):/.exec(stderr)?.[1] as string
-    const sessionId = /--session (\S+)/.exec(stderr)?.[1] as string
+    const { run, callId, sessionId } = await rig.execUntilApproval(ws, ['make a file'])
     await rig.replaceWorker(
       ws,
       worker,
@@ -273,20 +263,10 @@ describe('agent durable', { timeout: 180_000 }, () => {
       { text: 'Done.' },
     ])
     await rig.serve(ws, await freePort(), { args: ['-a', 'untrusted', '--mcp-idle-timeout', '0.5'] })
-    let stderr = ''
-    const run = runAgent(['durable', 'exec', '--ingress', restate.ingressUrl, '--json', 'make a file'], {
-      cwd: ws.repo,
-      env: ws.env(),
-    })
-    run.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-    })
-    await until(() => /waiting for approval of (\S+):/.test(stderr), 'the approval request')
+    const { run, callId, sessionId } = await rig.execUntilApproval(ws, ['--json', 'make a file'])
     const first = Number(lines(pids)[0])
     expect(first).toBeGreaterThan(0)
     await until(() => !alive(first), 'the idle MCP server process to exit')
-    const callId = /waiting for approval of (\S+):/.exec(stderr)?.[1] as string
-    const sessionId = /--session (\S+)/.exec(stderr)?.[1] as string
     const approve = await runAgent(
       ['durable', 'approve', '--ingress', restate.ingressUrl, '--session', sessionId, callId, 'approve'],
       { cwd: ws.repo, env: ws.env() },
@@ -316,17 +296,7 @@ describe('agent durable', { timeout: 180_000 }, () => {
     ])
     rig.hold(ws, 'x')
     const worker = await rig.serve(ws, await freePort(), { args: ['-a', 'untrusted'] })
-    let stderr = ''
-    const run = runAgent(['durable', 'exec', '--ingress', restate.ingressUrl, 'first'], {
-      cwd: ws.repo,
-      env: ws.env(),
-    })
-    run.child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-    })
-    await until(() => /waiting for approval of (\S+):/.test(stderr), 'the approval request')
-    const callId = /waiting for approval of (\S+):/.exec(stderr)?.[1] as string
-    const sessionId = /--session (\S+)/.exec(stderr)?.[1] as string
+    const { run, callId, sessionId, stderr } = await rig.execUntilApproval(ws, ['first'])
     const approve = await runAgent(
       [
         'durable',
@@ -354,7 +324,7 @@ describe('agent durable', { timeout: 180_000 }, () => {
     expect(second.code, second.stderr).toBe(0)
     expect(second.stdout).toBe('Second done.\n')
     // Asked once: not on the replay, not for the same command later in the turn, not next turn.
-    expect(stderr.match(/waiting for approval/g)).toHaveLength(1)
+    expect(stderr().match(/waiting for approval/g)).toHaveLength(1)
     expect(second.stderr).not.toContain('waiting for approval')
     // The command ran at the kill and again on replay (at-least-once), then once per request.
     expect(rig.effects(ws)).toEqual(['x', 'x', 'x', 'x'])
