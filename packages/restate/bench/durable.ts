@@ -157,19 +157,27 @@ async function main() {
     ])
 
     // 2. Recovery: SIGKILL the worker inside step 2, start a new one at once; time to step 2's end.
-    const recoveries: number[] = []
-    for (let i = 0; i < REPEAT; i++) {
-      const cwd = workspace()
+    /**
+     * A turn whose second step holds until `hold` is removed; resolves once that step runs, with
+     * the pid of the worker running it (the step's shell's parent).
+     */
+    const heldTurn = async (cwd: string) => {
       writeFileSync(join(cwd, 'hold'), '')
       mock.push({ toolCalls: [shell('echo 1 >> steps.log')] })
       mock.push({
         toolCalls: [
-          shell('echo 2 >> started.log; while [ -e hold ]; do sleep 0.02; done; echo 2 >> steps.log'),
+          shell('echo $PPID >> started.log; while [ -e hold ]; do sleep 0.02; done; echo 2 >> steps.log'),
         ],
       })
       mock.push({ text: 'done' })
       const turn = run(durable(cwd), cwd)
       await waitFor(() => lines(join(cwd, 'started.log')).length === 1)
+      return { turn, pid: Number(lines(join(cwd, 'started.log'))[0]) }
+    }
+    const recoveries: number[] = []
+    for (let i = 0; i < REPEAT; i++) {
+      const cwd = workspace()
+      const { turn } = await heldTurn(cwd)
       const killedAt = performance.now()
       await kill(worker)
       unlinkSync(join(cwd, 'hold'))
@@ -215,17 +223,7 @@ async function main() {
     const standby: number[] = []
     for (let i = 0; i < REPEAT; i++) {
       const cwd = workspace()
-      writeFileSync(join(cwd, 'hold'), '')
-      mock.push({ toolCalls: [shell('echo 1 >> steps.log')] })
-      mock.push({
-        toolCalls: [
-          shell('echo $PPID >> started.log; while [ -e hold ]; do sleep 0.02; done; echo 2 >> steps.log'),
-        ],
-      })
-      mock.push({ text: 'done' })
-      const turn = run(durable(cwd), cwd)
-      await waitFor(() => lines(join(cwd, 'started.log')).length === 1)
-      const pid = Number(lines(join(cwd, 'started.log'))[0])
+      const { turn, pid } = await heldTurn(cwd)
       const victim = workers.find((w) => w.pid === pid)
       if (!victim) throw new Error(`the step ran in no known worker (pid ${pid})`)
       const killedAt = performance.now()
