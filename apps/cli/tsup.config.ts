@@ -39,10 +39,11 @@ const zodWithoutLocales: Plugin = {
 }
 
 const define = { __AGENT_VERSION__: JSON.stringify(version) }
-// V8 flags `agent` starts Node with; the launcher sets them too when run as `node agent.cjs`
-// (src/launch/launcher.ts), so that both ways compile under the same flags (V8 accepts a code
-// cache only under the flags it was made with).
-const LAUNCH_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size']
+// The V8 flag `agent` starts Node with: the young generation's size, which only counts as Node
+// starts. The launcher sets it back to its default at once, and sets the session's other memory
+// flags once start-up is over (src/launch/v8-flags.ts): V8 accepts a code cache, Node's own for
+// its built-ins included, only under the flags it was made with, the defaults.
+const LAUNCH_FLAGS = ['--max-semi-space-size=1']
 const conditions = ['@agent/source', 'import', 'node']
 
 // The `agent` binary is three builds (`pnpm build` empties dist/ first; the builds run at once):

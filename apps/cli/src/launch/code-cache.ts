@@ -46,6 +46,8 @@ export interface CodeCacheOptions {
    * at exit.
    */
   buildPackaged?: boolean
+  /** Called just before the cache is made (e.g. to set V8's flags back to those it is read under). */
+  beforeSave?: () => void
 }
 
 export interface CodeCacheRun {
@@ -124,7 +126,9 @@ export function runWithCodeCache(options: CodeCacheOptions): CodeCacheRun {
   // A package's cache that V8 refused (other V8 flags) leaves the user's cache to be written.
   if (cache === 'rejected' && fromPackage) cacheFile = userFile
   const saveCache = () => {
-    if (cacheFile) writeCache(cacheFile, () => script.createCachedData(), !options.buildPackaged)
+    if (!cacheFile) return
+    options.beforeSave?.()
+    writeCache(cacheFile, () => script.createCachedData(), !options.buildPackaged)
   }
   // At exit every function this run needed has been compiled: they all go into the cache.
   if (cache === 'missing' || cache === 'rejected') process.once('exit', saveCache)

@@ -1,25 +1,16 @@
 // Entry point of the `agent` binary (dist/agent.cjs). Kept tiny: it answers `--version` itself,
 // and otherwise runs the CLI's bundle (dist/cli.cjs, built from src/main.ts) through the code
 // cache of launch/code-cache.ts, so that starts after the first skip parsing and compiling.
+// First: it sets V8's flags back to their defaults before any other module is evaluated, so
+// that Node's built-ins load from their code cache (see v8-flags.ts).
+import './startup-flags.js'
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import module from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { setFlagsFromString } from 'node:v8'
 import { VERSION } from '../version.js'
 import { codeCacheDir, runWithCodeCache } from './code-cache.js'
 import { runUnderInitWhenPid1 } from './pid1.js'
-
-// WebAssembly (the bash grammar, undici's HTTP parser) stays on V8's baseline compiler: the
-// optimising tier-up costs ~35 MB of peak memory for code that parses a few short commands.
-// Set before anything is compiled: V8 only accepts a code cache made under the same flags.
-setFlagsFromString('--liftoff-only')
-// A session's garbage is short-lived (a request body, a stream's chunks, a command's output):
-// V8 tuned for size collects it sooner instead of growing the heap, and a 1 MB young generation
-// keeps each step's garbage from piling up. Peak RSS of a 200-step session: ~129 MB without,
-// ~86 MB with both (see the README's benchmark). `agent` (a shell script to the system, see
-// tsup.config.ts) starts Node with them; `node agent.cjs` gets them here, where the young
-// generation's size no longer changes anything but the flags match, and with them the code cache.
-setFlagsFromString('--max-semi-space-size=1')
-setFlagsFromString('--optimize-for-size')
+import { sessionFlags } from './startup-flags.js'
 
 // Subcommands whose runs compile different parts of the bundle keep separate caches.
 const PROFILES = new Set(['exec', 'resume', 'sessions', 'mcp', 'mcp-server', 'plugins', 'policy', 'sandbox'])
@@ -44,7 +35,16 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
       ? {}
       : { packagedDir: fileURLToPath(new URL('./code-cache/', import.meta.url)) }),
     buildPackaged: process.env.AGENT_BUILD_CODE_CACHE === '1',
+    // The cache must carry the flags it is read under at the next start: the defaults.
+    beforeSave: () => sessionFlags.restore(),
   })
+  // Start-up ends with the first HTTP request (the model's, through undici): the session's
+  // memory flags are set then, after everything a start compiles.
+  const onRequest = () => {
+    unsubscribe('undici:request:create', onRequest)
+    sessionFlags.apply()
+  }
+  subscribe('undici:request:create', onRequest)
   // The UI is an ES module bundle beside this file. import() works from here, a file Node loaded
   // itself, on every Node version; inside the code-cached bundle it does not (see code-cache.ts).
   ;(exports as typeof import('../main.js')).main({
