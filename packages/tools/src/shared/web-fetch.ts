@@ -5,7 +5,7 @@
 // allowlist; otherwise the user is asked as the approval policy says (`never` refuses).
 import type { ApprovalAnswer, ToolContext, ToolDefinition, ToolOutput } from '@agent/core'
 import type { SandboxPolicy } from '@agent/protocol'
-import TurndownService from 'turndown'
+import type TurndownService from 'turndown'
 import { z } from 'zod'
 import { defineTool, errorMessage, sessionSlot } from './tool-kit.js'
 
@@ -112,7 +112,7 @@ async function webFetch(
   const signal = AbortSignal.any([context.signal, timeout])
   try {
     const page = await fetchFollowing(url, limits, options.allowedDomains ?? [], context, signal)
-    const text = readable(page)
+    const text = await readable(page)
     const cut = text.length > limits.maxChars
     const header = [
       `URL: ${page.url}`,
@@ -263,7 +263,7 @@ export function hostAllowed(host: string, allowedDomains: readonly string[]): bo
   })
 }
 
-function readable(page: Page): string {
+async function readable(page: Page): Promise<string> {
   const type = page.contentType.split(';')[0]?.trim().toLowerCase() ?? ''
   const charset = /charset=([^;]+)/i.exec(page.contentType)?.[1]?.trim().replace(/"/g, '') ?? 'utf-8'
   if (!isTextual(type, page.body)) {
@@ -297,8 +297,10 @@ function decode(body: Buffer, charset: string): string {
 
 let turndown: TurndownService | undefined
 
-function htmlToMarkdown(html: string): string {
+/** Turndown (and the DOM it parses with) loads at the first HTML page, not with the tools. */
+async function htmlToMarkdown(html: string): Promise<string> {
   if (!turndown) {
+    const { default: TurndownService } = await import('turndown')
     turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-' })
     turndown.remove(['script', 'style', 'noscript', 'template', 'iframe', 'head'])
   }
