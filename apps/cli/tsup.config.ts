@@ -39,11 +39,11 @@ const zodWithoutLocales: Plugin = {
 }
 
 const define = { __AGENT_VERSION__: JSON.stringify(version) }
-// The V8 flag `agent` starts Node with: the young generation's size, which only counts as Node
-// starts. The launcher sets it back to its default at once, and sets the session's other memory
-// flags once start-up is over (src/launch/v8-flags.ts): V8 accepts a code cache, Node's own for
-// its built-ins included, only under the flags it was made with, the defaults.
-const LAUNCH_FLAGS = ['--max-semi-space-size=1']
+// The V8 flags `agent` starts Node with: the heap's sizes, which only count as Node starts. The
+// launcher sets them back to their defaults at once, and sets the session's other memory flags
+// once start-up is over (src/launch/v8-flags.ts): V8 accepts a code cache, Node's own for its
+// built-ins included, only under the flags it was made with, the defaults.
+const LAUNCH_FLAGS = ['--max-semi-space-size=1', '--initial-old-space-size=24']
 const conditions = ['@agent/source', 'import', 'node']
 
 // The `agent` binary is three builds (`pnpm build` empties dist/ first; the builds run at once):

@@ -1,7 +1,7 @@
 // Where the time of a one-step `agent exec` goes, as timestamps (not a CPU profile): the agent
 // runs as in bench/cli.ts (fresh HOME, the same clean environment) with a CommonJS preload that
 // records, on the wall clock shared with this process, when Node handed over to the preload, when
-// the CLI's bundle was compiled, when `fetch` was first touched and called, every child process
+// the CLI's bundle was compiled, when each HTTP request was created and answered, every child process
 // started and ended (the workspace snapshot's git commands, the tool's command), and the exit;
 // the mock server adds when requests arrived and responses ended. CPU time at each mark too.
 //   pnpm --filter @agent/cli exec tsx --conditions @agent/source bench/profile.ts   (after a build)
@@ -31,12 +31,11 @@ const Script = vm.Script
 vm.Script = class extends Script {
   constructor(...args) { mark('bundle: compile starts'); super(...args); mark('bundle: compiled (code cache ' + (args[1] && args[1].cachedData ? (this.cachedDataRejected ? 'rejected' : 'accepted') : 'none') + ')') }
 }
-const realFetch = globalThis.fetch
-let touched = false
-Object.defineProperty(globalThis, 'fetch', { configurable: true, set() {}, get() {
-  if (!touched) { touched = true; mark('fetch first touched (SDK client made)') }
-  return function (...args) { mark('fetch called'); const p = realFetch.apply(this, args); p.then(() => mark('fetch: response headers'), () => {}); return p }
-} })
+// undici's diagnostics channels, not a wrapper around globalThis.fetch: touching \`fetch\` loads
+// undici, and would move its cost into the launcher's time.
+const dc = require('node:diagnostics_channel')
+dc.subscribe('undici:request:create', () => mark('HTTP request created (undici)'))
+dc.subscribe('undici:request:headers', () => mark('HTTP response headers'))
 const cp = require('node:child_process')
 const realSpawn = cp.spawn
 cp.spawn = function (file, args, ...rest) {

@@ -19,7 +19,7 @@ describe('agent binary', () => {
   it('runs as a program: a shell line starts Node with the launcher flags', () => {
     expect(readFileSync(bin, 'utf8').split('\n').slice(0, 2)).toEqual([
       '#!/usr/bin/env sh',
-      `':' //; exec node --max-semi-space-size=1 "$0" "$@"`,
+      `':' //; exec node --max-semi-space-size=1 --initial-old-space-size=24 "$0" "$@"`,
     ])
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(version)
     // Arguments pass through as they are, spaces and quotes included.

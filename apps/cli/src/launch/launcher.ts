@@ -39,12 +39,17 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     beforeSave: () => sessionFlags.restore(),
   })
   // Start-up ends with the first HTTP request (the model's, through undici): the session's
-  // memory flags are set then, after everything a start compiles.
+  // memory flags are set then (see v8-flags.ts), after everything a start compiles.
   const onRequest = () => {
     unsubscribe('undici:request:create', onRequest)
-    sessionFlags.apply()
+    sessionFlags.apply('request')
+  }
+  const onResponse = () => {
+    unsubscribe('undici:request:headers', onResponse)
+    sessionFlags.apply('response')
   }
   subscribe('undici:request:create', onRequest)
+  subscribe('undici:request:headers', onResponse)
   // The UI is an ES module bundle beside this file. import() works from here, a file Node loaded
   // itself, on every Node version; inside the code-cached bundle it does not (see code-cache.ts).
   ;(exports as typeof import('../main.js')).main({

@@ -1,6 +1,6 @@
 import vm from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { resetStartupFlags, STARTUP_FLAG } from './v8-flags.js'
+import { resetStartupFlags, STARTUP_FLAGS } from './v8-flags.js'
 
 // V8 accepts a code cache only under the flags it was made with (its flag hash): a script's cache
 // made now says whether the flags are V8's defaults again. Each check compiles under another file
@@ -17,19 +17,25 @@ describe('session V8 flags', () => {
 
   it('are set at apply, which a code cache made under the defaults sees, and fully taken back at restore', () => {
     expect(accepted()).toBe(true)
-    const flags = resetStartupFlags({}, [STARTUP_FLAG])
+    const flags = resetStartupFlags({}, Object.keys(STARTUP_FLAGS))
     restore = () => flags.restore()
     expect(accepted()).toBe(true)
-    flags.apply()
-    expect(flags.applied).toBe(true)
+    flags.apply('request')
+    expect(flags.applied).toEqual(['request'])
     expect(accepted()).toBe(false)
     flags.restore()
-    expect(flags.applied).toBe(false)
-    // --optimize-for-size and --liftoff-only imply other flags; those are set back too.
+    expect(flags.applied).toEqual([])
+    // --liftoff-only and --optimize-for-size imply other flags; those are set back too.
     expect(accepted()).toBe(true)
-    // Applied once per run.
-    flags.apply()
-    flags.apply()
+    flags.apply('response')
+    expect(accepted()).toBe(false)
+    flags.restore()
+    expect(accepted()).toBe(true)
+    // Each phase is applied once per run.
+    flags.apply('request')
+    flags.apply('response')
+    flags.apply('request')
+    expect(flags.applied).toEqual(['request', 'response'])
     flags.restore()
     expect(accepted()).toBe(true)
   })
@@ -39,11 +45,13 @@ describe('session V8 flags', () => {
       [{ NODE_OPTIONS: '--optimize-for-size' }, []],
       [{}, ['--liftoff-only']],
       [{}, ['--max-semi-space-size=4']],
+      [{ NODE_OPTIONS: '--initial-old-space-size=64' }, Object.keys(STARTUP_FLAGS)],
     ] as const) {
       const flags = resetStartupFlags(env, execArgv)
       restore = () => flags.restore()
-      flags.apply()
-      expect(flags.applied).toBe(false)
+      flags.apply('request')
+      flags.apply('response')
+      expect(flags.applied).toEqual([])
       expect(accepted()).toBe(true)
     }
   })
