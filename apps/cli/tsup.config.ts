@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { defineConfig, type Options } from 'tsup'
+import { MODULE_WRAPPER } from './src/launch/code-cache.js'
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number]
 
@@ -111,7 +112,12 @@ export default defineConfig([
     // The workspace packages are ES modules that read `import.meta.url` (e.g. to find the bash
     // grammar); in the CommonJS bundle it is this file's URL.
     define: { ...define, 'import.meta.url': '__agentModuleUrl' },
-    banner: { js: 'var __agentModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    // The file is its own module wrapper (MODULE_WRAPPER of src/launch/code-cache.ts), which the
+    // launcher compiles as it is: wrapping 1.6 MB of source at each start would copy it again.
+    banner: {
+      js: `${MODULE_WRAPPER}var __agentModuleUrl = require("node:url").pathToFileURL(__filename).href;`,
+    },
+    footer: { js: '})' },
     esbuildOptions(options) {
       options.conditions = conditions
       // Functions restored from a V8 code cache cannot `import()` on Node 20 (see

@@ -1,4 +1,5 @@
 // End-to-end: the built `agent` binary, run as a subprocess.
+import { isAscii } from 'node:buffer'
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -6,6 +7,7 @@ import { join } from 'node:path'
 import { findConformanceSuite } from '@agent/mcp/testing'
 import { startMockProviderServer } from '@agent/models/testing'
 import { describe, expect, it } from 'vitest'
+import { MODULE_WRAPPER } from '../src/launch/code-cache.js'
 import { runAgent, workspace } from './helpers.js'
 
 const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
@@ -26,6 +28,13 @@ describe('agent binary', () => {
     const r = spawnSync(bin, ['policy', 'check', '--', 'echo', "it's a test"], { encoding: 'utf8' })
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('allow')
+  })
+
+  // The launcher reads the bundle as Latin-1 without scanning it, and compiles it as it is.
+  it('ships its bundle ASCII-only and as its own module wrapper', () => {
+    const source = readFileSync(new URL('../dist/cli.cjs', import.meta.url))
+    expect(isAscii(source)).toBe(true)
+    expect(source.toString('latin1').startsWith(MODULE_WRAPPER)).toBe(true)
   })
 
   it('prints help and exits 0', () => {

@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { codeCacheDir } from './code-cache.js'
+import { codeCacheDir, MODULE_WRAPPER } from './code-cache.js'
 
 const moduleUrl = new URL('./code-cache.ts', import.meta.url).href
 
@@ -41,6 +41,7 @@ function launch(options: {
   packagedDir?: string
   buildPackaged?: boolean
   version?: string
+  ascii?: boolean
   save?: boolean
 }): Outcome {
   const script = `
@@ -129,6 +130,21 @@ describe('runWithCodeCache', () => {
     expect(launch({ file, cacheDir }).cache).toBe('missing')
     expect(statSync(String(cacheFile)).mode & 0o777).toBe(0o600)
     expect(launch({ file, cacheDir }).cache).toBe('accepted')
+  })
+
+  it('runs a file that is its own module wrapper as it is, with its cache', () => {
+    const { dir, cacheDir } = bundle()
+    const file = join(dir, 'wrapped.cjs')
+    writeFileSync(file, `${MODULE_WRAPPER}${SOURCE}\n})`)
+    expect(launch({ file, cacheDir, ascii: true, save: true })).toMatchObject({
+      cache: 'missing',
+      greeting: 'hello you a/b',
+      file,
+    })
+    expect(launch({ file, cacheDir, ascii: true })).toMatchObject({
+      cache: 'accepted',
+      greeting: 'hello you a/b',
+    })
   })
 
   it('reads a bundle that is not ASCII as UTF-8', () => {

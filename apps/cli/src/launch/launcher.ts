@@ -35,6 +35,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
       ? {}
       : { packagedDir: fileURLToPath(new URL('./code-cache/', import.meta.url)) }),
     buildPackaged: process.env.AGENT_BUILD_CODE_CACHE === '1',
+    // Built ASCII-only (tsup.config.ts): no need to scan it.
+    ascii: true,
     // The cache must carry the flags it is read under at the next start: the defaults.
     beforeSave: () => sessionFlags.restore(),
   })
