@@ -56,6 +56,15 @@ describe('session V8 flags', () => {
     }
   })
 
+  it("manage their own flags beside other flags of the user's", () => {
+    const flags = resetStartupFlags({ NODE_OPTIONS: '--max-old-space-size=4096' }, [])
+    restore = () => flags.restore()
+    flags.apply('request')
+    expect(flags.applied).toEqual(['request'])
+    flags.restore()
+    expect(accepted()).toBe(true)
+  })
+
   it('restore is a no-op before apply', () => {
     const flags = resetStartupFlags({}, [])
     flags.restore()

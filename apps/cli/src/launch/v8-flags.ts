@@ -23,8 +23,9 @@
 //    started, when the first request is no longer waiting on this process.
 //  - `restore` sets every one of them back, implications included, so that the flag hash is
 //    the default again when the code cache is written.
-// A Node started with its own V8 flags for these (NODE_OPTIONS, `node --optimize-for-size`) is
-// left as it was: its code caches are made and read under its own flags.
+// A Node started with its own values for these flags (NODE_OPTIONS, `node --optimize-for-size`)
+// is left as it was: its code caches are made and read under its own flags. Other flags of the
+// user's (`--max-old-space-size`...) change nothing here.
 import { setFlagsFromString } from 'node:v8'
 
 /**
@@ -50,7 +51,7 @@ export type SessionPhase = keyof typeof SESSION_FLAGS
 
 /** True when the user's own Node options touch the flags managed here. */
 function userOwnsFlags(env: NodeJS.ProcessEnv, execArgv: readonly string[]): boolean {
-  return /optimize[-_]for[-_]size|liftoff|semi[-_]space|old[-_]space|wasm[-_](dynamic[-_])?tier/.test(
+  return /optimize[-_]for[-_]size|liftoff|semi[-_]space|initial[-_]old[-_]space|wasm[-_](dynamic[-_])?tier/.test(
     [...execArgv.filter((arg) => !(arg in STARTUP_FLAGS)), env.NODE_OPTIONS ?? ''].join(' '),
   )
 }
