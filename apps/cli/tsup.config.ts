@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { defineConfig, type Options } from 'tsup'
@@ -82,6 +83,19 @@ const tuiBundle: Plugin = {
   },
 }
 
+// HTML → Markdown for web_fetch (turndown and its DOM, domino: ~240 KB, an eighth of the CLI's
+// bundle) is used at the first HTML page a session fetches, if ever: it is its own file,
+// dist/turndown.cjs, required then, so that no start reads, decodes and hashes it.
+const turndownEntry = createRequire(new URL('../../packages/tools/package.json', import.meta.url)).resolve(
+  'turndown',
+)
+const turndownFile: Plugin = {
+  name: 'turndown-file',
+  setup(build) {
+    build.onResolve({ filter: /^turndown$/ }, () => ({ path: './turndown.cjs', external: true }))
+  },
+}
+
 export default defineConfig([
   {
     ...base,
@@ -127,7 +141,7 @@ export default defineConfig([
       // Non-ASCII characters escaped: the launcher reads an ASCII bundle faster (as Latin-1).
       options.charset = 'ascii'
     },
-    esbuildPlugins: [zodWithoutLocales, tuiBundle],
+    esbuildPlugins: [zodWithoutLocales, tuiBundle, turndownFile],
   },
   {
     ...base,
@@ -140,5 +154,12 @@ export default defineConfig([
     esbuildOptions(options) {
       options.conditions = conditions
     },
+  },
+  {
+    ...base,
+    entry: { turndown: turndownEntry },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    splitting: false,
   },
 ])
