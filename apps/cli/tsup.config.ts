@@ -83,16 +83,23 @@ const tuiBundle: Plugin = {
   },
 }
 
-// HTML → Markdown for web_fetch (turndown and its DOM, domino: ~240 KB, an eighth of the CLI's
-// bundle) is used at the first HTML page a session fetches, if ever: it is its own file,
-// dist/turndown.cjs, required then, so that no start reads, decodes and hashes it.
-const turndownEntry = createRequire(new URL('../../packages/tools/package.json', import.meta.url)).resolve(
-  'turndown',
-)
-const turndownFile: Plugin = {
-  name: 'turndown-file',
+// Two large dependencies that a start never evaluates are files of their own, required when first
+// used, so that no start reads, decodes and hashes them as part of cli.cjs: web_fetch's HTML →
+// Markdown (turndown and its DOM, domino: ~240 KB, at the first HTML page a session fetches) and
+// the Anthropic SDK (~430 KB, for sessions on an Anthropic provider; its code was compiled at its
+// first use inside cli.cjs too, since the packaged code cache is trained on the default provider).
+const ownFiles = {
+  turndown: createRequire(new URL('../../packages/tools/package.json', import.meta.url)).resolve('turndown'),
+  // Its ES module build, as inside cli.cjs before: esbuild drops what the client does not use.
+  anthropic: createRequire(new URL('../../packages/models/package.json', import.meta.url))
+    .resolve('@anthropic-ai/sdk')
+    .replace(/index\.js$/, 'index.mjs'),
+}
+const ownFile: Plugin = {
+  name: 'own-file',
   setup(build) {
     build.onResolve({ filter: /^turndown$/ }, () => ({ path: './turndown.cjs', external: true }))
+    build.onResolve({ filter: /^@anthropic-ai\/sdk$/ }, () => ({ path: './anthropic.cjs', external: true }))
   },
 }
 
@@ -141,7 +148,7 @@ export default defineConfig([
       // Non-ASCII characters escaped: the launcher reads an ASCII bundle faster (as Latin-1).
       options.charset = 'ascii'
     },
-    esbuildPlugins: [zodWithoutLocales, tuiBundle, turndownFile],
+    esbuildPlugins: [zodWithoutLocales, tuiBundle, ownFile],
   },
   {
     ...base,
@@ -157,9 +164,20 @@ export default defineConfig([
   },
   {
     ...base,
-    entry: { turndown: turndownEntry },
+    entry: { turndown: ownFiles.turndown },
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
     splitting: false,
+  },
+  {
+    ...base,
+    entry: { anthropic: ownFiles.anthropic },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    splitting: false,
+    // cli.cjs reads `(await import('@anthropic-ai/sdk')).default`, which esbuild turns into a
+    // require() whose `default` is module.exports (Node's rule for a CommonJS file): the module's
+    // value is the client class, as `import` gives it.
+    footer: { js: 'module.exports = module.exports.default;' },
   },
 ])

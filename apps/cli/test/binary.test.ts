@@ -2,6 +2,7 @@
 import { isAscii } from 'node:buffer'
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findConformanceSuite } from '@agent/mcp/testing'
@@ -35,6 +36,15 @@ describe('agent binary', () => {
     const source = readFileSync(new URL('../dist/cli.cjs', import.meta.url))
     expect(isAscii(source)).toBe(true)
     expect(source.toString('latin1').startsWith(MODULE_WRAPPER)).toBe(true)
+  })
+
+  // cli.cjs requires them at their first use, and reads their `default` as ES modules give it.
+  it('ships the files it requires at first use: the Anthropic client class and turndown', () => {
+    const load = createRequire(bin)
+    const Anthropic = load('./anthropic.cjs')
+    expect(new Anthropic({ apiKey: 'x', baseURL: 'http://127.0.0.1:9' }).baseURL).toBe('http://127.0.0.1:9')
+    const TurndownService = load('./turndown.cjs')
+    expect(new TurndownService().turndown('<h1>Title</h1><p>text</p>')).toBe('Title\n=====\n\ntext')
   })
 
   it('prints help and exits 0', () => {
