@@ -62,9 +62,8 @@ export function runHelper(
         program,
         args,
         cwd: options.cwd,
-        // The worker's own process.env is a copy taken when it started: send ours as it is now
-        // (postMessage copies it at once, so a caller's object can go as it is).
-        env: options.env ?? { ...process.env },
+        // The worker's own process.env is a copy taken when it started: send ours as it is now.
+        env: { ...(options.env ?? process.env) },
         ...(options.input === undefined ? {} : { input: options.input }),
         maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
         aborted: signal?.aborted ?? false,
