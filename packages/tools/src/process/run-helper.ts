@@ -1,9 +1,6 @@
 // Runs the helper programs the tools use themselves (git for snapshots, ripgrep for Grep) —
 // never model-requested commands, which go through the orchestrator (`ToolContext.exec`).
-// They are spawned from one worker thread (see `helper-thread.ts`): a spawn holds its thread
-// until the child has exec'd (~9 ms of a loaded machine), and a turn's workspace snapshot, three
-// git runs taken while the first commands run, would otherwise stall the event loop they share.
-import { type HelperReply, helperThread } from './helper-thread.js'
+import { spawn } from 'node:child_process'
 
 export interface HelperResult {
   code: number
@@ -36,42 +33,50 @@ export function runHelper(
 ): Promise<HelperResult & { truncated: boolean }> {
   const [program, ...args] = argv
   if (!program) return Promise.reject(new HelperError('failed', 'runHelper: empty argv'))
-  const { signal } = options
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024
   return new Promise((resolve, reject) => {
-    const settle = (reply: HelperReply) => {
-      signal?.removeEventListener('abort', onAbort)
-      if (reply.type === 'done') {
-        const { stdout } = reply
-        resolve({
-          code: reply.code,
-          stdout: Buffer.from(stdout.buffer, stdout.byteOffset, stdout.byteLength),
-          stderr: reply.stderr,
-          truncated: reply.truncated,
-        })
-      } else if (reply.type === 'not_found') {
-        reject(new HelperError('not_found', `${program} was not found on PATH`))
-      } else if (reply.type === 'failed') {
-        reject(new HelperError('failed', `${program}: ${reply.message}`))
-      } else {
-        // spawn threw (bad arguments, e.g. a NUL byte): the error it gave.
-        reject(new Error(reply.message))
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      signal: options.signal,
+    })
+    const out: Buffer[] = []
+    let size = 0
+    let truncated = false
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (size + chunk.length > maxBytes) {
+        truncated = true
+        const room = maxBytes - size
+        if (room > 0) out.push(chunk.subarray(0, room))
+        size = maxBytes
+        return
       }
-    }
-    const run = helperThread().run(
-      {
-        program,
-        args,
-        cwd: options.cwd,
-        // The worker's own process.env is a copy taken when it started: send ours as it is now.
-        env: { ...(options.env ?? process.env) },
-        ...(options.input === undefined ? {} : { input: options.input }),
-        maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
-        aborted: signal?.aborted ?? false,
-      },
-      settle,
-    )
-    // As spawn's own `signal` option: the child gets SIGTERM and the run fails as aborted.
-    const onAbort = () => run.abort()
-    signal?.addEventListener('abort', onAbort, { once: true })
+      out.push(chunk)
+      size += chunk.length
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8')
+    })
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        reject(new HelperError('not_found', `${program} was not found on PATH`))
+      } else {
+        reject(new HelperError('failed', `${program}: ${error.message}`))
+      }
+    })
+    child.on('close', (code, signal) => {
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out),
+        stderr,
+        truncated,
+      })
+    })
+    child.stdin.on('error', () => {
+      // The program may exit before reading its input; its exit status tells what happened.
+    })
+    child.stdin.end(options.input ?? '')
   })
 }
