@@ -285,6 +285,35 @@ describe('in-memory store', () => {
     expect(JSON.stringify(model.requests[0]?.input)).toContain('remember me')
     await expect(store.load('missing')).rejects.toBeInstanceOf(SessionNotFoundError)
   })
+
+  it('keeps copies of appended lines: changing them afterwards changes nothing stored', async () => {
+    const store = new MemorySessionStore()
+    const meta = {
+      id: 'copied',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      cwd: '/work',
+      originator: 'test',
+      cli_version: '0.0.0',
+    }
+    const writer = await store.create(meta)
+    const item: ResponseItem = {
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'kept' }],
+    }
+    const lines = [
+      { timestamp: meta.timestamp, type: 'response_item' as const, payload: item },
+      { timestamp: meta.timestamp, type: 'response_item' as const, payload: item },
+    ]
+    await writer.append(lines)
+    ;(item.content[0] as { text: string }).text = 'changed'
+    lines.pop()
+    const loaded = await store.load('copied')
+    expect(loaded.lines.slice(1).map((line) => JSON.stringify(line.payload))).toEqual([
+      JSON.stringify({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'kept' }] }),
+      JSON.stringify({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'kept' }] }),
+    ])
+  })
 })
 
 describe('the README example', () => {

@@ -110,6 +110,11 @@ describe('runCommand: start failures are results', () => {
     writeFileSync(file, '')
     const notDir = await runCommand({ argv: ['true'], cwd: file })
     expect(notDir).toMatchObject({ exitCode: 125, error: `not a directory: ${file}` })
+    // The cwd is the problem named, even when the program is missing too, or stdin was given.
+    const both = await runCommand({ argv: ['no-such-program-xyz'], cwd: join(dir, 'nope'), stdin: 'x' })
+    expect(both).toMatchObject({ exitCode: 125, errorKind: 'bad_cwd' })
+    const notDirToo = await runCommand({ argv: ['no-such-program-xyz'], cwd: file })
+    expect(notDirToo).toMatchObject({ exitCode: 125, error: `not a directory: ${file}` })
   })
 
   it('reports a program that is not executable as exit code 126', async () => {

@@ -57,9 +57,9 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   if (invalid) return failed('invalid_request', invalid, startedAt)
   if (options.signal?.aborted)
     return failed('aborted_before_start', 'aborted before the command started', startedAt)
+  // The cwd is checked only when the start fails (a missing cwd fails it too, as ENOENT, like a
+  // missing program): a stat before every command bought nothing on the usual path.
   const cwd = resolvePath(options.cwd)
-  const badCwd = checkCwd(cwd)
-  if (badCwd) return failed(badCwd.kind, badCwd.message, startedAt)
 
   const program = options.argv[0]!
   const envMarker = options.trackEscapes ? newEscapeMarker() : undefined
@@ -84,7 +84,9 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
       windowsHide: true,
     })
   } catch (error) {
-    // Synchronous failures are bad arguments (e.g. a NUL byte in argv or env).
+    const badCwd = checkCwd(cwd)
+    if (badCwd) return failed(badCwd.kind, badCwd.message, startedAt)
+    // Other synchronous failures are bad arguments (e.g. a NUL byte in argv or env).
     return failed('invalid_request', `invalid command: ${(error as Error).message}`, startedAt)
   } finally {
     // The child has its own copy of the descriptor now (or never will).
@@ -92,6 +94,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   }
   const spawnError = await waitForSpawn(child)
   if (spawnError || child.pid === undefined) {
+    const badCwd = checkCwd(cwd)
+    if (badCwd) return failed(badCwd.kind, badCwd.message, startedAt)
     const described = describeSpawnError(spawnError ?? new Error('no pid'), program)
     return failed(described.kind, described.message, startedAt)
   }

@@ -7,9 +7,13 @@
 // "per step" is the time between the 1st and the 10th request's arrival at the server, / 9:
 // a step is one response streamed, one command run, the next request sent. Every process gets
 // the same environment (printed); commands run unconfined (danger-full-access) in every variant,
-// since the floor has no sandbox. Run: pnpm --filter @agent/sdk bench  (BENCH_RUNS=n, default 5)
+// since the floor has no sandbox. "main CPU / step" (Linux) is the CPU time this process's main
+// thread used in the same interval, / 9 (from /proc/self/task/<pid>/schedstat): on a shared
+// machine it moves much less with the load than the wall time does. The exec variant runs in
+// another process, so it has none.
+// Run: pnpm --filter @agent/sdk bench  (BENCH_RUNS=n, default 5)
 import { execFile, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -52,6 +56,17 @@ function script(): MockTurn[] {
 interface Sample {
   whole: number
   perStep: number
+  /** CPU time of this process's main thread between the 1st and 10th request, / 9 (ms). */
+  mainCpuPerStep: number
+}
+
+/** CPU time this process's main thread has used (ms), or NaN where /proc has no schedstat. */
+function mainThreadCpuMs(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
+  } catch {
+    return Number.NaN
+  }
 }
 
 async function timed(variant: (baseUrl: string) => Promise<void>): Promise<Sample> {
@@ -60,9 +75,15 @@ async function timed(variant: (baseUrl: string) => Promise<void>): Promise<Sampl
     const start = performance.now()
     const first = server.waitForRequests(1, { timeoutMs: 120_000 })
     const last = server.waitForRequests(STEPS, { timeoutMs: 120_000 })
+    const cpuAtFirst = first.then(mainThreadCpuMs)
+    const cpuAtLast = last.then(mainThreadCpuMs)
     await variant(server.baseUrl)
     const whole = performance.now() - start
-    return { whole, perStep: ((await last) - (await first)) / (STEPS - 1) }
+    return {
+      whole,
+      perStep: ((await last) - (await first)) / (STEPS - 1),
+      mainCpuPerStep: ((await cpuAtLast) - (await cpuAtFirst)) / (STEPS - 1),
+    }
   } finally {
     await server.close()
   }
@@ -101,24 +122,43 @@ const median = (values: number[]) =>
 
 const variants = { floor, sdk, exec } as const
 const results: Record<string, Sample[]> = { floor: [], sdk: [], exec: [] }
+const loadAtStart = readLoad()
 await timed(sdk) // warm-up: the first composition in this process loads every module once
 for (let i = 0; i < RUNS; i++) {
   for (const [name, variant] of Object.entries(variants)) results[name]?.push(await timed(variant))
 }
 
 const floorStep = median((results.floor ?? []).map((s) => s.perStep))
+const floorCpu = median((results.floor ?? []).map((s) => s.mainCpuPerStep))
 const execWhole = median((results.exec ?? []).map((s) => s.whole))
 console.log(
   `node ${process.version}, ${RUNS} runs each (median), ${STEPS} steps, environment of every process:`,
 )
 for (const [key, value] of Object.entries(env)) console.log(`  ${key}=${value}`)
+console.log(`load average (1, 5, 15 min): ${loadAtStart} at the start, ${readLoad()} at the end`)
 console.log('')
-console.log('| variant | whole run (ms) | per step (ms) | per step / floor | whole / exec |')
-console.log('| ------- | -------------: | ------------: | ---------------: | -----------: |')
+console.log(
+  '| variant | whole run (ms) | per step (ms) | per step / floor | whole / exec | main CPU / step (ms) | main CPU / floor |',
+)
+console.log(
+  '| ------- | -------------: | ------------: | ---------------: | -----------: | -------------------: | ---------------: |',
+)
 for (const [name, samples] of Object.entries(results)) {
   const whole = median(samples.map((s) => s.whole))
   const step = median(samples.map((s) => s.perStep))
+  const cpu = name === 'exec' ? Number.NaN : median(samples.map((s) => s.mainCpuPerStep))
+  const cpuCells = Number.isNaN(cpu)
+    ? `${'-'.padStart(20)} | ${'-'.padStart(16)}`
+    : `${cpu.toFixed(1).padStart(20)} | ${(cpu / floorCpu).toFixed(2).padStart(16)}`
   console.log(
-    `| ${name.padEnd(7)} | ${whole.toFixed(0).padStart(14)} | ${step.toFixed(1).padStart(13)} | ${(step / floorStep).toFixed(2).padStart(16)} | ${(whole / execWhole).toFixed(2).padStart(12)} |`,
+    `| ${name.padEnd(7)} | ${whole.toFixed(0).padStart(14)} | ${step.toFixed(1).padStart(13)} | ${(step / floorStep).toFixed(2).padStart(16)} | ${(whole / execWhole).toFixed(2).padStart(12)} | ${cpuCells} |`,
   )
+}
+
+function readLoad(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  } catch {
+    return 'unknown'
+  }
 }

@@ -82,7 +82,9 @@ export class MemorySessionStore implements SessionStore {
     return {
       append: async (lines) => {
         if (closed) throw new Error(`session ${record.meta.id}: writer is closed`)
-        for (const line of lines) record.lines.push(structuredClone(line))
+        // One clone per append, not per line: on Node 20 each structuredClone is a message
+        // through a MessagePort, and a step appends several lines.
+        for (const line of structuredClone(lines)) record.lines.push(line)
         record.updatedAt = this.now().toISOString()
       },
       close: async () => {

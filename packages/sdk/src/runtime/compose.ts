@@ -142,6 +142,11 @@ export function sandboxPolicyFor(
   return { type: mode }
 }
 
+// Loaded once per process, not per runtime: a thread's first response would otherwise import
+// them again (a module resolution each, through any loader hooks) in its first step.
+const loadSandbox = once(() => import('@agent/sandbox'))
+const loadPolicy = once(() => import('@agent/policy'))
+
 export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime> {
   const { cwd, env } = settings
   const { config, agentHome, trust } = settings.loaded
@@ -154,8 +159,6 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   // are only needed at the first command, so unless they have files to check or a machine to
   // probe now, they load while the model answers (see `deferredSandbox` and `createPolicy`).
   const sandboxPolicy = sandboxPolicyFor(settings.sandboxMode, config, cwd)
-  const loadSandbox = once(() => import('@agent/sandbox'))
-  const loadPolicy = once(() => import('@agent/policy'))
   const [core, exec, tools, plugins, model] = await Promise.all([
     import('@agent/core'),
     import('@agent/exec'),

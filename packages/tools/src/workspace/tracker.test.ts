@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -220,4 +221,59 @@ describe('createWorkspaceTracker', () => {
     const snapshot = await createWorkspaceTracker({ maxUntrackedFiles: 5 }).snapshot(dir)
     expect(snapshot.kind).toBe('git')
   })
+
+  it('takes shell-unfriendly names as they are: excluded paths and files with quotes, $, spaces, newlines', async () => {
+    git('init', '-q')
+    const odd = `it's "home" $HOME \`x\` *`
+    await mkdir(join(dir, odd))
+    await writeFile(join(dir, odd, 'state'), 'agent\n')
+    await writeFile(join(dir, 'a file; $(touch pwned)\nwith newline'), 'one\n')
+    const tracker = createWorkspaceTracker({ mode: 'git', exclude: [join(dir, odd)] })
+    const snapshot = await tracker.snapshot(dir)
+    await writeFile(join(dir, odd, 'state'), 'changed\n')
+    await writeFile(join(dir, 'a file; $(touch pwned)\nwith newline'), 'two\n')
+    const diff = await tracker.diff(snapshot)
+    expect(diff).toContain('-one')
+    expect(diff).toContain('+two')
+    expect(diff).not.toContain('changed')
+    expect(existsSync(join(dir, 'pwned'))).toBe(false)
+  })
+
+  it("fails a snapshot whose git add fails, with git's message", async () => {
+    git('init', '-q')
+    await writeFile(join(dir, 'f.txt'), 'f\n')
+    // The temporary index starts as a copy of the real one: a corrupt one makes git add fail.
+    await writeFile(join(dir, '.git', 'index'), 'not an index')
+    await expect(createWorkspaceTracker({ mode: 'git' }).snapshot(dir)).rejects.toThrow(
+      /git add failed in .*index/,
+    )
+  })
+
+  it('leaves no git process behind when the snapshot is aborted', async () => {
+    git('init', '-q')
+    // Incompressible content, so that git add is still hashing when the abort comes.
+    for (let i = 0; i < 40; i++) await writeFile(join(dir, `blob${i}.bin`), randomBytes(4 * 1024 * 1024))
+    const controller = new AbortController()
+    const snapshot = createWorkspaceTracker({ mode: 'git' }).snapshot(dir, { signal: controller.signal })
+    setTimeout(() => controller.abort(), 100)
+    await expect(snapshot).rejects.toThrow()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(processesIn(dir)).toEqual([])
+  })
 })
+
+/** Commands of the live processes whose working directory is `cwd`. */
+function processesIn(cwd: string): string[] {
+  const found: string[] = []
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`) !== cwd) continue
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue
+      found.push(readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' '))
+    } catch {
+      // Gone meanwhile, or not ours to look at.
+    }
+  }
+  return found
+}
