@@ -62,6 +62,20 @@ describe('stdioStream', () => {
     ).toEqual(messages)
   })
 
+  it('hands out one writer that releasing keeps: the SDK takes and releases one per message', async () => {
+    const out = cat()
+    const written = collect(out)
+    const { writable } = stdioStream(cat().stdout, out.stdin)
+    for (const message of messages) {
+      const writer = writable.getWriter() // what the SDK's connection does for each message
+      await writer.write(message)
+      writer.releaseLock()
+    }
+    expect(writable.getWriter()).toBe(writable.getWriter())
+    out.stdin.end()
+    expect(await written).toBe(await sdkFraming(messages))
+  })
+
   it("reads with the SDK's reader, which answers malformed lines on the same output", async () => {
     const input = cat()
     const out = cat()
