@@ -6,7 +6,7 @@
 // `agent exec` runs without `--ephemeral` too): the same work on the same footing.
 //   pnpm --filter @agent/cli bench:acp        (needs `pnpm build` first)
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, realpathSync } from 'node:fs'
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable, Writable } from 'node:stream'
@@ -17,6 +17,8 @@ const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const STEPS = Number(process.env.BENCH_STEPS ?? 30)
 const SANDBOX = 'danger-full-access'
+// Extra node flags for both children, to profile them alike: BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -50,7 +52,7 @@ function scratch(): { repo: string; env: NodeJS.ProcessEnv } {
 async function execSteps(): Promise<number> {
   const { repo, env } = scratch()
   const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
-  const child = spawn(process.execPath, [bin, 'exec', '--json', '-s', SANDBOX, 'steps'], {
+  const child = spawn(process.execPath, [...NODE_ARGS, bin, 'exec', '--json', '-s', SANDBOX, 'steps'], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -61,13 +63,14 @@ async function execSteps(): Promise<number> {
   const ms = (await server.waitForRequests(STEPS + 1)) - first
   if ((await exited) !== 0) throw new Error('agent exec failed')
   await server.close()
+  rmSync(repo, { recursive: true, force: true })
   return ms / STEPS
 }
 
 async function acpSteps(): Promise<number> {
   const { repo, env } = scratch()
   const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
-  const child = spawn(process.execPath, [bin, 'acp', '-c', `sandbox_mode="${SANDBOX}"`], {
+  const child = spawn(process.execPath, [...NODE_ARGS, bin, 'acp', '-c', `sandbox_mode="${SANDBOX}"`], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
     stdio: ['pipe', 'pipe', 'ignore'],
@@ -97,6 +100,7 @@ async function acpSteps(): Promise<number> {
   child.stdin.end()
   await exited
   await server.close()
+  rmSync(repo, { recursive: true, force: true })
   return ms / STEPS
 }
 

@@ -1,7 +1,7 @@
 // The ACP agent: JSON-RPC 2.0 over stdio (one message per line) on the official SDK. Requests are
 // validated by the SDK's schemas (bad params are -32602 errors that name the field); sessions
 // are kept by id, several at once, each over its own agent connection from the host.
-import { Readable, Writable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import {
   type AgentContext,
   agent as acpAgent,
@@ -9,7 +9,6 @@ import {
   type ContentBlock,
   type InitializeResponse,
   type McpServer,
-  ndJsonStream,
   PROTOCOL_VERSION,
   RequestError,
   type Stream,
@@ -18,6 +17,7 @@ import { z } from 'zod'
 import type { AcpHost, ClientFileSystem, ClientMcpServer } from './host.js'
 import { findMode, type ModeId, modeFor } from './modes.js'
 import { AcpSession } from './session.js'
+import { stdioStream } from './stdio-stream.js'
 
 export interface AcpServerOptions {
   host: AcpHost
@@ -259,7 +259,7 @@ export function serveAcpStream(stream: Stream, options: AcpServerOptions): AcpSe
 export function serveAcp(
   options: AcpServerOptions & { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream },
 ): AcpServer {
-  const input = Readable.toWeb((options.stdin ?? process.stdin) as Readable) as ReadableStream<Uint8Array>
-  const output = Writable.toWeb((options.stdout ?? process.stdout) as Writable) as WritableStream<Uint8Array>
-  return serveAcpStream(ndJsonStream(output, input), options)
+  const input = (options.stdin ?? process.stdin) as Readable
+  const output = (options.stdout ?? process.stdout) as Writable
+  return serveAcpStream(stdioStream(input, output), options)
 }

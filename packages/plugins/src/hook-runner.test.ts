@@ -290,6 +290,19 @@ describe('hook runner', () => {
     ])
   })
 
+  it('with no hook for the event or tool, runs nothing and serialises nothing', async () => {
+    const hooks = [reg('PreToolUse', 'exit 2', { matcher: 'Edit' }), reg('Stop', 'exit 2')]
+    // Input that JSON cannot serialise: only a hook that runs would need its stdin.
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    const { outcome, events } = await run(hooks, pre('Bash', circular))
+    expect(outcome).toEqual({})
+    expect(events).toEqual([])
+    // A hook that does run gets its input serialised (here, that fails and is reported).
+    const ran = await run(hooks, pre('Edit', circular))
+    expect(ran.outcome.systemMessages?.[0]).toMatch(/hooks for PreToolUse failed/)
+  })
+
   it('runs matching hooks in parallel and deduplicates identical commands', async () => {
     // Each hook waits for the other's file: this finishes only when both run at once.
     const wait = (mine: string, theirs: string) =>

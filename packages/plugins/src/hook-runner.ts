@@ -139,6 +139,9 @@ export class CommandHookRunner {
     try {
       const reloadError = await this.refresh(options.onEvent)
       const selected = this.select(input)
+      // Nothing to run (the usual case of a long-lived session that may get hooks later): no
+      // input to serialise. Before every model request and tool call, so it is worth the branch.
+      if (selected.length === 0 && !reloadError) return {}
       const stdin = JSON.stringify(input)
       const verdicts = await Promise.all(
         selected.map((registration) => this.runOne(registration, input, stdin, options)),
