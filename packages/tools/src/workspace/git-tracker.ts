@@ -29,12 +29,17 @@ export class GitTrackerError extends Error {
 
 const GIT_CONFIG = ['-c', 'core.quotePath=false', '-c', 'color.ui=never', '-c', 'diff.noprefix=false']
 
+/** The environment of every git the tracker runs: no optional locks, never a prompt. */
+function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' }
+}
+
 async function git(
   args: string[],
   cwd: string,
   options: { indexPath?: string; input?: string; signal?: AbortSignal } = {},
 ) {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' }
+  const env = gitEnv()
   if (options.indexPath) env.GIT_INDEX_FILE = options.indexPath
   const helperOptions: Parameters<typeof runHelper>[1] = { cwd, env }
   if (options.input !== undefined) helperOptions.input = options.input
@@ -129,7 +134,7 @@ async function writeWorkingTree(
   // Excluded paths are never staged, so both trees keep what the real index had for them.
   const exclude = excluded.map((path) => `:(exclude,literal)${path}`)
   const errorsFile = join(options.scratchDir, `add-errors-${process.pid}-${Date.now()}-${Math.random()}`)
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' }
+  const env = gitEnv()
   const limit = String(options.maxUntracked ?? -1)
   const argv = ['sh', '-c', STAGE_SCRIPT, 'sh', limit, indexPath, errorsFile, ...exclude]
   try {
