@@ -1,47 +1,14 @@
-// Where a step's time goes: CPU-profiles RUNS 10-step threads of one variant of bench/sdk.ts
-// (`sdk`, or the `floor`) in this process with node:inspector, after warm-up runs of the sdk (so
-// that both variants run in a process of the same size: a fork costs more in a bigger one), and
-// prints the main thread's time between the 1st and the 10th request, per step, by what it was
-// doing (the first matching frame of each sample's stack, in the order of `CATEGORIES`).
-// The profiler inflates what it samples, fork above all (its signals restart it): read the
-// shares, and compare the two variants, rather than the absolute numbers.
-// Run: pnpm --filter @agent/sdk exec tsx --conditions @agent/source bench/profile.ts sdk|floor [runs] [out.cpuprofile]
-import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
+import { startMockProviderServer } from '@agent/models/testing'
 import { runFloor } from '../../../apps/cli/bench/floor-client.mjs'
 import { createClient } from '../src/index.js'
+import { STEPS, scratchWorkspace, script } from './thread.js'
 
-const STEPS = 10
 const [variantName = 'sdk', runs = '20', out] = process.argv.slice(2)
 const RUNS = Number(runs)
 
-const root = realpathSync(mkdtempSync(join(tmpdir(), 'sdk-bench-')))
-const cwd = join(root, 'repo')
-mkdirSync(join(root, 'home'), { recursive: true })
-mkdirSync(cwd, { recursive: true })
-await promisify(execFile)('git', ['init', '-q'], { cwd })
-const env: Record<string, string> = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: root,
-  AGENT_HOME: join(root, 'home'),
-  OPENAI_API_KEY: 'sk-bench',
-}
-
-function script(): MockTurn[] {
-  const turns: MockTurn[] = []
-  for (let i = 1; i < STEPS; i++)
-    turns.push({
-      toolCalls: [{ name: 'shell', arguments: { command: ['echo', `step ${i}`] } }],
-      usage: { input: 100 * i, output: 10 },
-    })
-  turns.push({ text: 'All steps done.', usage: { input: 1000, output: 5 } })
-  return turns
-}
+const { cwd, env } = await scratchWorkspace()
 
 async function sdk(baseUrl: string): Promise<void> {
   const client = createClient({ provider: 'openai', model: 'bench', baseUrl, env })

@@ -12,46 +12,18 @@
 // machine it moves much less with the load than the wall time does. The exec variant runs in
 // another process, so it has none.
 // Run: pnpm --filter @agent/sdk bench  (BENCH_RUNS=n, default 5)
-import { execFile, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { promisify } from 'node:util'
-import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
+import { startMockProviderServer } from '@agent/models/testing'
 import { runFloor } from '../../../apps/cli/bench/floor-client.mjs'
 import { createClient } from '../src/index.js'
+import { STEPS, scratchWorkspace, script } from './thread.js'
 
-const STEPS = 10
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const bin = new URL('../../../apps/cli/dist/agent.cjs', import.meta.url).pathname
-const run = promisify(execFile)
 
-const root = realpathSync(mkdtempSync(join(tmpdir(), 'sdk-bench-')))
-const cwd = join(root, 'repo')
-mkdirSync(join(root, 'home'), { recursive: true })
-mkdirSync(cwd, { recursive: true })
-await run('git', ['init', '-q'], { cwd })
-
-/** The one environment every process gets. */
-const env: Record<string, string> = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: root,
-  AGENT_HOME: join(root, 'home'),
-  OPENAI_API_KEY: 'sk-bench',
-  ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
-}
-
-function script(): MockTurn[] {
-  const turns: MockTurn[] = []
-  for (let i = 1; i < STEPS; i++)
-    turns.push({
-      toolCalls: [{ name: 'shell', arguments: { command: ['echo', `step ${i}`] } }],
-      usage: { input: 100 * i, output: 10 },
-    })
-  turns.push({ text: 'All steps done.', usage: { input: 1000, output: 5 } })
-  return turns
-}
+const { cwd, env } = await scratchWorkspace()
 
 interface Sample {
   whole: number
