@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { defineConfig, type Options } from 'tsup'
 import { MODULE_WRAPPER } from './src/launch/code-cache.js'
+import { STARTUP_FLAGS } from './src/launch/v8-flags.js'
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number]
 
@@ -45,7 +46,7 @@ const define = { __AGENT_VERSION__: JSON.stringify(version) }
 // launcher sets them back to their defaults at once, and sets the session's other memory flags
 // once start-up is over (src/launch/v8-flags.ts): V8 accepts a code cache, Node's own for its
 // built-ins included, only under the flags it was made with, the defaults.
-const LAUNCH_FLAGS = ['--max-semi-space-size=1', '--initial-old-space-size=24']
+const LAUNCH_FLAGS = Object.keys(STARTUP_FLAGS)
 const conditions = ['@agent/source', 'import', 'node']
 
 // The `agent` binary is three builds (`pnpm build` empties dist/ first; the builds run at once):
