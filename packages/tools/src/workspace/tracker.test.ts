@@ -152,6 +152,38 @@ describe('createWorkspaceTracker', () => {
     expect((await tracker.snapshot(dir)).kind).toBe('walk')
   })
 
+  it('finds a plain repository without git rev-parse unless a variable steers discovery', async () => {
+    git('init', '-q')
+    // A git on PATH that logs its subcommand, then runs the real one.
+    const bin = join(dir, '.bin')
+    const log = join(dir, '.bin-log')
+    await mkdir(bin)
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim()
+    await writeFile(join(bin, 'git'), `#!/bin/sh\necho "$@" >> '${log}'\nexec '${realGit}' "$@"\n`, {
+      mode: 0o755,
+    })
+    await writeFile(join(dir, '.gitignore'), '.bin/\n.bin-log\n')
+    const saved = { ...process.env }
+    const lookups = async (env: Record<string, string>) => {
+      await rm(log, { force: true })
+      Object.assign(process.env, { PATH: `${bin}:${saved.PATH}` }, env)
+      try {
+        expect((await createWorkspaceTracker().snapshot(dir)).kind).toBe('git')
+      } finally {
+        for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
+        Object.assign(process.env, saved)
+      }
+      return readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('rev-parse')).length
+    }
+    // Variables that leave discovery alone do not cost a git process.
+    expect(await lookups({ GIT_SSL_CAINFO: '/etc/ssl/certs/ca.pem', GIT_AUTHOR_NAME: 'a' })).toBe(0)
+    // One that may move the work tree or the index sends the lookup to git.
+    expect(await lookups({ GIT_CEILING_DIRECTORIES: '/nowhere' })).toBe(1)
+    expect(await lookups({ GIT_CONFIG_COUNT: '0' })).toBe(1)
+  })
+
   it('looks the repository up again when it went away or a nested one appeared', async () => {
     git('init', '-q')
     await mkdir(join(dir, 'sub'))
