@@ -13,7 +13,8 @@ import { Readable, Writable } from 'node:stream'
 import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { client, ndJsonStream } from '@agentclientprotocol/sdk'
 
-const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
+// BENCH_BIN: another build of the binary (e.g. a copy of dist/ from before a change), to compare.
+const bin = process.env.BENCH_BIN ?? new URL('../dist/agent.cjs', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const STEPS = Number(process.env.BENCH_STEPS ?? 30)
 const SANDBOX = 'danger-full-access'

@@ -24,7 +24,8 @@ import { performance } from 'node:perf_hooks'
 import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { build } from 'tsup'
 
-const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
+// BENCH_BIN: another build of the binary (e.g. a copy of dist/ from before a change), to compare.
+const bin = process.env.BENCH_BIN ?? new URL('../dist/agent.cjs', import.meta.url).pathname
 const floorClient = new URL('./floor-client.mjs', import.meta.url).pathname
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
 const STEP_RUNS = Number(process.env.BENCH_STEP_RUNS ?? 3)

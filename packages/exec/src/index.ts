@@ -43,4 +43,5 @@ export {
   type SessionInfo,
   type StartSessionRequest,
 } from './sessions.js'
+export { ServedChild, SpawnServer, type SpawnServerRequest, sharedSpawnServer } from './spawn-server.js'
 export type { ExtraFd, OutputChunk, RunCommandOptions, RunCommandResult, RunErrorKind } from './types.js'

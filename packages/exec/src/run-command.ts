@@ -8,6 +8,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { DEFAULT_MAX_CAPTURE_BYTES, HeadTailCapture } from './capture.js'
 import { newEscapeMarker, withMarker } from './escape-marker.js'
 import { hasLeftovers, killProcessTree, trackLeader, untrackLeader } from './process-tree.js'
+import type { ServedChild } from './spawn-server.js'
 import {
   checkCwd,
   delay,
@@ -46,6 +47,14 @@ function failed(kind: RunErrorKind, error: string, startedAt: number): RunComman
   }
 }
 
+/** A start that failed synchronously: a bad directory, else bad arguments. */
+function invalidStart(error: Error, cwd: string, startedAt: number): RunCommandResult {
+  const badCwd = checkCwd(cwd)
+  if (badCwd) return failed(badCwd.kind, badCwd.message, startedAt)
+  // Other synchronous failures are bad arguments (e.g. a NUL byte in argv or env).
+  return failed('invalid_request', `invalid command: ${error.message}`, startedAt)
+}
+
 /**
  * Run `argv` in `cwd` and resolve with its captured output and how it ended. Never rejects for a
  * process failure: a missing program, bad directory or permission problem comes back as a
@@ -73,26 +82,34 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   }
   const stdio = stdioFor(stdinFd ?? 'ignore', extraFds)
 
-  let child: ChildProcess
+  // Through the spawn server when there is one and it is up; text on stdin is a descriptor of
+  // this process, which the server cannot use, so such a run starts here.
+  const server = options.spawnServer
+  const served = server?.ready === true && stdinFd === undefined
+  let child: ChildProcess | ServedChild
   try {
-    child = spawn(program, options.argv.slice(1), {
-      cwd,
-      env,
-      stdio,
-      // A new session and process group per command: the tree can then be signalled as a whole.
-      detached: true,
-      windowsHide: true,
-    })
+    child = served
+      ? server.spawn({ file: program, args: options.argv.slice(1), cwd, env, detached: true, extraFds })
+      : spawn(program, options.argv.slice(1), {
+          cwd,
+          env,
+          stdio,
+          // A new session and process group per command: the tree can then be signalled as a whole.
+          detached: true,
+          windowsHide: true,
+        })
   } catch (error) {
-    const badCwd = checkCwd(cwd)
-    if (badCwd) return failed(badCwd.kind, badCwd.message, startedAt)
-    // Other synchronous failures are bad arguments (e.g. a NUL byte in argv or env).
-    return failed('invalid_request', `invalid command: ${(error as Error).message}`, startedAt)
+    return invalidStart(error as Error, cwd, startedAt)
   } finally {
     // The child has its own copy of the descriptor now (or never will).
     if (stdinFd !== undefined) closeQuietly(stdinFd)
   }
+  // The server starts in the background at the second command that could have used it.
+  if (!served) server?.startedDirectly()
   const spawnError = await waitForSpawn(child)
+  // The server reports what `spawn` would have thrown here as a start error of its own.
+  if ((spawnError as { thrown?: boolean } | undefined)?.thrown)
+    return invalidStart(spawnError!, cwd, startedAt)
   if (spawnError || child.pid === undefined) {
     const badCwd = checkCwd(cwd)
     if (badCwd) return failed(badCwd.kind, badCwd.message, startedAt)
@@ -139,7 +156,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   attach(child.stdout, 'stdout', stdoutCapture)
   attach(child.stderr, 'stderr', stderrCapture)
 
-  for (const extra of extraFds) {
+  // (The spawn server writes them itself.)
+  for (const extra of served ? [] : extraFds) {
     const stream = child.stdio[extra.fd] as Writable | null
     stream?.on('error', () => {
       // The child closed the descriptor early; nothing to report.

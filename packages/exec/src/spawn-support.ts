@@ -5,6 +5,7 @@ import type { ChildProcess, StdioOptions } from 'node:child_process'
 import { accessSync, constants as fsConstants, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import type { Readable } from 'node:stream'
+import type { ServedChild } from './spawn-server.js'
 import type { ExtraFd, RunErrorKind } from './types.js'
 
 /** Exit code reported for each way a start can fail (shell conventions where one exists). */
@@ -67,7 +68,9 @@ export function describeSpawnError(
 }
 
 /** Resolves once the child has started, or with the error that kept it from starting. */
-export function waitForSpawn(child: ChildProcess): Promise<NodeJS.ErrnoException | undefined> {
+export function waitForSpawn(
+  child: Pick<ChildProcess, 'once'> | ServedChild,
+): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
     child.once('spawn', () => resolve(undefined))
     child.once('error', (error) => resolve(error as NodeJS.ErrnoException))

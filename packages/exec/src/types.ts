@@ -1,6 +1,8 @@
 // The shapes of a run: a superset of core's `RunRequest` / `RunResult` ports, declared here so
 // this package stays usable without core (TypeScript matches them structurally).
 
+import type { SpawnServer } from './spawn-server.js'
+
 export interface OutputChunk {
   stream: 'stdout' | 'stderr'
   /** Decoded UTF-8; a character split across reads is delivered whole in the later chunk. */
@@ -46,6 +48,12 @@ export interface RunCommandOptions {
    * child's environment is then exactly `env`). Costs a /proc scan after every run.
    */
   trackEscapes?: boolean
+  /**
+   * Start the command through this spawn server once it is up (the second run that could have
+   * used it starts it; until then, and for runs with `stdin`, commands start directly). See
+   * `SpawnServer`: a fork of a big Node process is slow, the server's is not.
+   */
+  spawnServer?: SpawnServer
 }
 
 export interface RunCommandResult {

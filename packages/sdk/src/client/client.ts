@@ -133,6 +133,7 @@ export class AgentClient {
       ephemeral: false,
       store,
       reloadHooks: false,
+      spawnServer: options.spawnServer ?? true,
       originator: thread.threadSource ?? 'agent_sdk',
       ...(resumeId ? { session: { type: 'resume', sessionId: resumeId } } : {}),
       ...(options.tools?.length ? { tools: options.tools } : {}),

@@ -69,6 +69,13 @@ export interface RuntimeSettings {
   agentStatePaths?: string[]
   /** Id of a new session (default: a random UUID). */
   sessionId?: string
+  /**
+   * Start commands, and the workspace tracker's git, through the process's shared spawn server
+   * (`@agent/exec`) once the second command has started it (default false). For long-lived
+   * processes that run many commands: embedders (`createClient` turns it on) and durable
+   * workers. A one-shot CLI run forks itself: the server's start would cost its first commands.
+   */
+  spawnServer?: boolean
   /** Durable execution: the turn's steps go through this journal (see @agent/restate). */
   journal?: StepJournal
   /** Durable execution: approvals are waited for here instead of on the queue pair. */
@@ -270,7 +277,10 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     extraTools.push(plugins.createSkillTool(loadedPlugins.skills) as ToolDefinition)
 
   const processes = new exec.ProcessSessionManager({ env: childEnv })
-  const runner = exec.createCommandRunner()
+  // Commands start through the process's spawn server once it is up (@agent/exec): a fork of
+  // the embedder's whole process per command costs more the bigger it is; the server's does not.
+  const spawnServer = settings.spawnServer ? exec.sharedSpawnServer() : undefined
+  const runner = exec.createCommandRunner(spawnServer ? { spawnServer } : {})
   // The allowlist also opens those hosts to sandboxed commands, through the sandbox's proxy,
   // while the network is otherwise off.
   const sandbox = deferredSandbox(loadSandbox, env, allowedDomains)
@@ -316,7 +326,10 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
     // events of every step altogether.
     ...(loadedPlugins.hooks.length > 0 || settings.reloadHooks !== false || settings.hooks ? { hooks } : {}),
     // The agent's own state (rollouts, history, caches) is never a change of the turn to undo.
-    workspace: tools.createWorkspaceTracker({ exclude: [agentHome, ...(settings.agentStatePaths ?? [])] }),
+    workspace: tools.createWorkspaceTracker({
+      exclude: [agentHome, ...(settings.agentStatePaths ?? [])],
+      ...(spawnServer ? { spawnServer } : {}),
+    }),
     formatExecOutput: exec.formatForModel,
     cwd,
     modelName: model.modelName,

@@ -74,6 +74,8 @@ export function durableSessionFactory(
       pluginDirs: settings.pluginDirs ?? [],
       ephemeral: false,
       reloadHooks: false,
+      // A worker is long-lived and runs many sessions' commands.
+      spawnServer: true,
       originator: 'agent_durable',
       store,
       journal: input.journal,

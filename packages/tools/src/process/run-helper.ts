@@ -1,6 +1,7 @@
 // Runs the helper programs the tools use themselves (git for snapshots, ripgrep for Grep) —
 // never model-requested commands, which go through the orchestrator (`ToolContext.exec`).
 import { spawn } from 'node:child_process'
+import type { ServedChild, SpawnServer } from '@agent/exec'
 
 export interface HelperResult {
   code: number
@@ -24,6 +25,11 @@ export interface HelperOptions {
   signal?: AbortSignal
   /** Output beyond this many bytes is dropped and `truncated` set (default 64 MiB). */
   maxBytes?: number
+  /**
+   * Start the program through this spawn server when it is up and there is no `input` (stdin is
+   * then /dev/null instead of an empty pipe): a fork of a big process blocks its main thread.
+   */
+  spawnServer?: SpawnServer
 }
 
 /** Runs `argv` to completion. Rejects with `HelperError('not_found')` when the program is missing. */
@@ -35,17 +41,21 @@ export function runHelper(
   if (!program) return Promise.reject(new HelperError('failed', 'runHelper: empty argv'))
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      signal: options.signal,
-    })
+    const server = options.spawnServer
+    const child: ServedChild | ReturnType<typeof spawn> =
+      server?.ready && options.input === undefined
+        ? served(server, program, args, options)
+        : spawn(program, args, {
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            signal: options.signal,
+          })
     const out: Buffer[] = []
     let size = 0
     let truncated = false
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       if (size + chunk.length > maxBytes) {
         truncated = true
         const room = maxBytes - size
@@ -56,7 +66,7 @@ export function runHelper(
       out.push(chunk)
       size += chunk.length
     })
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8')
     })
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -74,9 +84,40 @@ export function runHelper(
         truncated,
       })
     })
+    if (!('stdin' in child) || !child.stdin) return
     child.stdin.on('error', () => {
       // The program may exit before reading its input; its exit status tells what happened.
     })
     child.stdin.end(options.input ?? '')
   })
+}
+
+/** `program` started by the spawn server, SIGTERMed when `options.signal` aborts (as `spawn` does). */
+function served(server: SpawnServer, program: string, args: string[], options: HelperOptions): ServedChild {
+  const child = server.spawn({
+    file: program,
+    args,
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: false,
+    extraFds: [],
+  })
+  const signal = options.signal
+  if (!signal) return child
+  const abort = () => {
+    if (child.settled) return
+    // Not started yet: killed as soon as it is.
+    if (child.pid === undefined) return void child.once('spawn', abort)
+    process.kill(child.pid, 'SIGTERM')
+    child.emit(
+      'error',
+      Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }),
+    )
+  }
+  if (signal.aborted) abort()
+  else {
+    signal.addEventListener('abort', abort, { once: true })
+    child.once('close', () => signal.removeEventListener('abort', abort))
+  }
+  return child
 }

@@ -5,6 +5,7 @@
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
+import type { SpawnServer } from '@agent/exec'
 import { HelperError, runHelper } from '../process/run-helper.js'
 import { pruneEmptyParents } from './prune.js'
 
@@ -18,6 +19,8 @@ export interface GitSnapshotState {
   indexPath: string
   /** Paths (relative to `cwd`) the snapshots leave out, with everything under them. */
   excluded: readonly string[]
+  /** Where git starts once it is up (see `WorkspaceTrackerOptions.spawnServer`). */
+  spawnServer?: SpawnServer
 }
 
 export class GitTrackerError extends Error {
@@ -34,24 +37,24 @@ function gitEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' }
 }
 
-async function git(
-  args: string[],
-  cwd: string,
-  options: { indexPath?: string; input?: string; signal?: AbortSignal } = {},
-) {
+interface GitOptions {
+  indexPath?: string
+  input?: string
+  signal?: AbortSignal
+  spawnServer?: SpawnServer | undefined
+}
+
+async function git(args: string[], cwd: string, options: GitOptions = {}) {
   const env = gitEnv()
   if (options.indexPath) env.GIT_INDEX_FILE = options.indexPath
   const helperOptions: Parameters<typeof runHelper>[1] = { cwd, env }
   if (options.input !== undefined) helperOptions.input = options.input
   if (options.signal) helperOptions.signal = options.signal
+  if (options.spawnServer) helperOptions.spawnServer = options.spawnServer
   return runHelper(['git', ...GIT_CONFIG, ...args], helperOptions)
 }
 
-async function gitOk(
-  args: string[],
-  cwd: string,
-  options: { indexPath?: string; input?: string; signal?: AbortSignal } = {},
-): Promise<string> {
+async function gitOk(args: string[], cwd: string, options: GitOptions = {}): Promise<string> {
   const result = await git(args, cwd, options)
   if (result.code !== 0) {
     throw new GitTrackerError(`git ${args.join(' ')} failed in ${cwd}: ${result.stderr.trim()}`)
@@ -129,7 +132,12 @@ async function writeWorkingTree(
   cwd: string,
   indexPath: string,
   excluded: readonly string[],
-  options: { scratchDir: string; maxUntracked?: number; signal?: AbortSignal },
+  options: {
+    scratchDir: string
+    maxUntracked?: number
+    signal?: AbortSignal
+    spawnServer?: SpawnServer | undefined
+  },
 ): Promise<string> {
   // Excluded paths are never staged, so both trees keep what the real index had for them.
   const exclude = excluded.map((path) => `:(exclude,literal)${path}`)
@@ -138,7 +146,10 @@ async function writeWorkingTree(
   const limit = String(options.maxUntracked ?? -1)
   const argv = ['sh', '-c', STAGE_SCRIPT, 'sh', limit, indexPath, errorsFile, ...exclude]
   try {
-    const result = await runHelper(argv, options.signal ? { cwd, env, signal: options.signal } : { cwd, env })
+    const helperOptions: Parameters<typeof runHelper>[1] = { cwd, env }
+    if (options.signal) helperOptions.signal = options.signal
+    if (options.spawnServer) helperOptions.spawnServer = options.spawnServer
+    const result = await runHelper(argv, helperOptions)
     const out = result.stdout.toString('utf8')
     const untracked = /^untracked (\d+)\n/.exec(out)
     if (untracked) {
@@ -171,6 +182,7 @@ export async function gitSnapshot(
   signal?: AbortSignal,
   excluded: readonly string[] = [],
   maxUntrackedFiles = DEFAULT_MAX_UNTRACKED_FILES,
+  spawnServer?: SpawnServer,
 ): Promise<GitSnapshotState> {
   const tempDir = await mkdtemp(join(tmpdir(), 'agent-snapshot-'))
   const indexPath = join(tempDir, 'index')
@@ -179,9 +191,20 @@ export async function gitSnapshot(
     const tree = await writeWorkingTree(cwd, indexPath, excluded, {
       scratchDir: tempDir,
       maxUntracked: maxUntrackedFiles,
+      spawnServer,
       ...(signal ? { signal } : {}),
     })
-    return { kind: 'git', cwd, toplevel: repo.toplevel, tree, tempDir, indexPath, excluded }
+    const state: GitSnapshotState = {
+      kind: 'git',
+      cwd,
+      toplevel: repo.toplevel,
+      tree,
+      tempDir,
+      indexPath,
+      excluded,
+    }
+    if (spawnServer) state.spawnServer = spawnServer
+    return state
   } catch (error) {
     await rm(tempDir, { recursive: true, force: true })
     throw error
@@ -195,6 +218,7 @@ async function currentTree(state: GitSnapshotState, signal?: AbortSignal): Promi
     await copyFile(state.indexPath, scratch)
     return await writeWorkingTree(state.cwd, scratch, state.excluded, {
       scratchDir: state.tempDir,
+      spawnServer: state.spawnServer,
       ...(signal ? { signal } : {}),
     })
   } finally {
@@ -205,7 +229,9 @@ async function currentTree(state: GitSnapshotState, signal?: AbortSignal): Promi
 export async function gitDiff(state: GitSnapshotState, signal?: AbortSignal): Promise<string> {
   const now = await currentTree(state, signal)
   if (now === state.tree) return ''
-  const options = signal ? { signal } : {}
+  const options: GitOptions = signal
+    ? { signal, spawnServer: state.spawnServer }
+    : { spawnServer: state.spawnServer }
   return gitOk(
     [
       'diff',

@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SpawnServer } from '@agent/exec'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createWorkspaceTracker } from './tracker.js'
 
 let dir: string
@@ -42,8 +43,24 @@ async function mutate() {
   await chmod(join(dir, 'keep.txt'), 0o755)
 }
 
-for (const mode of ['git', 'walk'] as const) {
-  describe(`workspace tracker (${mode})`, () => {
+// A server for the variant that runs git through one (what the sdk's composition does).
+const server = new SpawnServer()
+afterAll(() => server.close())
+
+const variants = [
+  { name: 'git', mode: 'git' },
+  { name: 'git, through a spawn server', mode: 'git', served: true },
+  { name: 'walk', mode: 'walk' },
+] as const
+
+for (const variant of variants) {
+  const mode = variant.mode
+  const options = async () => {
+    if (!('served' in variant)) return { mode }
+    expect(await server.started()).toBe(true)
+    return { mode, spawnServer: server }
+  }
+  describe(`workspace tracker (${variant.name})`, () => {
     beforeEach(async () => {
       await seed()
       if (mode === 'git') {
@@ -56,7 +73,7 @@ for (const mode of ['git', 'walk'] as const) {
     })
 
     it('diffs everything shell commands changed, including binaries and renames', async () => {
-      const tracker = createWorkspaceTracker({ mode })
+      const tracker = createWorkspaceTracker(await options())
       const snapshot = await tracker.snapshot(dir)
       expect(await tracker.diff(snapshot)).toBe('')
       await mutate()
@@ -76,7 +93,7 @@ for (const mode of ['git', 'walk'] as const) {
     })
 
     it('undo restores files a shell rm deleted, and removes what the turn created', async () => {
-      const tracker = createWorkspaceTracker({ mode })
+      const tracker = createWorkspaceTracker(await options())
       const before = await readFile(join(dir, 'keep.txt'), 'utf8')
       const snapshot = await tracker.snapshot(dir)
       await mutate()
@@ -116,7 +133,10 @@ for (const mode of ['git', 'walk'] as const) {
       await writeFile(join(home, 'sessions', 'rollout.jsonl'), '{"n":1}\n')
       sh('ln -s h/.agent home-link')
       const cache = join(dir, '.cache', 'agent')
-      const tracker = createWorkspaceTracker({ mode, exclude: [join(dir, 'home-link'), cache, '/elsewhere'] })
+      const tracker = createWorkspaceTracker({
+        ...(await options()),
+        exclude: [join(dir, 'home-link'), cache, '/elsewhere'],
+      })
       const snapshot = await tracker.snapshot(dir)
       await writeFile(join(home, 'sessions', 'rollout.jsonl'), '{"n":1}\n{"n":2}\n')
       await writeFile(join(home, 'history.jsonl'), '{"text":"hi"}\n')
@@ -281,17 +301,21 @@ describe('createWorkspaceTracker', () => {
     )
   })
 
-  it('leaves no git process behind when the snapshot is aborted', async () => {
-    git('init', '-q')
-    // Incompressible content, so that git add is still hashing when the abort comes.
-    for (let i = 0; i < 40; i++) await writeFile(join(dir, `blob${i}.bin`), randomBytes(4 * 1024 * 1024))
-    const controller = new AbortController()
-    const snapshot = createWorkspaceTracker({ mode: 'git' }).snapshot(dir, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 100)
-    await expect(snapshot).rejects.toThrow()
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(processesIn(dir)).toEqual([])
-  })
+  for (const served of [false, true]) {
+    it(`leaves no git process behind when the snapshot is aborted${served ? ' (spawn server)' : ''}`, async () => {
+      git('init', '-q')
+      // Incompressible content, so that git add is still hashing when the abort comes.
+      for (let i = 0; i < 40; i++) await writeFile(join(dir, `blob${i}.bin`), randomBytes(4 * 1024 * 1024))
+      if (served) expect(await server.started()).toBe(true)
+      const controller = new AbortController()
+      const tracker = createWorkspaceTracker(served ? { mode: 'git', spawnServer: server } : { mode: 'git' })
+      const snapshot = tracker.snapshot(dir, { signal: controller.signal })
+      setTimeout(() => controller.abort(), 100)
+      await expect(snapshot).rejects.toThrow()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(processesIn(dir)).toEqual([])
+    })
+  }
 })
 
 /** Commands of the live processes whose working directory is `cwd`. */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { lstat, realpath } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path'
 import type { WorkspaceSnapshot, WorkspaceTracker } from '@agent/core'
+import type { SpawnServer } from '@agent/exec'
 import {
   findRepository,
   type GitSnapshotState,
@@ -30,6 +31,12 @@ export interface WorkspaceTrackerOptions {
    * with an error that says so, instead of hashing them all on every turn. Default 20,000.
    */
   maxUntrackedFiles?: number
+  /**
+   * Run git through this spawn server (`@agent/exec`) once it is up, so that a snapshot does not
+   * block the main thread for a fork of the whole process. The tracker never starts it: the
+   * command runner does, at its first command.
+   */
+  spawnServer?: SpawnServer
 }
 
 export interface TrackedSnapshot extends WorkspaceSnapshot {
@@ -78,18 +85,30 @@ export function createWorkspaceTracker(options: WorkspaceTrackerOptions = {}): F
       }
       const excluded = await excludedUnder(root, options.exclude ?? [])
       const state = repo
-        ? await gitSnapshot(root, repo, snapshotOptions.signal, excluded, options.maxUntrackedFiles).catch(
-            async (error: unknown) => {
-              // The repository moved or went away since it was looked up: look again, once.
-              repositories.forget(root)
-              const again = await repositories.lookup(root, { askGit: true })
-              if (!again) {
-                if (mode === 'git') throw error
-                return walker.snapshot(root, snapshotOptions.signal, excluded)
-              }
-              return gitSnapshot(root, again, snapshotOptions.signal, excluded, options.maxUntrackedFiles)
-            },
-          )
+        ? await gitSnapshot(
+            root,
+            repo,
+            snapshotOptions.signal,
+            excluded,
+            options.maxUntrackedFiles,
+            options.spawnServer,
+          ).catch(async (error: unknown) => {
+            // The repository moved or went away since it was looked up: look again, once.
+            repositories.forget(root)
+            const again = await repositories.lookup(root, { askGit: true })
+            if (!again) {
+              if (mode === 'git') throw error
+              return walker.snapshot(root, snapshotOptions.signal, excluded)
+            }
+            return gitSnapshot(
+              root,
+              again,
+              snapshotOptions.signal,
+              excluded,
+              options.maxUntrackedFiles,
+              options.spawnServer,
+            )
+          })
         : await walker.snapshot(root, snapshotOptions.signal, excluded)
       const id = randomUUID()
       states.set(id, state)
