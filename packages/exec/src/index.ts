@@ -44,4 +44,5 @@ export {
   type StartSessionRequest,
 } from './sessions.js'
 export { ServedChild, SpawnServer, type SpawnServerRequest, sharedSpawnServer } from './spawn-server.js'
+export { locateProgram } from './spawn-support.js'
 export type { ExtraFd, OutputChunk, RunCommandOptions, RunCommandResult, RunErrorKind } from './types.js'

@@ -2,10 +2,11 @@
 // .gitignore honoured) is staged into a temporary index seeded from the real one — so only
 // files whose stat changed are re-hashed — and frozen with `git write-tree`. The user's index,
 // HEAD and refs are never touched; the trees are loose objects that `git gc` collects.
+import { existsSync } from 'node:fs'
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
-import type { SpawnServer } from '@agent/exec'
+import { locateProgram, type SpawnServer } from '@agent/exec'
 import { HelperError, runHelper } from '../process/run-helper.js'
 import { pruneEmptyParents } from './prune.js'
 
@@ -51,7 +52,7 @@ async function git(args: string[], cwd: string, options: GitOptions = {}) {
   if (options.input !== undefined) helperOptions.input = options.input
   if (options.signal) helperOptions.signal = options.signal
   if (options.spawnServer) helperOptions.spawnServer = options.spawnServer
-  return runHelper(['git', ...GIT_CONFIG, ...args], helperOptions)
+  return runHelper([gitProgram(env), ...GIT_CONFIG, ...args], helperOptions)
 }
 
 async function gitOk(args: string[], cwd: string, options: GitOptions = {}): Promise<string> {
@@ -93,7 +94,22 @@ async function exists(path: string): Promise<boolean> {
 /** Untracked files a snapshot hashes at most (git add reads every one, on every turn). */
 export const DEFAULT_MAX_UNTRACKED_FILES = 20_000
 
-const GIT = `git ${GIT_CONFIG.join(' ')}`
+const located = new Map<string, string>()
+
+/**
+ * git's absolute path, found once per PATH (and looked for again when the file went away): the
+ * stage script's processes then start git at once, where each would try every directory of
+ * PATH before git's (12 failed `execve`s per git on a PATH like a developer's).
+ */
+function gitProgram(env: NodeJS.ProcessEnv): string {
+  const path = env.PATH ?? ''
+  const kept = located.get(path)
+  if (kept && existsSync(kept)) return kept
+  const found = locateProgram('git', path, process.cwd())
+  if (!('file' in found)) return 'git'
+  located.set(path, found.file)
+  return found.file
+}
 
 /**
  * Stages the working tree into a temporary index and writes its tree, in one `sh` running the
@@ -103,25 +119,38 @@ const GIT = `git ${GIT_CONFIG.join(' ')}`
  * took ~21 ms of the main thread's CPU and the one shell ~7.
  *
  * Arguments: the untracked-file limit (negative: no check), the index, a file for `git add`'s
- * stderr, then the pathspecs to exclude. Prints `untracked <n>` (and stops) when `git ls-files`
+ * stderr, git's path, then the pathspecs to exclude. Prints `untracked <n>` (and stops) when `git ls-files`
  * counts more untracked, not ignored files than the limit — before `git add` would hash them all
  * (100,000 files took minutes; ls-files only lists names; its failure leaves the check to add).
  * Otherwise `add <exit code>` and then write-tree's output; the shell's exit code is write-tree's.
  * On SIGTERM (an abort), the running `git add` is killed too; write-tree replaces the shell.
  */
-const STAGE_SCRIPT = `limit=$1 index=$2 errors=$3
-shift 3
+const STAGE_SCRIPT = `limit=$1 index=$2 errors=$3 git=$4
+shift 4
+config='${GIT_CONFIG.join(' ')}'
+# The untracked names, one a line (git quotes a name with a newline), counted by the shell
+# itself: a pipe through tr and wc cost two more processes.
+count_untracked() {
+  names=$("$git" $config ls-files --others --exclude-standard -- . "$@" 2>/dev/null)
+  set -f
+  IFS='
+'
+  set -- $names
+  unset IFS
+  set +f
+  untracked=$#
+}
 if [ "$limit" -ge 0 ]; then
-  untracked=$(${GIT} ls-files --others --exclude-standard -z -- . "$@" 2>/dev/null | tr -cd '\\000' | wc -c)
-  if [ $((untracked)) -gt "$limit" ]; then echo "untracked $((untracked))"; exit 0; fi
+  count_untracked "$@"
+  if [ "$untracked" -gt "$limit" ]; then echo "untracked $untracked"; exit 0; fi
 fi
 trap 'kill "$added" 2>/dev/null; exit 143' TERM
-GIT_INDEX_FILE=$index ${GIT} add --all --ignore-errors -- . "$@" 2>"$errors" &
+GIT_INDEX_FILE=$index "$git" $config add --all --ignore-errors -- . "$@" 2>"$errors" &
 added=$!
 wait "$added"
 echo "add $?"
 trap - TERM
-GIT_INDEX_FILE=$index exec ${GIT} write-tree`
+GIT_INDEX_FILE=$index exec "$git" $config write-tree`
 
 /**
  * Stages the current working tree under `cwd` into `indexPath` (with `scratchDir` for the
@@ -144,7 +173,18 @@ async function writeWorkingTree(
   const errorsFile = join(options.scratchDir, `add-errors-${process.pid}-${Date.now()}-${Math.random()}`)
   const env = gitEnv()
   const limit = String(options.maxUntracked ?? -1)
-  const argv = ['sh', '-c', STAGE_SCRIPT, 'sh', limit, indexPath, errorsFile, ...exclude]
+  // /bin/sh by its path, as Node's `shell: true` does: no PATH search in the child.
+  const argv = [
+    '/bin/sh',
+    '-c',
+    STAGE_SCRIPT,
+    'sh',
+    limit,
+    indexPath,
+    errorsFile,
+    gitProgram(env),
+    ...exclude,
+  ]
   try {
     const helperOptions: Parameters<typeof runHelper>[1] = { cwd, env }
     if (options.signal) helperOptions.signal = options.signal
