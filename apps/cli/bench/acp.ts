@@ -1,38 +1,79 @@
 // Per-step overhead of a session driven over ACP (`agent acp`, the official SDK's client on the
-// other end, every update delivered) vs the same session run by `agent exec --json`, in the same
-// run, interleaved, every process given the same environment. A step is one model request and
-// one `echo` command; the time is from the first model request to the last, so start-up and
-// shutdown are not counted. Both record the session (an ACP session must be loadable later, so
-// `agent exec` runs without `--ephemeral` too): the same work on the same footing.
+// other end, every update delivered) vs the same session run by `agent exec --json` (each JSONL
+// line parsed, as the Codex SDK does), in the same run, interleaved, every process given the same
+// environment. A step is one model request and one `echo` command; the time is from the first
+// model request to the last, so start-up and shutdown are not counted. Both record the session
+// (an ACP session must be loadable later, so `agent exec` runs without `--ephemeral` too): the
+// same work on the same footing. The agent process's own CPU time per step is shown beside the
+// wall time: on a 2-core machine the client's work competes with the agent's for the cores.
 //   pnpm --filter @agent/cli bench:acp        (needs `pnpm build` first)
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { Readable, Writable } from 'node:stream'
-import { type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { client, ndJsonStream } from '@agentclientprotocol/sdk'
 
 // BENCH_BIN: another build of the binary (e.g. a copy of dist/ from before a change), to compare.
 const bin = process.env.BENCH_BIN ?? new URL('../dist/agent.cjs', import.meta.url).pathname
-const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const RUNS = Number(process.env.BENCH_RUNS ?? 9)
 const STEPS = Number(process.env.BENCH_STEPS ?? 30)
 const SANDBOX = 'danger-full-access'
 // Extra node flags for both children, to profile them alike: BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
+const providerScript = new URL('./provider-process.ts', import.meta.url).pathname
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)] ?? Number.NaN
 }
 
-const turns = (): MockTurn[] => [
-  ...Array.from({ length: STEPS }, (_, i) => ({
-    text: `step ${i}`,
-    toolCalls: [{ name: 'shell', arguments: { command: ['echo', `step ${i}`] } }],
-  })),
-  { text: 'done' },
-]
+/** The mock provider, started in its own process (see bench/provider-process.ts for why). */
+async function startProvider(): Promise<{
+  baseUrl: string
+  /** Arrival time of request n, in the provider's clock (use differences). */
+  request(n: number): Promise<number>
+  close(): Promise<void>
+}> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions', '@agent/source', providerScript, String(STEPS)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  )
+  const arrivals = new Map<number, number>()
+  const waiting = new Map<number, (at: number) => void>()
+  let resolveUrl: (url: string) => void = () => {}
+  const baseUrl = new Promise<string>((resolve) => {
+    resolveUrl = resolve
+  })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const message = JSON.parse(line) as { baseUrl?: string; request?: number; at?: number }
+    if (message.baseUrl) resolveUrl(message.baseUrl)
+    if (message.request !== undefined && message.at !== undefined) {
+      arrivals.set(message.request, message.at)
+      waiting.get(message.request)?.(message.at)
+    }
+  })
+  return {
+    baseUrl: await Promise.race([
+      baseUrl,
+      exited.then(() => Promise.reject(new Error('the mock provider process exited before listening'))),
+    ]),
+    request: (n) =>
+      new Promise((resolve) => {
+        const at = arrivals.get(n)
+        if (at !== undefined) resolve(at)
+        else waiting.set(n, resolve)
+      }),
+    close: () => {
+      child.stdin.end()
+      return exited
+    },
+  }
+}
 
 function scratch(): { repo: string; env: NodeJS.ProcessEnv } {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-bench-acp-')))
@@ -50,27 +91,58 @@ function scratch(): { repo: string; env: NodeJS.ProcessEnv } {
   }
 }
 
-async function execSteps(): Promise<number> {
+interface Step {
+  /** Wall time per step (ms): first model request to the last, / steps. */
+  wall: number
+  /** The agent process's own CPU time (user + system, ms) in the same interval, / steps. */
+  cpu: number
+}
+
+/** CPU time `pid` has used so far (ms), from /proc (Linux; NaN elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.split(' ') ?? []
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND
+  } catch {
+    return Number.NaN
+  }
+}
+
+async function perStep(
+  server: { request(n: number): Promise<number> },
+  pid: number | undefined,
+): Promise<Step> {
+  const first = await server.request(1)
+  const cpuAtFirst = cpuMs(pid)
+  const last = await server.request(STEPS + 1)
+  return { wall: (last - first) / STEPS, cpu: (cpuMs(pid) - cpuAtFirst) / STEPS }
+}
+
+async function execSteps(): Promise<Step> {
   const { repo, env } = scratch()
-  const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
+  const server = await startProvider()
   const child = spawn(process.execPath, [...NODE_ARGS, bin, 'exec', '--json', '-s', SANDBOX, 'steps'], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
     stdio: ['ignore', 'pipe', 'ignore'],
   })
-  child.stdout.resume() // the JSONL is produced and read, as a client of exec would
+  // Each JSONL line read and parsed, as a client of exec does (@openai/codex-sdk: readline and
+  // JSON.parse), the counterpart of the ACP SDK reading each session/update.
+  let events = 0
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (JSON.parse(line)) events++
+  })
   const exited = new Promise((resolve) => child.on('exit', resolve))
-  const first = await server.waitForRequests(1)
-  const ms = (await server.waitForRequests(STEPS + 1)) - first
-  if ((await exited) !== 0) throw new Error('agent exec failed')
+  const step = await perStep(server, child.pid)
+  if ((await exited) !== 0 || events < STEPS * 2) throw new Error(`agent exec failed (${events} events)`)
   await server.close()
   rmSync(repo, { recursive: true, force: true })
-  return ms / STEPS
+  return step
 }
 
-async function acpSteps(): Promise<number> {
+async function acpSteps(): Promise<Step> {
   const { repo, env } = scratch()
-  const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
+  const server = await startProvider()
   const child = spawn(process.execPath, [...NODE_ARGS, bin, 'acp', '-c', `sandbox_mode="${SANDBOX}"`], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
@@ -93,8 +165,7 @@ async function acpSteps(): Promise<number> {
     sessionId,
     prompt: [{ type: 'text', text: 'steps' }],
   })
-  const first = await server.waitForRequests(1)
-  const ms = (await server.waitForRequests(STEPS + 1)) - first
+  const step = await perStep(server, child.pid)
   const { stopReason } = await prompt
   if (stopReason !== 'end_turn' || updates < STEPS * 2)
     throw new Error(`acp: ${stopReason}, ${updates} updates`)
@@ -102,32 +173,47 @@ async function acpSteps(): Promise<number> {
   await exited
   await server.close()
   rmSync(repo, { recursive: true, force: true })
-  return ms / STEPS
+  return step
 }
 
-const execTimes: number[] = []
-const acpTimes: number[] = []
+const execRuns: Step[] = []
+const acpRuns: Step[] = []
 await execSteps() // warm the file cache and the launcher's code cache for both
 for (let i = 0; i < RUNS; i++) {
-  execTimes.push(await execSteps())
-  acpTimes.push(await acpSteps())
+  execRuns.push(await execSteps())
+  acpRuns.push(await acpSteps())
 }
-const execMs = median(execTimes)
-const acpMs = median(acpTimes)
-const ratio = acpMs / execMs
+const execMs = median(execRuns.map((r) => r.wall))
+const acpMs = median(acpRuns.map((r) => r.wall))
+// Each ACP run against the exec run just before it: load that drifts during the bench moves
+// both of a pair alike, so the median of the pairs' ratios is steadier than a ratio of medians.
+const pairedRatio = median(acpRuns.map((r, i) => r.wall / (execRuns[i]?.wall ?? Number.NaN)))
+const execCpu = median(execRuns.map((r) => r.cpu))
+const acpCpu = median(acpRuns.map((r) => r.cpu))
 
 console.log(`agent: per-step overhead, ACP vs exec (${STEPS} steps, median of ${RUNS} interleaved runs)`)
-console.log(`environment: node ${process.version}, sandbox ${SANDBOX}, load ${loadavg()[0]?.toFixed(2)},`)
 console.log(
-  `  env PATH HOME AGENT_HOME OPENAI_API_KEY OPENAI_BASE_URL${process.env.NODE_EXTRA_CA_CERTS ? ' NODE_EXTRA_CA_CERTS' : ''} (same for both)`,
+  `environment: node ${process.version}, ${cpus().length} cores, sandbox ${SANDBOX}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')},`,
+)
+console.log(
+  `  env PATH HOME AGENT_HOME OPENAI_API_KEY OPENAI_BASE_URL${process.env.NODE_EXTRA_CA_CERTS ? ' NODE_EXTRA_CA_CERTS' : ''} (same for both);`,
+)
+console.log('  the mock provider runs in a process of its own (bench/provider-process.ts)')
+console.log('')
+console.log(
+  '| measure                     | ms/step | ratio | paired ratio | agent CPU ms/step | CPU ratio | target |',
+)
+console.log(
+  '|-----------------------------|--------:|------:|-------------:|------------------:|----------:|-------:|',
+)
+console.log(
+  `| agent exec --json           | ${execMs.toFixed(2).padStart(7)} |  1.00 |         1.00 | ${execCpu.toFixed(1).padStart(17)} |      1.00 |        |`,
+)
+console.log(
+  `| agent acp (SDK client)      | ${acpMs.toFixed(2).padStart(7)} | ${(acpMs / execMs).toFixed(2).padStart(5)} | ${pairedRatio.toFixed(2).padStart(12)} | ${acpCpu.toFixed(1).padStart(17)} | ${(acpCpu / execCpu).toFixed(2).padStart(9)} | ≤ 1.10 |`,
 )
 console.log('')
-console.log('| measure                     | ms/step | ratio | target |')
-console.log('|-----------------------------|--------:|------:|-------:|')
-console.log(`| agent exec --json           | ${execMs.toFixed(2).padStart(7)} |  1.00 |        |`)
-console.log(
-  `| agent acp (SDK client)      | ${acpMs.toFixed(2).padStart(7)} | ${ratio.toFixed(2).padStart(5)} | ≤ 1.10 |`,
-)
-console.log('')
-console.log(`runs (exec): ${execTimes.map((t) => t.toFixed(1)).join(' ')}`)
-console.log(`runs (acp):  ${acpTimes.map((t) => t.toFixed(1)).join(' ')}`)
+console.log(`runs (exec): ${execRuns.map((r) => r.wall.toFixed(1)).join(' ')}`)
+console.log(`runs (acp):  ${acpRuns.map((r) => r.wall.toFixed(1)).join(' ')}`)
