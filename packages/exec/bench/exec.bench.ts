@@ -1,9 +1,10 @@
 // Benchmark for @agent/exec: overhead against a bare spawn, capture throughput and memory for
-// 1 GiB of output, and the time to kill a 50-process tree. Each number is compared with a
+// 1 GiB of output, the time to kill a 50-process tree, and commands through the spawn server
+// against direct starts, from a small heap and from a big one. Each number is compared with a
 // baseline measured in the same run. Run with `pnpm --filter @agent/exec bench`.
 import { spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
-import { runCommand } from '../src/index.js'
+import { runCommand, SpawnServer } from '../src/index.js'
 import { tagged } from '../test/processes.js'
 
 const cwd = process.cwd()
@@ -119,6 +120,31 @@ async function killTree(reps: number, ignoringTerm: number, graceMs: number) {
   return { median: median(times), max: Math.max(...times), survivors, treeSize }
 }
 
+/**
+ * `echo` run to completion, directly and through a spawn server, interleaved; then again with
+ * `extraHeapMiB` more memory held by this process (a fork copies the page tables of all of it).
+ */
+async function served(rounds: number, extraHeapMiB: number) {
+  const server = new SpawnServer()
+  if (!(await server.started())) throw new Error('the spawn server did not start')
+  const measure = async () => {
+    const direct: number[] = []
+    const through: number[] = []
+    for (let i = 0; i < rounds; i++) {
+      direct.push(await time(() => runCommand({ argv: ['echo', 'x'], cwd })))
+      through.push(await time(() => runCommand({ argv: ['echo', 'x'], cwd, spawnServer: server })))
+    }
+    return { direct: median(direct), served: median(through), rss: process.memoryUsage().rss }
+  }
+  const small = await measure()
+  // Live objects, as an embedder's heap would be, not one big buffer.
+  const held: unknown[] = []
+  for (let i = 0; i < extraHeapMiB * 8_000; i++) held.push({ i, text: `entry ${i} ${'x'.repeat(64)}` })
+  const big = await measure()
+  server.close()
+  return { small, big, held: held.length }
+}
+
 const fmt = (n: number, digits = 1) => n.toFixed(digits)
 const mb = (bytes: number) => bytes / (1024 * 1024)
 
@@ -132,6 +158,7 @@ async function main() {
   const t = await throughput(5)
   const k = await killTree(5, 0, 1000)
   const kStubborn = await killTree(3, 10, 100)
+  const sv = await served(40, 100)
 
   const oursMBs = GiB / (1024 * 1024) / (t.ours.ms / 1000)
   const bareMBs = GiB / (1024 * 1024) / (t.bare.ms / 1000)
@@ -188,6 +215,22 @@ async function main() {
       '-',
     ],
     ['survivors', String(kStubborn.survivors), '-', '-', '0', kStubborn.survivors === 0 ? 'yes' : 'no'],
+    [
+      `echo via spawn server, this process at ${fmt(mb(sv.small.rss), 0)} MiB RSS (median)`,
+      `${fmt(sv.small.served, 2)} ms`,
+      `${fmt(sv.small.direct, 2)} ms direct`,
+      `${fmt(sv.small.served / sv.small.direct, 2)}x`,
+      '-',
+      '-',
+    ],
+    [
+      `same, this process at ${fmt(mb(sv.big.rss), 0)} MiB RSS`,
+      `${fmt(sv.big.served, 2)} ms`,
+      `${fmt(sv.big.direct, 2)} ms direct`,
+      `${fmt(sv.big.served / sv.big.direct, 2)}x`,
+      '-',
+      '-',
+    ],
   ]
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)))
   const line = (row: string[]) => `| ${row.map((cell, col) => cell.padEnd(widths[col]!)).join(' | ')} |`
