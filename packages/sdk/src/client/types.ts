@@ -225,9 +225,10 @@ export type ClientOptions = {
   /**
    * Start commands through this process's spawn server (default true): a small helper process,
    * started at the second command and shared by every thread, that forks the commands so that
-   * this process never does. A fork of a Node process costs more the more memory it holds
-   * (measured: 9.5 ms an `echo` at 47 MB, 14 ms at 150 MB) and blocks its event loop; the
-   * server's does not grow with yours. It costs ~9 MB of memory of its own. `false` forks here.
+   * this process never does. A fork of a Node process costs more the more it has mapped (an
+   * `echo`: 9.5 ms from a bare Node process, 14 ms from one holding 100 MB more) and blocks its
+   * event loop; the server's does not grow with yours. It costs ~9 MB of memory of its own.
+   * `false` forks here.
    */
   spawnServer?: boolean
 }
