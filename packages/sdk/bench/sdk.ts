@@ -28,6 +28,8 @@ const { cwd, env } = await scratchWorkspace()
 interface Sample {
   whole: number
   perStep: number
+  /** Each step's time (request k to request k+1), k = 1..STEPS-1. */
+  steps: number[]
   /** CPU time of this process's main thread between the 1st and 10th request, / 9 (ms). */
   mainCpuPerStep: number
 }
@@ -45,14 +47,19 @@ async function timed(variant: (baseUrl: string) => Promise<void>): Promise<Sampl
   const server = await startMockProviderServer({ wire: 'responses', turns: script() })
   try {
     const start = performance.now()
-    const first = server.waitForRequests(1, { timeoutMs: 120_000 })
-    const last = server.waitForRequests(STEPS, { timeoutMs: 120_000 })
+    const arrivals = Array.from({ length: STEPS }, (_, i) =>
+      server.waitForRequests(i + 1, { timeoutMs: 120_000 }),
+    )
+    const first = arrivals[0]!
+    const last = arrivals[STEPS - 1]!
     const cpuAtFirst = first.then(mainThreadCpuMs)
     const cpuAtLast = last.then(mainThreadCpuMs)
     await variant(server.baseUrl)
     const whole = performance.now() - start
+    const at = await Promise.all(arrivals)
     return {
       whole,
+      steps: at.slice(1).map((time, i) => time - (at[i] ?? time)),
       perStep: ((await last) - (await first)) / (STEPS - 1),
       mainCpuPerStep: ((await cpuAtLast) - (await cpuAtFirst)) / (STEPS - 1),
     }
@@ -125,6 +132,15 @@ for (const [name, samples] of Object.entries(results)) {
   console.log(
     `| ${name.padEnd(7)} | ${whole.toFixed(0).padStart(14)} | ${step.toFixed(1).padStart(13)} | ${(step / floorStep).toFixed(2).padStart(16)} | ${(whole / execWhole).toFixed(2).padStart(12)} | ${cpuCells} |`,
   )
+}
+
+console.log('')
+console.log('each step (ms, median of the runs): the first ones carry the turn snapshot (sdk, exec)')
+for (const [name, samples] of Object.entries(results)) {
+  const byStep = Array.from({ length: STEPS - 1 }, (_, k) =>
+    median(samples.map((s) => s.steps[k] ?? Number.NaN)),
+  )
+  console.log(`  ${name.padEnd(5)} ${byStep.map((ms) => ms.toFixed(1).padStart(5)).join(' ')}`)
 }
 
 function readLoad(): string {
