@@ -1,11 +1,11 @@
 // Shared pieces of the client tests: a temp git workspace with its own AGENT_HOME, a client on a
 // mock provider server of a given wire, and the tool-call shapes of each wire's toolset.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type MockProviderServer, type MockToolCall, startMockProviderServer } from '@agent/models/testing'
-import { afterEach } from 'vitest'
+import { afterAll, afterEach } from 'vitest'
 import { type ClientOptions, createClient } from '../src/index.js'
 
 export const WIRES = [
@@ -21,8 +21,16 @@ export interface Workspace {
   env: Record<string, string>
 }
 
+// Every workspace of a test file is removed when the file is done (they were left in the temp
+// directory, ~40 a run).
+const roots: string[] = []
+afterAll(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+
 export function workspace(files: Record<string, string> = {}): Workspace {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'sdk-test-')))
+  roots.push(root)
   const dir = join(root, 'repo')
   const home = join(root, 'home')
   mkdirSync(dir, { recursive: true })
