@@ -113,6 +113,22 @@ describe('SpawnServer', () => {
     expect(result).toMatchObject({ exitCode: 0, timedOut: false, stdout: 'served\n', stderr: '' })
   })
 
+  it('takes its commands down when the agent is killed outright (no exit hook runs)', async () => {
+    const tag = tagged()
+    const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx')
+    const result = await runCommand({
+      argv: [tsx, join(import.meta.dirname, '..', 'test', 'killed-while-serving.ts')],
+      cwd: join(import.meta.dirname, '..'),
+      env: tag.env,
+      timeoutMs: 30_000,
+    })
+    // tsx reports its child's death by SIGKILL as 137.
+    expect(result).toMatchObject({ exitCode: 137, timedOut: false })
+    // The server notices at once; give the kill a moment to land.
+    for (let i = 0; i < 50 && tag.survivors().length > 0; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(tag.survivors()).toEqual([])
+  })
+
   it('is one per process when shared', () => {
     expect(sharedSpawnServer()).toBe(sharedSpawnServer())
   })

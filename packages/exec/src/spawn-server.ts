@@ -33,9 +33,9 @@ const HEADER_BYTES = 9
 
 /**
  * The server's program. Plain JavaScript on purpose (it runs as `node -e`, outside any bundle).
- * It exits when its stdin closes (this process is gone), ignores terminal signals (it runs in a
- * session of its own), and keeps each command's pipes until the command's streams end or this
- * process releases them.
+ * When its stdin closes (this process is gone, however it ended) it SIGKILLs the commands still
+ * running and exits; it ignores terminal signals (it runs in a session of its own), and keeps
+ * each command's pipes until the command's streams end or this process releases them.
  */
 const SERVER_SOURCE = String.raw`'use strict'
 const { spawn } = require('node:child_process')
@@ -68,6 +68,7 @@ function start(request) {
     frame(${FRAME_ERROR}, id, JSON.stringify({ message: error.message, code: error.code, thrown: true }))
     return
   }
+  child.__detached = request.detached
   children.set(id, child)
   child.once('spawn', () => frame(${FRAME_SPAWNED}, id, String(child.pid)))
   child.once('error', (error) => {
@@ -121,7 +122,15 @@ process.stdin.on('data', (text) => {
     else start(request)
   }
 })
-process.stdin.on('end', () => process.exit(0))
+// The agent is gone (even killed outright, when its exit hook could not run): so are its commands.
+process.stdin.on('end', () => {
+  for (const [, child] of children) {
+    try {
+      if (child.spawnargs && child.pid) process.kill(child.__detached ? -child.pid : child.pid, 'SIGKILL')
+    } catch {}
+  }
+  process.exit(0)
+})
 process.stdout.on('error', () => process.exit(0))
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']) process.on(signal, () => {})
 frame(${FRAME_READY}, 0, String(process.pid))

@@ -1,0 +1,9 @@
+// Fixture: starts a long command through a spawn server, then dies by SIGKILL, so no exit hook
+// runs. The server sees its stdin close and must take the command's tree down.
+import { runCommand, SpawnServer } from '../src/index.js'
+
+const server = new SpawnServer()
+if (!(await server.started())) throw new Error('the spawn server did not start')
+const cwd = process.cwd()
+void runCommand({ argv: ['bash', '-c', 'sleep 100 & sleep 100'], cwd, spawnServer: server })
+setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500)
