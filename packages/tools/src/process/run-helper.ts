@@ -69,14 +69,20 @@ export function runHelper(
     child.stderr?.on('data', (chunk: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8')
     })
+    let failure: HelperError | undefined
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') {
-        reject(new HelperError('not_found', `${program} was not found on PATH`))
-      } else {
-        reject(new HelperError('failed', `${program}: ${error.message}`))
-      }
+      const helperError =
+        error.code === 'ENOENT'
+          ? new HelperError('not_found', `${program} was not found on PATH`)
+          : new HelperError('failed', `${program}: ${error.message}`)
+      // A start that failed has nothing to wait for. An abort is reported once the program and
+      // whatever still holds its pipes (a shell's git) are gone, so that nothing it started
+      // is left running when the caller hears of it.
+      if (child.pid === undefined) reject(helperError)
+      else failure = helperError
     })
     child.on('close', (code, signal) => {
+      if (failure) return reject(failure)
       resolve({
         code: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out),
