@@ -114,7 +114,11 @@ function served(server: SpawnServer, program: string, args: string[], options: H
     if (child.settled) return
     // Not started yet: killed as soon as it is.
     if (child.pid === undefined) return void child.once('spawn', abort)
-    process.kill(child.pid, 'SIGTERM')
+    try {
+      process.kill(child.pid, 'SIGTERM')
+    } catch {
+      // Exited already; its exit is on its way.
+    }
     child.emit(
       'error',
       Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }),
