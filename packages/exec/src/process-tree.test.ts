@@ -1,11 +1,7 @@
 import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tagged } from '../test/processes.js'
+import { runFixture, tagged } from '../test/processes.js'
 import { collectProcessTree, isAlive, killProcessTree } from './process-tree.js'
-import { runCommand } from './run-command.js'
-
-const repoRoot = join(import.meta.dirname, '..', '..', '..')
 
 /** Starts a detached tree and resolves with its leader once `ready` is printed. */
 function startTree(script: string, env: Record<string, string>): Promise<number> {
@@ -56,13 +52,7 @@ describe('process tree', () => {
 
   it('takes running commands and sessions down when the host process exits', async () => {
     const tag = tagged()
-    const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx')
-    const result = await runCommand({
-      argv: [tsx, join(import.meta.dirname, '..', 'test', 'exit-while-running.ts')],
-      cwd: join(import.meta.dirname, '..'),
-      env: tag.env,
-      timeoutMs: 60_000,
-    })
+    const result = await runFixture('exit-while-running.ts', tag.env)
     expect(result.stderr).toBe('')
     expect(result.exitCode).toBe(0)
     expect(tag.survivors()).toEqual([])

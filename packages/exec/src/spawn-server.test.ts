@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { tagged } from '../test/processes.js'
+import { runFixture, tagged } from '../test/processes.js'
 import { runCommand } from './run-command.js'
 import { SpawnServer, sharedSpawnServer } from './spawn-server.js'
 
@@ -16,6 +16,11 @@ async function upServer(): Promise<SpawnServer> {
   servers.push(server)
   expect(await server.started()).toBe(true)
   return server
+}
+
+/** Polls `done` until it holds (the test's own timeout bounds the wait). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 10))
 }
 
 const parentOf = (pid: number) =>
@@ -56,7 +61,7 @@ describe('SpawnServer', () => {
     const echo = (text: string) => runCommand({ argv: ['echo', text], cwd: repoRoot, spawnServer: server })
     expect((await echo('one')).stdout).toBe('one\n')
     // One command is no session yet: nothing started.
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(server.state).toBe('idle')
     expect(server.ready).toBe(false)
     expect((await echo('two')).stdout).toBe('two\n')
     expect(await server.started()).toBe(true)
@@ -84,8 +89,18 @@ describe('SpawnServer', () => {
   it('kills what it started when it dies, and later commands start directly', async () => {
     const server = await upServer()
     const tag = tagged()
-    const running = runCommand({ argv: ['sleep', '30'], cwd: repoRoot, env: tag.env, spawnServer: server })
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    let started: () => void = () => {}
+    const running = runCommand({
+      argv: ['sh', '-c', 'echo started; exec sleep 30'],
+      cwd: repoRoot,
+      env: tag.env,
+      spawnServer: server,
+      onOutput: () => started(),
+    })
+    // The command is running once it has said so.
+    await new Promise<void>((resolve) => {
+      started = resolve
+    })
     const serverPid = parentOf(tag.survivors()[0] ?? 0)
     process.kill(serverPid, 'SIGKILL')
     const result = await running
@@ -104,28 +119,17 @@ describe('SpawnServer', () => {
   })
 
   it('does not keep an embedder alive once its commands are done', async () => {
-    const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx')
-    const result = await runCommand({
-      argv: [tsx, join(import.meta.dirname, '..', 'test', 'served-then-done.ts')],
-      cwd: join(import.meta.dirname, '..'),
-      timeoutMs: 30_000,
-    })
+    const result = await runFixture('served-then-done.ts')
     expect(result).toMatchObject({ exitCode: 0, timedOut: false, stdout: 'served\n', stderr: '' })
   })
 
   it('takes its commands down when the agent is killed outright (no exit hook runs)', async () => {
     const tag = tagged()
-    const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx')
-    const result = await runCommand({
-      argv: [tsx, join(import.meta.dirname, '..', 'test', 'killed-while-serving.ts')],
-      cwd: join(import.meta.dirname, '..'),
-      env: tag.env,
-      timeoutMs: 30_000,
-    })
+    const result = await runFixture('killed-while-serving.ts', tag.env)
     // tsx reports its child's death by SIGKILL as 137.
     expect(result).toMatchObject({ exitCode: 137, timedOut: false })
-    // The server notices at once; give the kill a moment to land.
-    for (let i = 0; i < 50 && tag.survivors().length > 0; i++) await new Promise((r) => setTimeout(r, 20))
+    // The server kills them when it reads the end of its stdin: wait for that, not for a time.
+    await until(() => tag.survivors().length === 0)
     expect(tag.survivors()).toEqual([])
   })
 

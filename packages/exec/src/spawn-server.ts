@@ -212,7 +212,7 @@ export class ServedChild extends EventEmitter {
 /** Starts commands from a small helper process. See the top of this file for why. */
 export class SpawnServer {
   private process: ChildProcess | undefined
-  private state: 'idle' | 'starting' | 'ready' | 'failed' = 'idle'
+  private current: 'idle' | 'starting' | 'ready' | 'failed' = 'idle'
   private readonly children = new Map<number, ServedChild>()
   private nextId = 1
   private buffered: Buffer = Buffer.alloc(0)
@@ -222,7 +222,12 @@ export class SpawnServer {
 
   /** True once the server has started and answered; until then `runCommand` spawns directly. */
   get ready(): boolean {
-    return this.state === 'ready'
+    return this.current === 'ready'
+  }
+
+  /** `idle` (not asked to start yet), `starting`, `ready`, or `failed` (could not start, died, or closed). */
+  get state(): 'idle' | 'starting' | 'ready' | 'failed' {
+    return this.current
   }
 
   /**
@@ -231,7 +236,7 @@ export class SpawnServer {
    */
   started(): Promise<boolean> {
     this.start()
-    if (this.state !== 'starting') return Promise.resolve(this.state === 'ready')
+    if (this.current !== 'starting') return Promise.resolve(this.current === 'ready')
     return new Promise((resolve) => {
       this.waiters.push(resolve)
       this.updateRef()
@@ -241,7 +246,7 @@ export class SpawnServer {
   private readonly waiters: ((ready: boolean) => void)[] = []
 
   private settle(): void {
-    for (const resolve of this.waiters.splice(0)) resolve(this.state === 'ready')
+    for (const resolve of this.waiters.splice(0)) resolve(this.current === 'ready')
     this.updateRef()
   }
 
@@ -258,8 +263,8 @@ export class SpawnServer {
 
   /** Starts the server in the background (once). Spawns keep going direct until it is ready. */
   start(): void {
-    if (this.state !== 'idle') return
-    this.state = 'starting'
+    if (this.current !== 'idle') return
+    this.current = 'starting'
     // The server needs no environment of its own: every request carries the command's. The
     // caller's NODE_OPTIONS (loaders, inspectors) and NODE_EXTRA_CA_CERTS (read at every start)
     // stay out of it.
@@ -274,7 +279,7 @@ export class SpawnServer {
         windowsHide: true,
       })
     } catch {
-      this.state = 'failed'
+      this.current = 'failed'
       this.settle()
       return
     }
@@ -309,7 +314,7 @@ export class SpawnServer {
 
   /** Stops the server. Running commands it started are killed, and report it. */
   close(): void {
-    if (this.state === 'failed') return
+    if (this.current === 'failed') return
     this.fail()
   }
 
@@ -322,7 +327,7 @@ export class SpawnServer {
     if (!child.stdout.destroyed || !child.stderr.destroyed) return
     // Destroyed before their end (a drain that gave up): the server closes its ends of the pipes.
     const cut = !child.stdout.readableEnded || !child.stderr.readableEnded
-    if (cut && this.state === 'ready') this.send({ op: 'release', id: child.id })
+    if (cut && this.current === 'ready') this.send({ op: 'release', id: child.id })
     if (child.settled && this.children.delete(child.id)) this.updateRef()
   }
 
@@ -358,7 +363,7 @@ export class SpawnServer {
 
   private dispatch(type: number, id: number, payload: Buffer): void {
     if (type === FRAME_READY) {
-      if (this.state === 'starting') this.state = 'ready'
+      if (this.current === 'starting') this.current = 'ready'
       this.updateRef()
       this.settle()
       return
@@ -415,8 +420,8 @@ export class SpawnServer {
 
   /** The server is gone (or never came): its commands are killed and end as killed. */
   private fail(): void {
-    if (this.state === 'failed') return
-    this.state = 'failed'
+    if (this.current === 'failed') return
+    this.current = 'failed'
     this.settle()
     const proc = this.process
     this.process = undefined

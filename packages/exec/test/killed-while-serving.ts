@@ -5,5 +5,10 @@ import { runCommand, SpawnServer } from '../src/index.js'
 const server = new SpawnServer()
 if (!(await server.started())) throw new Error('the spawn server did not start')
 const cwd = process.cwd()
-void runCommand({ argv: ['bash', '-c', 'sleep 100 & sleep 100'], cwd, spawnServer: server })
-setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500)
+void runCommand({
+  argv: ['bash', '-c', 'sleep 100 & echo started; sleep 100'],
+  cwd,
+  spawnServer: server,
+  // Killed once the command runs (it says so), not after a guessed delay.
+  onOutput: () => process.kill(process.pid, 'SIGKILL'),
+})

@@ -2,6 +2,9 @@
 // survivors by reading /proc/*/environ, which catches even processes that left the tree.
 import { randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runCommand } from '../src/run-command.js'
+import type { RunCommandResult } from '../src/types.js'
 
 const MARKER = 'AGENT_EXEC_TEST_MARKER'
 
@@ -50,4 +53,18 @@ export function tagged(extra: Record<string, string> = {}): Tagged {
       }
     },
   }
+}
+
+/**
+ * Runs `test/<name>` (a TypeScript fixture) under tsx as a real Node process in this package's
+ * directory, with `env`, to completion.
+ */
+export function runFixture(name: string, env?: Record<string, string>): Promise<RunCommandResult> {
+  const packageDir = join(import.meta.dirname, '..')
+  return runCommand({
+    argv: [join(packageDir, '..', '..', 'node_modules', '.bin', 'tsx'), join(packageDir, 'test', name)],
+    cwd: packageDir,
+    ...(env ? { env } : {}),
+    timeoutMs: 60_000,
+  })
 }
