@@ -144,6 +144,11 @@ export interface SpawnServerRequest {
   env: NodeJS.ProcessEnv
   detached: boolean
   extraFds: readonly ExtraFd[]
+  /**
+   * As `spawn`'s option: aborting SIGTERMs the process (once it has started) and reports an
+   * `AbortError` through `error`. `runCommand` does not use it: it kills whole trees itself.
+   */
+  signal?: AbortSignal
 }
 
 /**
@@ -309,6 +314,7 @@ export class SpawnServer {
         data: Buffer.from(extra.data).toString('base64'),
       })),
     })
+    if (request.signal) abortWith(child, request.signal)
     return child
   }
 
@@ -443,6 +449,29 @@ export class SpawnServer {
       if (!child.stderr.readableEnded) child.stderr.push(null)
     }
     this.children.clear()
+  }
+}
+
+/** `spawn`'s `signal` for a served child. */
+function abortWith(child: ServedChild, signal: AbortSignal): void {
+  const abort = () => {
+    if (child.settled) return
+    // Not started yet: killed as soon as it is.
+    if (child.pid === undefined) return void child.once('spawn', abort)
+    try {
+      process.kill(child.pid, 'SIGTERM')
+    } catch {
+      // Exited already; its exit is on its way.
+    }
+    child.emit(
+      'error',
+      Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }),
+    )
+  }
+  if (signal.aborted) abort()
+  else {
+    signal.addEventListener('abort', abort, { once: true })
+    child.once('close', () => signal.removeEventListener('abort', abort))
   }
 }
 

@@ -44,7 +44,15 @@ export function runHelper(
     const server = options.spawnServer
     const child: ServedChild | ReturnType<typeof spawn> =
       server?.ready && options.input === undefined
-        ? served(server, program, args, options)
+        ? server.spawn({
+            file: program,
+            args,
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            detached: false,
+            extraFds: [],
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
         : spawn(program, args, {
             cwd: options.cwd,
             env: options.env ?? process.env,
@@ -96,38 +104,4 @@ export function runHelper(
     })
     child.stdin.end(options.input ?? '')
   })
-}
-
-/** `program` started by the spawn server, SIGTERMed when `options.signal` aborts (as `spawn` does). */
-function served(server: SpawnServer, program: string, args: string[], options: HelperOptions): ServedChild {
-  const child = server.spawn({
-    file: program,
-    args,
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    detached: false,
-    extraFds: [],
-  })
-  const signal = options.signal
-  if (!signal) return child
-  const abort = () => {
-    if (child.settled) return
-    // Not started yet: killed as soon as it is.
-    if (child.pid === undefined) return void child.once('spawn', abort)
-    try {
-      process.kill(child.pid, 'SIGTERM')
-    } catch {
-      // Exited already; its exit is on its way.
-    }
-    child.emit(
-      'error',
-      Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }),
-    )
-  }
-  if (signal.aborted) abort()
-  else {
-    signal.addEventListener('abort', abort, { once: true })
-    child.once('close', () => signal.removeEventListener('abort', abort))
-  }
-  return child
 }
