@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Readable, Writable } from 'node:stream'
+import { type MockProviderServer, type MockTurn, startMockProviderServer } from '@agent/models/testing'
 import { client, ndJsonStream } from '@agentclientprotocol/sdk'
 
 // BENCH_BIN: another build of the binary (e.g. a copy of dist/ from before a change), to compare.
@@ -23,57 +24,19 @@ const SANDBOX = 'danger-full-access'
 // Extra node flags for both children, to profile them alike: BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR'
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)
 const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
-const providerScript = new URL('./provider-process.ts', import.meta.url).pathname
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)] ?? Number.NaN
 }
 
-/** The mock provider, started in its own process (see bench/provider-process.ts for why). */
-async function startProvider(): Promise<{
-  baseUrl: string
-  /** Arrival time of request n, in the provider's clock (use differences). */
-  request(n: number): Promise<number>
-  close(): Promise<void>
-}> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions', '@agent/source', providerScript, String(STEPS)],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  )
-  const arrivals = new Map<number, number>()
-  const waiting = new Map<number, (at: number) => void>()
-  let resolveUrl: (url: string) => void = () => {}
-  const baseUrl = new Promise<string>((resolve) => {
-    resolveUrl = resolve
-  })
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const message = JSON.parse(line) as { baseUrl?: string; request?: number; at?: number }
-    if (message.baseUrl) resolveUrl(message.baseUrl)
-    if (message.request !== undefined && message.at !== undefined) {
-      arrivals.set(message.request, message.at)
-      waiting.get(message.request)?.(message.at)
-    }
-  })
-  return {
-    baseUrl: await Promise.race([
-      baseUrl,
-      exited.then(() => Promise.reject(new Error('the mock provider process exited before listening'))),
-    ]),
-    request: (n) =>
-      new Promise((resolve) => {
-        const at = arrivals.get(n)
-        if (at !== undefined) resolve(at)
-        else waiting.set(n, resolve)
-      }),
-    close: () => {
-      child.stdin.end()
-      return exited
-    },
-  }
-}
+const turns = (): MockTurn[] => [
+  ...Array.from({ length: STEPS }, (_, i) => ({
+    text: `step ${i}`,
+    toolCalls: [{ name: 'shell', arguments: { command: ['echo', `step ${i}`] } }],
+  })),
+  { text: 'done' },
+]
 
 function scratch(): { repo: string; env: NodeJS.ProcessEnv } {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-bench-acp-')))
@@ -108,19 +71,16 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 
-async function perStep(
-  server: { request(n: number): Promise<number> },
-  pid: number | undefined,
-): Promise<Step> {
-  const first = await server.request(1)
+async function perStep(server: MockProviderServer, pid: number | undefined): Promise<Step> {
+  const first = await server.waitForRequests(1)
   const cpuAtFirst = cpuMs(pid)
-  const last = await server.request(STEPS + 1)
+  const last = await server.waitForRequests(STEPS + 1)
   return { wall: (last - first) / STEPS, cpu: (cpuMs(pid) - cpuAtFirst) / STEPS }
 }
 
 async function execSteps(): Promise<Step> {
   const { repo, env } = scratch()
-  const server = await startProvider()
+  const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
   const child = spawn(process.execPath, [...NODE_ARGS, bin, 'exec', '--json', '-s', SANDBOX, 'steps'], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
@@ -142,7 +102,7 @@ async function execSteps(): Promise<Step> {
 
 async function acpSteps(): Promise<Step> {
   const { repo, env } = scratch()
-  const server = await startProvider()
+  const server = await startMockProviderServer({ wire: 'responses', turns: turns() })
   const child = spawn(process.execPath, [...NODE_ARGS, bin, 'acp', '-c', `sandbox_mode="${SANDBOX}"`], {
     cwd: repo,
     env: { ...env, OPENAI_BASE_URL: server.baseUrl },
@@ -200,7 +160,6 @@ console.log(
 console.log(
   `  env PATH HOME AGENT_HOME OPENAI_API_KEY OPENAI_BASE_URL${process.env.NODE_EXTRA_CA_CERTS ? ' NODE_EXTRA_CA_CERTS' : ''} (same for both);`,
 )
-console.log('  the mock provider runs in a process of its own (bench/provider-process.ts)')
 console.log('')
 console.log(
   '| measure                     | ms/step | ratio | paired ratio | agent CPU ms/step | CPU ratio | target |',
