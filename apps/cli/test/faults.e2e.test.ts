@@ -542,7 +542,9 @@ describe('fault matrix: what commands and files contain', () => {
       { cwd: ws.repo, encoding: 'utf8' },
     )
     expect(made.status, made.stderr).toBe(0)
-    const server = await mockServer([{ toolCalls: [shell('echo hi')] }, { text: 'done' }])
+    // A command that writes: the turn snapshots the workspace before it (one that only reads
+    // would take no snapshot at all).
+    const server = await mockServer([{ toolCalls: [shell('echo hi > hi.txt')] }, { text: 'done' }])
     configure(agentHome(ws), server)
     const run = await runAgent(['exec', 'run it'], { cwd: ws.repo, env: ws.env() })
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: 'done\n' })

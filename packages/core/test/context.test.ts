@@ -157,37 +157,142 @@ describe('turn diff and undo', () => {
     expect(() => readFileSync(join(cwd, 'new.txt'))).toThrow()
   })
 
-  it('takes the turn snapshot while the model answers, and finishes it before any tool runs', async () => {
-    const cwd = tempDir()
-    writeFileSync(join(cwd, 'a.txt'), 'before\n')
-    const log: string[] = []
-    class SlowTracker extends MemoryWorkspaceTracker {
+  /** A tracker that logs when its snapshots start and end, each taking `ms`. */
+  function loggingTracker(log: string[], ms: number) {
+    return new (class extends MemoryWorkspaceTracker {
       override async snapshot(dir: string) {
         log.push('snapshot started')
-        await new Promise((resolve) => setTimeout(resolve, 100))
+        await new Promise((resolve) => setTimeout(resolve, ms))
         const snapshot = await super.snapshot(dir)
         log.push('snapshot taken')
         return snapshot
       }
-    }
-    const model = new ScriptedModel([
-      [reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
-      [reply.text('done')],
-    ])
+    })()
+  }
+
+  /** `model` logging each request it gets and the first event of each answer (after `created`). */
+  function loggingModel(model: ScriptedModel, log: string[]): ScriptedModel {
     const stream = model.stream.bind(model)
     model.stream = (request, options) => {
       log.push('request')
-      return stream(request, options)
+      return (async function* () {
+        let first = true
+        for await (const event of stream(request, options)) {
+          if (first && event.type !== 'created') {
+            log.push('answered')
+            first = false
+          }
+          yield event
+        }
+      })()
     }
-    const made = await makeAgent([], { cwd, model, workspace: new SlowTracker() })
+    return model
+  }
+
+  it('takes the turn snapshot while a slow model answers, and finishes it before any tool runs', async () => {
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'a.txt'), 'before\n')
+    const log: string[] = []
+    // The model takes 400 ms to answer: the snapshot (100 ms) is taken meanwhile.
+    const model = loggingModel(
+      new ScriptedModel([
+        [reply.delay(400), reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
+        [reply.text('done')],
+      ]),
+      log,
+    )
+    const made = await makeAgent([], { cwd, model, workspace: loggingTracker(log, 100) })
     agent = made.agent
     await agent.submit(input('change a'))
     const events = await collectUntil(agent, isTurnEnd)
-    // The first request goes out before the snapshot starts; the tool waits for the snapshot.
-    expect(log).toEqual(['request', 'snapshot started', 'snapshot taken', 'request'])
+    expect(log).toEqual(['request', 'snapshot started', 'snapshot taken', 'answered', 'request', 'answered'])
     const diff = find(events, 'turn_diff')[0]?.unified_diff ?? ''
     expect(diff).toContain('-before')
     expect(diff).toContain('+after')
+  })
+
+  it('with a model that answers at once, takes the snapshot at the first call that may change files', async () => {
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'a.txt'), 'before\n')
+    const log: string[] = []
+    const model = loggingModel(
+      new ScriptedModel([
+        [reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
+        [reply.text('done')],
+      ]),
+      log,
+    )
+    const made = await makeAgent([], { cwd, model, workspace: loggingTracker(log, 100) })
+    agent = made.agent
+    await agent.submit(input('change a'))
+    const events = await collectUntil(agent, (e) => {
+      if (e.msg.type === 'exec_command_begin') log.push('command')
+      return isTurnEnd(e)
+    })
+    expect(log).toEqual([
+      'request',
+      'answered',
+      'snapshot started',
+      'snapshot taken',
+      'command',
+      'request',
+      'answered',
+    ])
+    expect(find(events, 'turn_diff')[0]?.unified_diff).toContain('+after')
+  })
+
+  it('a turn that runs nothing able to change files takes no snapshot, has no diff and leaves nothing to undo', async () => {
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'a.txt'), 'before\n')
+    const log: string[] = []
+    const released: string[] = []
+    class Tracker extends MemoryWorkspaceTracker {
+      override async snapshot(dir: string) {
+        log.push('snapshot')
+        return super.snapshot(dir)
+      }
+      override async release(snapshot: Parameters<MemoryWorkspaceTracker['release']>[0]) {
+        released.push(snapshot.id)
+        return super.release(snapshot)
+      }
+    }
+    const commandTool: ToolDefinition = { ...shellTool, changesFilesOnlyByCommands: true }
+    const policy = {
+      evaluate: (command: string[]) => ({
+        decision: 'allow' as const,
+        reason: 'test',
+        knownSafe: command[0] === 'cat',
+      }),
+    }
+    const made = await makeAgent(
+      [
+        [reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
+        [reply.text('changed')],
+        [reply.toolCall('shell', { command: ['cat', 'a.txt'] })],
+        [reply.text('read')],
+      ],
+      { cwd, policy, tools: [commandTool], workspace: new Tracker() },
+    )
+    agent = made.agent
+    await agent.submit(input('change a'))
+    const first = await collectUntil(agent, isTurnEnd)
+    expect(find(first, 'turn_diff')).toHaveLength(1)
+    expect(log).toEqual(['snapshot'])
+    await agent.submit(input('read a'))
+    const second = await collectUntil(agent, isTurnEnd)
+    expect(find(second, 'exec_command_end')[0]).toMatchObject({ exit_code: 0 })
+    expect(find(second, 'turn_diff')).toEqual([])
+    // No snapshot of its own, and the first turn's is let go: undo reverts the last turn only.
+    expect(log).toEqual(['snapshot'])
+    expect(released).toHaveLength(1)
+    await agent.submit({ type: 'undo' })
+    const undo = await collectUntil(agent, (e) => e.msg.type === 'undo_completed')
+    expect(find(undo, 'undo_completed')[0]).toEqual({
+      type: 'undo_completed',
+      success: false,
+      message: 'nothing to undo: the last turn ran nothing that could change the workspace',
+    })
+    expect(readFileSync(join(cwd, 'a.txt'), 'utf8')).toBe('after\n')
   })
 
   it('a command the policy knows to be read-only runs while the snapshot is taken; one that may write waits for it', async () => {
@@ -264,7 +369,12 @@ describe('turn diff and undo', () => {
       }
     }
     const made = await makeAgent(
-      [[reply.toolCall('shell', { command: ['true'] })], [reply.text('one')], [reply.text('two')]],
+      [
+        [reply.toolCall('shell', { command: ['true'] })],
+        [reply.text('one')],
+        [reply.toolCall('shell', { command: ['true'] })],
+        [reply.text('two')],
+      ],
       { workspace: new CountingTracker() },
     )
     agent = made.agent
@@ -278,6 +388,29 @@ describe('turn diff and undo', () => {
     agent = undefined
     expect(released).toHaveLength(2)
     expect(new Set(released).size).toBe(2)
+  })
+
+  it('input sent right after an undo starts its turn once the workspace is restored', async () => {
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'a.txt'), 'before\n')
+    const made = await makeAgent(
+      [
+        [reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
+        [reply.text('changed')],
+        [reply.text('ok')],
+      ],
+      { cwd, workspace: new MemoryWorkspaceTracker() },
+    )
+    agent = made.agent
+    await agent.submit(input('change a'))
+    await collectUntil(agent, isTurnEnd)
+    await agent.submit({ type: 'undo' })
+    await agent.submit(input('thanks'))
+    const events = await collectUntil(agent, isTurnEnd)
+    const order = events.map((e) => e.msg.type).filter((t) => t === 'undo_completed' || t === 'turn_started')
+    expect(order).toEqual(['undo_completed', 'turn_started'])
+    expect(find(events, 'undo_completed')[0]).toMatchObject({ success: true })
+    expect(readFileSync(join(cwd, 'a.txt'), 'utf8')).toBe('before\n')
   })
 
   it('undo without a tracker says so', async () => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Agent, HookInput, HookOutcome } from '../src/index.js'
 import {
   collectUntil,
+  MemoryWorkspaceTracker,
   RecordingHookRunner,
   reply,
   ScriptedModel,
@@ -377,5 +378,55 @@ describe('permission hooks', () => {
       notification_type: 'permission_prompt',
       message: 'the agent needs your approval to use shell',
     })
+  })
+})
+
+describe('hooks and the workspace snapshot', () => {
+  /** A hook runner that says which events it has hooks for, logging its runs and the snapshot. */
+  function setup(hooked: (input: HookInput) => boolean) {
+    const log: string[] = []
+    const hooks = new RecordingHookRunner((i) => {
+      log.push(`hook ${i.hook_event_name}`)
+      return {}
+    })
+    const runner = Object.assign(hooks, { willRun: hooked })
+    const workspace = new (class extends MemoryWorkspaceTracker {
+      override async snapshot(dir: string) {
+        log.push('snapshot')
+        return super.snapshot(dir)
+      }
+    })()
+    return { log, runner, workspace }
+  }
+
+  it('a read-only call with no hook of its own starts at once, and the turn takes no snapshot', async () => {
+    const { log, runner, workspace } = setup(() => false)
+    const made = await makeAgent([[reply.toolCall('echo', { text: 'hi' })], [reply.text('ok')]], {
+      hooks: runner,
+      workspace,
+    })
+    agent = made.agent
+    await agent.submit(input('go'))
+    const events = await collectUntil(agent, isTurnEnd)
+    expect(find(events, 'turn_complete')).toHaveLength(1)
+    // This fake runs its answer for every event; the runner said none would run.
+    expect(log).not.toContain('snapshot')
+    expect(find(events, 'turn_diff')).toEqual([])
+  })
+
+  it('a hook that runs for a read-only call waits for the snapshot first', async () => {
+    const { log, runner, workspace } = setup((i) => i.hook_event_name === 'PostToolUse')
+    const made = await makeAgent([[reply.toolCall('echo', { text: 'hi' })], [reply.text('ok')]], {
+      hooks: runner,
+      workspace,
+    })
+    agent = made.agent
+    await agent.submit(input('go'))
+    await collectUntil(agent, isTurnEnd)
+    // (The runner said no for the other events; this fake runs its answer for them all anyway.)
+    expect(log.filter((l) => l === 'snapshot' || l === 'hook PostToolUse')).toEqual([
+      'snapshot',
+      'hook PostToolUse',
+    ])
   })
 })

@@ -439,4 +439,47 @@ describe('hook runner', () => {
       message: expect.stringMatching(/\.agent\/settings\.json:1: error: invalid JSON/),
     })
   })
+
+  it('willRun says whether a run would run a hook, after a reload it reports at that run', async () => {
+    const { loadPlugins } = await import('./loader.js')
+    const settings = (event: string) =>
+      json({
+        hooks: {
+          [event]: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'echo ran >&2; exit 2' }] }],
+        },
+      })
+    tree.write({ 'p/.claude/settings.json': settings('Stop') })
+    const load = () => loadPlugins({ cwd: tree.path('p'), home: null })
+    const loaded = await load()
+    const runner = createHookRunner({ hooks: loaded.hooks, reload: { files: loaded.hookFiles, load } })
+    expect(await runner.willRun(pre('Bash'))).toBe(false)
+    expect(await runner.willRun(pre('Read'))).toBe(false)
+    expect(await runner.run(pre('Bash'), {})).toEqual({})
+
+    tree.write({ 'p/.claude/settings.json': settings('PreToolUse') })
+    expect(await runner.willRun(pre('Read'))).toBe(false)
+    expect(await runner.willRun(pre('Bash'))).toBe(true)
+    // The run after the check that reloaded reports the reload, and runs the new hook.
+    const events: EventMsg[] = []
+    expect((await runner.run(pre('Bash'), { onEvent: (e) => events.push(e) })).blocked?.reason).toBe('ran')
+    expect(events[0]).toEqual({ type: 'background_event', message: 'hooks reloaded: 1 hook(s) configured' })
+  })
+
+  it('a failed reload found by willRun says yes, and the next run says why', async () => {
+    tree.write({ 'settings.json': '{}' })
+    const runner = createHookRunner({
+      hooks: [],
+      reload: {
+        files: [tree.path('settings.json')],
+        load: async () => {
+          throw new Error('disk on fire')
+        },
+      },
+    })
+    tree.write({ 'settings.json': '{"hooks": {}}' })
+    expect(await runner.willRun(input('Stop'))).toBe(true)
+    expect(await runner.run(input('Stop'), {})).toEqual({
+      systemMessages: ['hooks could not be reloaded, the previous ones stay in force: disk on fire'],
+    })
+  })
 })

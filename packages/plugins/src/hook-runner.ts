@@ -81,6 +81,11 @@ interface Prepared {
   matcher: CompiledMatcher
 }
 
+/** Which run a `willRun` check is for. */
+function checkKey(input: HookInput): string {
+  return `${input.hook_event_name}\u0000${input.tool_use_id ?? ''}\u0000${input.tool_name ?? ''}`
+}
+
 /** A hook runner (core's `HookRunner` port) over `registrations`, e.g. `loadPlugins(...).hooks`. */
 export function createHookRunner(options: HookRunnerOptions): CommandHookRunner {
   return new CommandHookRunner(options)
@@ -89,6 +94,10 @@ export function createHookRunner(options: HookRunnerOptions): CommandHookRunner 
 export class CommandHookRunner {
   private prepared: Prepared[]
   private readonly reloader: HookReloader | undefined
+  /** What `willRun`'s reload checks found, for the next `run` to report. */
+  private unreported: { error: string | undefined; events: EventMsg[] } = { error: undefined, events: [] }
+  /** The run the last `willRun` was for: that run needs no check of its own. */
+  private checkedFor: string | undefined
 
   constructor(private readonly options: HookRunnerOptions) {
     this.prepared = prepare(options.hooks)
@@ -132,12 +141,38 @@ export class CommandHookRunner {
     return out
   }
 
+  /**
+   * Whether `run(input)` would run a hook (core's `HookRunner.willRun`), after any reload; the
+   * `run` that follows uses this check instead of making its own, and reports what it found
+   * (a reload, or why one failed).
+   */
+  async willRun(input: HookInput): Promise<boolean> {
+    const error = await this.refresh((msg) => this.unreported.events.push(msg))
+    this.unreported.error ??= error
+    this.checkedFor = checkKey(input)
+    if (error) return true
+    return this.select(input).length > 0
+  }
+
   async run(
     input: HookInput,
     options: { signal?: AbortSignal; onEvent?: (msg: EventMsg) => void } = {},
   ): Promise<HookOutcome> {
     try {
-      const reloadError = await this.refresh(options.onEvent)
+      // What earlier checks found is reported here; a check made for another run (that run
+      // never came: a chained runner before this one blocked) does not stand for this one.
+      const { error, events } = this.unreported
+      this.unreported = { error: undefined, events: [] }
+      const checked = this.checkedFor === checkKey(input)
+      this.checkedFor = undefined
+      const reloadError = error ?? (checked ? undefined : await this.refresh(options.onEvent))
+      for (const msg of events) {
+        try {
+          options.onEvent?.(msg)
+        } catch {
+          // A throwing listener changes nothing of the run.
+        }
+      }
       const selected = this.select(input)
       // Nothing to run (the usual case of a long-lived session that may get hooks later): no
       // input to serialise. Before every model request and tool call, so it is worth the branch.

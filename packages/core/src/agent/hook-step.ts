@@ -10,6 +10,8 @@ export interface HookStepEnv {
   transcriptPath?: string
   signal: AbortSignal
   requestStop?(reason: string | undefined): void
+  /** Awaited before any hook of the step runs (see `runHook`). */
+  workspaceReady?(): Promise<unknown>
 }
 
 /** Runs the hooks for `input` as the step `name`; no step at all when the session has no hooks. */
@@ -23,12 +25,15 @@ export async function runHookStep(
   const hooks = session.options.hooks
   if (!hooks) return {}
   const outcome = await session.step(subId, name, (sink) => {
-    const stepEnv = { sessionId: env.sessionId, cwd: env.cwd, signal: env.signal, emit: sink.emit }
-    return runHook(
-      hooks,
-      env.transcriptPath ? { ...stepEnv, transcriptPath: env.transcriptPath } : stepEnv,
-      input,
-    )
+    const stepEnv: Parameters<typeof runHook>[1] = {
+      sessionId: env.sessionId,
+      cwd: env.cwd,
+      signal: env.signal,
+      emit: sink.emit,
+    }
+    if (env.transcriptPath) stepEnv.transcriptPath = env.transcriptPath
+    if (env.workspaceReady) stepEnv.workspaceReady = env.workspaceReady
+    return runHook(hooks, stepEnv, input)
   })
   if (outcome.stop) env.requestStop?.(outcome.stop.reason)
   return outcome

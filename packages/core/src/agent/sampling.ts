@@ -44,7 +44,7 @@ export async function sampleModel(
   settings: TurnSettings,
   signal: AbortSignal,
   sink: StepSink,
-  /** Called once, at the first event of the stream: the request is out, the model is answering. */
+  /** Called once, at the first event of the stream: the model is answering. */
   onAnswering?: () => void,
 ): Promise<SampleResult> {
   const result: SampleResult = { calls: [] }

@@ -57,7 +57,10 @@ export interface SessionContext {
   hasPreamble: boolean
   /** Environment context last shown to the model, to tell it when settings change. */
   lastEnvironment: string | undefined
+  /** Where `undo` goes back to: the start of the last turn, when that turn may have changed files. */
   lastSnapshot: WorkspaceSnapshot | undefined
+  /** Why there is nothing to undo, when `lastSnapshot` is unset. */
+  undoUnavailable: string
   /** Context from SessionStart hooks, added to the preamble. */
   startContext: string[]
   toolsReady: Promise<void>

@@ -20,7 +20,7 @@ export async function undoLastTurn(
   }
   if (!tracker || !session.lastSnapshot) {
     const message = tracker
-      ? 'nothing to undo: no turn has changed the workspace yet'
+      ? `nothing to undo: ${session.undoUnavailable}`
       : 'undo needs a workspace tracker, and this session has none'
     session.emit(subId, { type: 'undo_completed', success: false, message })
     return
@@ -29,6 +29,7 @@ export async function undoLastTurn(
     const snapshot = session.lastSnapshot
     const { restored } = await tracker.restore(snapshot)
     session.lastSnapshot = undefined
+    session.undoUnavailable = 'the last turn was undone already'
     session.record([
       {
         type: 'message',

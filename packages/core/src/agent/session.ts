@@ -47,13 +47,13 @@ const PERSISTED_EVENTS = new Set<EventMsg['type']>([
 
 interface ActiveTurn {
   subId: string
-  kind: 'turn' | 'compact'
+  kind: 'turn' | 'compact' | 'undo'
   controller: AbortController
   abortReason: 'interrupted' | 'shutdown' | undefined
   done: Promise<void>
 }
 
-type Queued = { subId: string; op: Extract<Op, { type: 'user_input' | 'compact' }> }
+type Queued = { subId: string; op: Extract<Op, { type: 'user_input' | 'compact' | 'undo' }> }
 
 /** Submission ids are unique across the agents of a process (handy when several run side by side). */
 let submissionCounter = 0
@@ -78,6 +78,7 @@ export class Session implements SessionContext {
   /** Environment context last shown to the model, to tell it when settings change. */
   lastEnvironment: string | undefined
   lastSnapshot: WorkspaceSnapshot | undefined
+  undoUnavailable = 'no turn has changed the workspace yet'
   /** Context from SessionStart hooks, added to the preamble. */
   startContext: string[] = []
   toolsReady: Promise<void> = Promise.resolve()
@@ -197,7 +198,14 @@ export class Session implements SessionContext {
         this.applyOverrides(op)
         return
       case 'undo':
-        void undoLastTurn(this, subId, this.active !== undefined)
+        // Refused while a turn runs; otherwise it runs as the active work, so input sent right
+        // after it starts its turn once the workspace is restored.
+        if (this.active) {
+          void undoLastTurn(this, subId, true)
+          return
+        }
+        this.queue.push({ subId, op })
+        this.startNext()
         return
       case 'list_mcp_tools':
         void listMcpTools(this, subId)
@@ -230,7 +238,7 @@ export class Session implements SessionContext {
     const controller = new AbortController()
     const active: ActiveTurn = {
       subId: next.subId,
-      kind: next.op.type === 'user_input' ? 'turn' : 'compact',
+      kind: next.op.type === 'user_input' ? 'turn' : next.op.type,
       controller,
       abortReason: undefined,
       done: Promise.resolve(),
@@ -239,14 +247,16 @@ export class Session implements SessionContext {
     const work =
       next.op.type === 'user_input'
         ? runTurn(this, next.subId, next.op, active)
-        : compactHistory(
-            this,
-            next.subId,
-            this.settings,
-            controller.signal,
-            'manual',
-            `compact/${++this.compactions}`,
-          ).then(() => undefined)
+        : next.op.type === 'undo'
+          ? undoLastTurn(this, next.subId, false)
+          : compactHistory(
+              this,
+              next.subId,
+              this.settings,
+              controller.signal,
+              'manual',
+              `compact/${++this.compactions}`,
+            ).then(() => undefined)
     active.done = work
       .catch((error) => {
         // A bug, not a model or tool failure (those are handled in the turn); the client must

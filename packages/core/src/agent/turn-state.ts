@@ -38,7 +38,16 @@ export interface Turn {
   pauses: number
   /** Hook runs so far by event, for unique step names. */
   readonly hookRuns: Map<string, number>
+  /** The workspace snapshot, once something started it (see `takeSnapshot` in turn.ts). */
   snapshotTask: Promise<WorkspaceSnapshot | undefined> | undefined
+  /**
+   * Whether anything of the turn may have changed files: a call that waited for the workspace
+   * (`env.workspaceReady`), or a hook that ran after the first request. A turn without any has
+   * no diff and leaves nothing to undo.
+   */
+  mayChangeFiles: boolean
+  /** The first model request is out: hooks from then on count as the turn's doing. */
+  requested: boolean
 }
 
 /** Runs the hooks for one event as the step `turn/<n>/hook/<event>/<k>`. */
@@ -46,5 +55,12 @@ export function turnHook(turn: Turn, input: Omit<HookInput, 'session_id' | 'cwd'
   const event = input.hook_event_name as string
   const k = (turn.hookRuns.get(event) ?? 0) + 1
   turn.hookRuns.set(event, k)
-  return runHookStep(turn.session, turn.subId, `turn/${turn.id}/hook/${event}/${k}`, turn.env, input)
+  // In-process, a hook that runs once the model was asked waits for the snapshot first (its
+  // command may change files); one before (UserPromptSubmit, the first BeforeModelRequest)
+  // belongs to the turn's starting state. With a journal the snapshot is a step of its own,
+  // never taken inside a hook's step.
+  const inTurn = turn.requested && !turn.session.steps.journaled
+  const { workspaceReady: _before, ...startingState } = turn.env
+  const env = inTurn ? turn.env : startingState
+  return runHookStep(turn.session, turn.subId, `turn/${turn.id}/hook/${event}/${k}`, env, input)
 }

@@ -13,7 +13,8 @@
 //      c. `turn/<n>/sample/<k>`: the complete response (items, tool calls, usage)
 //      d. `turn/<n>/hook/AfterModelResponse/<k>`
 //      e. no tool calls: `turn/<n>/hook/Stop/<k>` (a blocking Stop hook continues the turn); done
-//      f. `turn/<n>/snapshot`, once (in-process it runs while the first response streams)
+//      f. `turn/<n>/snapshot`, once (in-process: taken while a slow model answers, else before
+//         the first call that may change files; a turn without one takes none)
 //      g. tool calls (tool-calls.ts): `turn/<n>/tool/<call_id>` each, read-only ones together
 //   5. `turn/<n>/diff`: the turn diff; calls left without a result are closed; the closing events
 import { readFile } from 'node:fs/promises'
@@ -88,6 +89,8 @@ function beginTurn(session: SessionContext, subId: string, op: UserInputOp, cont
     pauses: 0,
     hookRuns: new Map(),
     snapshotTask: undefined,
+    mayChangeFiles: false,
+    requested: false,
     env: {
       cwd: settings.cwd,
       approvalPolicy: settings.approvalPolicy,
@@ -103,7 +106,10 @@ function beginTurn(session: SessionContext, subId: string, op: UserInputOp, cont
       turnId: id,
       sessionState: session.sessionState,
       requestStop: (reason) => turn.requestStop(reason),
-      workspaceReady: () => takeSnapshot(turn),
+      workspaceReady: () => {
+        turn.mayChangeFiles = true
+        return takeSnapshot(turn)
+      },
     },
   }
   if (session.rolloutPath) turn.env.transcriptPath = session.rolloutPath
@@ -194,17 +200,19 @@ async function modelRequest(turn: Turn): Promise<boolean> {
     }
     return false
   }
-  // In-process the workspace snapshot (a few git commands) starts once the first request is on
-  // its way (the next macrotask after sampling begins: the provider SDK builds and hands off the
-  // request in microtasks), or at the model's first event if that comes sooner, and runs while
-  // the model answers. With a journal it is a step of its own, before the tools.
+  // In-process the workspace snapshot (a few git processes) is taken while the model answers,
+  // when it takes long enough to leave the time idle (a real model does); one that answers
+  // sooner leaves it to the first call that may change files (`env.workspaceReady`), so a turn
+  // that only reads takes none, and its processes never compete with the calls for the CPU.
+  // With a journal it is a step of its own, before the tools.
   const inProcess = !session.steps.journaled
-  const onAnswering = inProcess ? () => void takeSnapshot(turn) : undefined
-  const early = inProcess && !turn.snapshotTask ? setImmediate(() => void takeSnapshot(turn)) : undefined
+  const prefetch =
+    inProcess && !turn.snapshotTask ? new SnapshotPrefetch(() => void takeSnapshot(turn)) : undefined
+  turn.requested = true
   const result = await session.step(turn.subId, `turn/${turn.id}/sample/${k}`, (sink: StepSink) =>
-    sampleModel(session, settings, signal, sink, onAnswering),
+    sampleModel(session, settings, signal, sink, prefetch && (() => prefetch.answering())),
   )
-  if (early) clearImmediate(early)
+  prefetch?.cancel()
   if (session.options.hooks && !signal.aborted) {
     await turnHook(turn, {
       hook_event_name: 'AfterModelResponse',
@@ -296,6 +304,34 @@ async function continueAfterStop(turn: Turn): Promise<boolean> {
   return true
 }
 
+/**
+ * When the snapshot is taken while the model answers: 50 ms after its answer began (its first
+ * event), if the answer is still coming, or 500 ms after the request started if nothing came
+ * yet. From then on the wait is idle time. A model (or a mock server) that answers sooner
+ * would have the snapshot's processes compete with the calls for the CPU; and the first
+ * request of a process, which loads the provider's modules before anything is sent, is not
+ * mistaken for a model taking its time.
+ */
+class SnapshotPrefetch {
+  static readonly AFTER_ANSWER_BEGAN_MS = 50
+  static readonly AFTER_REQUEST_MS = 500
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(private readonly take: () => void) {
+    this.timer = setTimeout(take, SnapshotPrefetch.AFTER_REQUEST_MS)
+  }
+
+  /** The model's first event: the answer is coming. */
+  answering(): void {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(this.take, SnapshotPrefetch.AFTER_ANSWER_BEGAN_MS)
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer)
+  }
+}
+
 /** Step 4f: the snapshot `undo` and the turn diff start from (taken once per turn). */
 function takeSnapshot(turn: Turn): Promise<WorkspaceSnapshot | undefined> {
   const { session, signal } = turn
@@ -318,7 +354,10 @@ function takeSnapshot(turn: Turn): Promise<WorkspaceSnapshot | undefined> {
 /** Step 5: the turn diff, results for calls left without one, and the closing events. */
 async function endTurn(turn: Turn, control: TurnControl): Promise<void> {
   const { session, signal, emit } = turn
-  await diffTurn(turn, await takeSnapshot(turn))
+  // In-process a turn that ran nothing able to change files has no diff, and nothing to undo.
+  // With a journal every turn has its snapshot and diff steps (a replay must find them).
+  if (turn.mayChangeFiles || session.steps.journaled) await diffTurn(turn, await takeSnapshot(turn))
+  else await forgetSnapshots(turn, 'the last turn ran nothing that could change the workspace')
   if (signal.aborted || turn.failure) {
     session.record(danglingCallOutputs(session.history, signal.aborted ? ABORTED_TEXT : FAILED_TEXT))
   }
@@ -353,7 +392,11 @@ async function endTurn(turn: Turn, control: TurnControl): Promise<void> {
 async function diffTurn(turn: Turn, snapshot: WorkspaceSnapshot | undefined): Promise<void> {
   const { session, signal } = turn
   const tracker = session.options.workspace
-  if (!tracker || !snapshot) return
+  if (!tracker) return
+  if (!snapshot) {
+    await forgetSnapshots(turn, 'the last turn has no workspace snapshot (it could not be taken)')
+    return
+  }
   const previous = session.lastSnapshot
   session.lastSnapshot = snapshot
   await session.step(turn.subId, `turn/${turn.id}/diff`, async (sink) => {
@@ -366,6 +409,23 @@ async function diffTurn(turn: Turn, snapshot: WorkspaceSnapshot | undefined): Pr
       sink.emit({ type: 'warning', message: `could not compute the turn diff: ${errorText(error)}` })
     }
   })
+}
+
+/**
+ * The end of a turn with nothing to undo (it changed nothing, or its snapshot failed): a
+ * snapshot taken while the model answered is let go, and so is the previous turn's (undo
+ * reverts the last turn only: going further back would also revert what the user did since).
+ */
+async function forgetSnapshots(turn: Turn, why: string): Promise<void> {
+  const { session } = turn
+  const tracker = session.options.workspace
+  if (!tracker) return
+  const taken = turn.snapshotTask ? await turn.snapshotTask : undefined
+  const previous = session.lastSnapshot
+  session.lastSnapshot = undefined
+  session.undoUnavailable = why
+  for (const snapshot of [taken, previous])
+    if (snapshot) await tracker.release?.(snapshot).catch(() => undefined)
 }
 
 /** Continuations a blocking Stop hook may force in one turn (as for SubagentStop in plugins). */

@@ -154,13 +154,11 @@ export class ToolRouter {
     let args = prepared.args
     const extra: string[] = []
     // The turn's workspace snapshot must be taken before anything may change files. Only calls
-    // that cannot, without hooks (which run commands of their own), start before it is done:
-    // read-only built-in tools, and command tools, whose commands wait for it themselves unless
-    // the policy knows them to be read-only (see `Orchestrator.exec`).
+    // that cannot start before it is done: read-only built-in tools, and command tools, whose
+    // commands wait for it themselves unless the policy knows them to be read-only (see
+    // `Orchestrator.exec`). A hook that runs for the call waits for it too (`runHook`).
     const mayStartEarly =
-      prepared.kind === 'builtin' &&
-      !this.deps.hooks &&
-      (prepared.readOnly || prepared.def.changesFilesOnlyByCommands === true)
+      prepared.kind === 'builtin' && (prepared.readOnly || prepared.def.changesFilesOnlyByCommands === true)
     if (!mayStartEarly) await env.workspaceReady?.()
 
     const pre = await this.runHook(env, {
@@ -371,6 +369,12 @@ export async function runHook(
     signal: AbortSignal
     emit(msg: EventMsg): void
     requestStop?(reason: string | undefined): void
+    /**
+     * The turn's workspace snapshot: awaited before any hook runs, since a hook is a command
+     * that may change files. Not awaited when the runner says that no hook would run
+     * (`HookRunner.willRun`).
+     */
+    workspaceReady?(): Promise<unknown>
   },
   input: Omit<HookInput, 'session_id' | 'cwd'>,
 ): Promise<HookOutcome> {
@@ -379,6 +383,7 @@ export async function runHook(
   if (env.transcriptPath) full.transcript_path = env.transcriptPath
   let outcome: HookOutcome
   try {
+    if (env.workspaceReady && (await hookWillRun(hooks, full))) await env.workspaceReady()
     outcome = await hooks.run(full, { signal: env.signal, onEvent: (msg) => env.emit(msg) })
   } catch (error) {
     env.emit({ type: 'warning', message: `${input.hook_event_name} hooks failed: ${messageOf(error)}` })
@@ -387,6 +392,16 @@ export async function runHook(
   for (const message of outcome.systemMessages ?? []) env.emit({ type: 'background_event', message })
   if (outcome.stop) env.requestStop?.(outcome.stop.reason)
   return outcome
+}
+
+/** Whether `hooks` would run anything for `input`; a runner that cannot tell may. */
+async function hookWillRun(hooks: HookRunner, input: HookInput): Promise<boolean> {
+  if (!hooks.willRun) return true
+  try {
+    return await hooks.willRun(input)
+  } catch {
+    return true
+  }
 }
 
 /** How long an interrupted tool may take to wind down before the turn stops waiting for it. */

@@ -55,4 +55,11 @@ export interface HookRunner {
     input: HookInput,
     options: { signal?: AbortSignal; onEvent?: (msg: EventMsg) => void },
   ): Promise<HookOutcome>
+  /**
+   * Whether `run(input)` would run any hook now. Core asks before the hooks of a call that
+   * could otherwise start before the turn's workspace snapshot is taken (a read-only tool), so
+   * a session whose runner has no hook for it does not wait. Absent (or throwing): core
+   * assumes a hook may run, and waits.
+   */
+  willRun?(input: HookInput): boolean | Promise<boolean>
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../config/errors.js'
+import { chainHooks } from '../runtime/hook-outcomes.js'
 import { functionHooks } from './hooks.js'
 
 const input = (tool: string) => ({
@@ -57,5 +58,21 @@ describe('functionHooks', () => {
     expect((await runner.run(input('Bash'), {})).blocked).toEqual({ reason: 'stop here' })
     expect(after).toBe(false)
     expect(() => functionHooks({ PreToolUse: [{ matcher: '(', hooks: [] }] })).toThrow(ConfigError)
+  })
+
+  it('willRun is true only where a hook matches the event and tool; a chain asks both', async () => {
+    const runner = functionHooks({
+      PreToolUse: [{ matcher: 'Bash', hooks: [() => undefined] }],
+      Stop: [() => undefined],
+    })
+    expect(await runner.willRun?.(input('Bash'))).toBe(true)
+    expect(await runner.willRun?.(input('Read'))).toBe(false)
+    expect(await runner.willRun?.({ ...input('Bash'), hook_event_name: 'PostToolUse' })).toBe(false)
+    expect(await runner.willRun?.({ session_id: 's', cwd: '/w', hook_event_name: 'Stop' })).toBe(true)
+    const none = functionHooks({})
+    expect(await chainHooks(none, runner).willRun?.(input('Bash'))).toBe(true)
+    expect(await chainHooks(none, runner).willRun?.(input('Read'))).toBe(false)
+    // A runner that cannot tell counts as one that will run.
+    expect(await chainHooks(none, { run: async () => ({}) }).willRun?.(input('Read'))).toBe(true)
   })
 })

@@ -1,6 +1,6 @@
 // Hooks as functions: the embedder's `hooks` option as core's HookRunner port. Matchers select
 // tool events by tool name, like Claude Code's (a regular expression over the whole name).
-import type { HookOutcome, HookRunner } from '@agent/core'
+import type { HookInput, HookOutcome, HookRunner } from '@agent/core'
 import { ConfigError } from '../config/errors.js'
 import { applyEdits, mergeHookOutcomes } from '../runtime/hook-outcomes.js'
 import type { HookFunction, Hooks } from './types.js'
@@ -26,12 +26,16 @@ export function functionHooks(hooks: Hooks): HookRunner {
     }
     compiled.set(event, list)
   }
+  const selects = (entry: { matcher?: RegExp }, input: HookInput) =>
+    !entry.matcher || (input.tool_name !== undefined && entry.matcher.test(input.tool_name))
   return {
+    willRun: (input) => (compiled.get(input.hook_event_name) ?? []).some((entry) => selects(entry, input)),
     async run(input, options) {
       let outcome: HookOutcome = {}
       let current = input
-      for (const { matcher, fn } of compiled.get(input.hook_event_name) ?? []) {
-        if (matcher && (input.tool_name === undefined || !matcher.test(input.tool_name))) continue
+      for (const entry of compiled.get(input.hook_event_name) ?? []) {
+        const { fn } = entry
+        if (!selects(entry, current)) continue
         const result = await fn(current, options.signal ? { signal: options.signal } : {})
         if (!result) continue
         outcome = mergeHookOutcomes(outcome, result)

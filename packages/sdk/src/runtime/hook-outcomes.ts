@@ -34,7 +34,14 @@ export function applyEdits(input: HookInput, outcome: HookOutcome): HookInput {
 
 /** Both runners for every hook event, the second after the first; a block stops there. */
 export function chainHooks(first: HookRunner, second: HookRunner): HookRunner {
+  const willRun = async (runner: HookRunner, input: HookInput) =>
+    runner.willRun ? runner.willRun(input) : true
   return {
+    // Asked of both: a reload check the second makes is then in hand when it runs.
+    willRun: async (input) => {
+      const [a, b] = await Promise.all([willRun(first, input), willRun(second, input)])
+      return a || b
+    },
     async run(input, options) {
       const a = await first.run(input, options)
       if (a.blocked) return a
