@@ -4,8 +4,9 @@
 // environment. A step is one model request and one `echo` command; the time is from the first
 // model request to the last, so start-up and shutdown are not counted. Both record the session
 // (an ACP session must be loadable later, so `agent exec` runs without `--ephemeral` too): the
-// same work on the same footing. The agent process's own CPU time per step is shown beside the
-// wall time: on a 2-core machine the client's work competes with the agent's for the cores.
+// same work on the same footing. The agent's CPU time per step (its process and, for `agent
+// acp`, the spawn server that starts its commands) is shown beside the wall time: on a 2-core
+// machine the client's work competes with the agent's for the cores.
 //   pnpm --filter @agent/cli bench:acp        (needs `pnpm build` first)
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
@@ -57,17 +58,34 @@ function scratch(): { repo: string; env: NodeJS.ProcessEnv } {
 interface Step {
   /** Wall time per step (ms): first model request to the last, / steps. */
   wall: number
-  /** The agent process's own CPU time (user + system, ms) in the same interval, / steps. */
+  /**
+   * CPU time (user + system, ms) in the same interval, / steps, of the agent process and of its
+   * spawn server (`agent acp` starts its commands from one; `agent exec` forks them itself).
+   * The commands' own CPU is left out on both sides.
+   */
   cpu: number
 }
 
-/** CPU time `pid` has used so far (ms), from /proc (Linux; NaN elsewhere). */
+/** CPU time `pid` and its Node children (the spawn server) have used so far (ms); NaN off Linux. */
 function cpuMs(pid: number | undefined): number {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').split(' ').filter(Boolean)
+    let total = ownCpuMs(String(pid))
+    for (const child of children) {
+      if (readFileSync(`/proc/${child}/comm`, 'latin1').trim() === 'node') total += ownCpuMs(child)
+    }
+    return total
+  } catch {
+    return Number.NaN
+  }
+}
+
+function ownCpuMs(pid: string): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.split(' ') ?? []
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND
   } catch {
-    return Number.NaN
+    return 0 // it exited meanwhile (a command)
   }
 }
 

@@ -100,6 +100,10 @@ export async function runAcp(
         pluginDirs: flags.pluginDir ?? [],
         ephemeral: false,
         originator: 'agent_acp',
+        // A long-lived process: commands start from the spawn server (@agent/exec), so none is
+        // a fork of this process, and it starts as the session opens, while its user types.
+        spawnServer: true,
+        startSpawnServer: true,
         ...(request.fileSystem ? { fileSystem: request.fileSystem } : {}),
         ...(request.resumeId ? { session: { type: 'resume', sessionId: request.resumeId } } : {}),
       })

@@ -76,6 +76,13 @@ export interface RuntimeSettings {
    * workers. A one-shot CLI run forks itself: the server's start would cost its first commands.
    */
   spawnServer?: boolean
+  /**
+   * With `spawnServer`: start the server now rather than at the second command. For a
+   * long-lived process whose sessions wait for their user before they run anything (`agent
+   * acp` at each session's opening): the server is up before the first command, and its start
+   * (a Node process, ~50-100 ms of CPU) falls in that wait instead of between a session's steps.
+   */
+  startSpawnServer?: boolean
   /** Durable execution: the turn's steps go through this journal (see @agent/restate). */
   journal?: StepJournal
   /** Durable execution: approvals are waited for here instead of on the queue pair. */
@@ -280,6 +287,7 @@ export async function composeRuntime(settings: RuntimeSettings): Promise<Runtime
   // Commands start through the process's spawn server once it is up (@agent/exec): a fork of
   // the embedder's whole process per command costs more the bigger it is; the server's does not.
   const spawnServer = settings.spawnServer ? exec.sharedSpawnServer() : undefined
+  if (spawnServer && settings.startSpawnServer) spawnServer.start()
   const runner = exec.createCommandRunner(spawnServer ? { spawnServer } : {})
   // The allowlist also opens those hosts to sandboxed commands, through the sandbox's proxy,
   // while the network is otherwise off.
