@@ -4,6 +4,11 @@
 //  - floor: the CLI benchmark's floor (apps/cli/bench/floor-client.mjs, run here as a function):
 //           fetch, the SSE events read, each shell call run with child_process, the history sent
 //           back; nothing else. One floor for every benchmark of the repository.
+// The thread's commands are `echo`s, which the policy knows to be read-only, so the turn takes
+// no workspace snapshot and has no diff (the mock answers at once: nothing is taken while it
+// thinks). "sdk-w" and "floor-w" run the same thread with commands that write a file
+// (`sh -c 'echo … > step.txt'`): the sdk then snapshots the workspace before the first one and
+// diffs it at the end, which the floor does not do; their ratio is to "floor-w".
 // "per step" is the time between the 1st and the 10th request's arrival at the server, / 9:
 // a step is one response streamed, one command run, the next request sent. Every process gets
 // the same environment (printed); commands run unconfined (danger-full-access) in every variant,
@@ -43,8 +48,11 @@ function mainThreadCpuMs(): number {
   }
 }
 
-async function timed(variant: (baseUrl: string) => Promise<void>): Promise<Sample> {
-  const server = await startMockProviderServer({ wire: 'responses', turns: script() })
+async function timed(variant: (baseUrl: string) => Promise<void>, writes = false): Promise<Sample> {
+  const server = await startMockProviderServer({
+    wire: 'responses',
+    turns: script(writes ? 'write' : 'read'),
+  })
   try {
     const start = performance.now()
     const arrivals = Array.from({ length: STEPS }, (_, i) =>
@@ -99,17 +107,24 @@ async function floor(baseUrl: string): Promise<void> {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
-const variants = { floor, sdk, exec } as const
-const results: Record<string, Sample[]> = { floor: [], sdk: [], exec: [] }
+/** Each variant: how it runs, whether its commands write, and the floor its ratios are to. */
+const variants = {
+  floor: { run: floor, writes: false, floor: 'floor' },
+  sdk: { run: sdk, writes: false, floor: 'floor' },
+  exec: { run: exec, writes: false, floor: 'floor' },
+  'floor-w': { run: floor, writes: true, floor: 'floor-w' },
+  'sdk-w': { run: sdk, writes: true, floor: 'floor-w' },
+} as const
+const results: Record<string, Sample[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
 const loadAtStart = readLoad()
 await timed(sdk) // warm-up: the first composition in this process loads every module once
 for (let i = 0; i < RUNS; i++) {
-  for (const [name, variant] of Object.entries(variants)) results[name]?.push(await timed(variant))
+  for (const [name, variant] of Object.entries(variants))
+    results[name]?.push(await timed(variant.run, variant.writes))
 }
 
-const floorStep = median((results.floor ?? []).map((s) => s.perStep))
-const floorCpu = median((results.floor ?? []).map((s) => s.mainCpuPerStep))
-const execWhole = median((results.exec ?? []).map((s) => s.whole))
+const medianOf = (name: string, value: (s: Sample) => number) => median((results[name] ?? []).map(value))
+const execWhole = medianOf('exec', (s) => s.whole)
 console.log(
   `node ${process.version}, ${RUNS} runs each (median), ${STEPS} steps, environment of every process:`,
 )
@@ -123,6 +138,9 @@ console.log(
   '| ------- | -------------: | ------------: | ---------------: | -----------: | -------------------: | ---------------: |',
 )
 for (const [name, samples] of Object.entries(results)) {
+  const floorName = variants[name as keyof typeof variants].floor
+  const floorStep = medianOf(floorName, (s) => s.perStep)
+  const floorCpu = medianOf(floorName, (s) => s.mainCpuPerStep)
   const whole = median(samples.map((s) => s.whole))
   const step = median(samples.map((s) => s.perStep))
   const cpu = name === 'exec' ? Number.NaN : median(samples.map((s) => s.mainCpuPerStep))
@@ -135,12 +153,12 @@ for (const [name, samples] of Object.entries(results)) {
 }
 
 console.log('')
-console.log('each step (ms, median of the runs): the first ones carry the turn snapshot (sdk, exec)')
+console.log('each step (ms, median of the runs); sdk-w takes its snapshot before the first command')
 for (const [name, samples] of Object.entries(results)) {
   const byStep = Array.from({ length: STEPS - 1 }, (_, k) =>
     median(samples.map((s) => s.steps[k] ?? Number.NaN)),
   )
-  console.log(`  ${name.padEnd(5)} ${byStep.map((ms) => ms.toFixed(1).padStart(5)).join(' ')}`)
+  console.log(`  ${name.padEnd(7)} ${byStep.map((ms) => ms.toFixed(1).padStart(5)).join(' ')}`)
 }
 
 function readLoad(): string {

@@ -1,5 +1,5 @@
-// What the sdk benchmarks (sdk.ts, profile.ts) run: a 10-step thread (nine `echo` commands,
-// then the answer) in a scratch git repository, with one environment for every variant.
+// What the sdk benchmarks (sdk.ts, profile.ts) run: a 10-step thread (nine commands, then the
+// answer) in a scratch git repository, with one environment for every variant.
 import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -9,12 +9,23 @@ import type { MockTurn } from '@agent/models/testing'
 
 export const STEPS = 10
 
-/** The mock provider's turns: STEPS - 1 shell calls, then the final answer. */
-export function script(): MockTurn[] {
+/**
+ * The mock provider's turns: STEPS - 1 shell calls, then the final answer. The calls are
+ * `echo`s (`read`: commands the policy knows to be read-only), or (`write`) each overwrites a
+ * file with a shell redirection, so the turn takes its workspace snapshot before the first one.
+ */
+export function script(commands: 'read' | 'write' = 'read'): MockTurn[] {
   const turns: MockTurn[] = []
   for (let i = 1; i < STEPS; i++)
     turns.push({
-      toolCalls: [{ name: 'shell', arguments: { command: ['echo', `step ${i}`] } }],
+      toolCalls: [
+        {
+          name: 'shell',
+          arguments: {
+            command: commands === 'read' ? ['echo', `step ${i}`] : ['sh', '-c', `echo step ${i} > step.txt`],
+          },
+        },
+      ],
       usage: { input: 100 * i, output: 10 },
     })
   turns.push({ text: 'All steps done.', usage: { input: 1000, output: 5 } })
