@@ -1,18 +1,29 @@
 // End-to-end: the built `agent` binary, run as a subprocess.
 import { isAscii } from 'node:buffer'
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findConformanceSuite } from '@agent/mcp/testing'
 import { startMockProviderServer } from '@agent/models/testing'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { MODULE_WRAPPER } from '../src/launch/code-cache.js'
 import { runAgent, workspace } from './helpers.js'
 
 const bin = new URL('../dist/agent.cjs', import.meta.url).pathname
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+
+// The temp directories a test makes itself (workspace() ones go with helpers.ts) go when it is done.
+const roots: string[] = []
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  roots.push(dir)
+  return dir
+}
 
 describe('agent binary', () => {
   it('prints its version', () => {
@@ -64,7 +75,7 @@ describe('agent binary', () => {
 // loads an external package (the bash grammar's web-tree-sitter) is the case that matters.
 describe('agent binary with its code cache', () => {
   it('writes the cache on the first run of a command and works from it on the next', () => {
-    const cache = mkdtempSync(join(tmpdir(), 'agent-code-cache-'))
+    const cache = tempDir('agent-code-cache-')
     const env = { ...process.env, AGENT_CODE_CACHE_DIR: cache }
     const first = spawnSync(process.execPath, [bin, 'policy', 'check', '--', 'ls', '-la'], {
       encoding: 'utf8',
@@ -97,7 +108,7 @@ describe('agent binary with its code cache', () => {
     // the session's flags at its first request and took them back before writing: a cache made
     // under other flags would be refused here, and the user's own written instead.
     for (const asProgram of [false, true]) {
-      const cache = mkdtempSync(join(tmpdir(), 'agent-code-cache-'))
+      const cache = tempDir('agent-code-cache-')
       const ws = workspace()
       const server = await startMockProviderServer({
         wire: 'responses',
@@ -132,7 +143,7 @@ describe('agent binary with its code cache', () => {
   })
 
   it('runs without a cache when NODE_DISABLE_COMPILE_CACHE is set', () => {
-    const cache = mkdtempSync(join(tmpdir(), 'agent-code-cache-'))
+    const cache = tempDir('agent-code-cache-')
     const env = { ...process.env, AGENT_CODE_CACHE_DIR: cache, NODE_DISABLE_COMPILE_CACHE: '1' }
     expect(execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8', env })).toContain(
       'Usage: agent',
@@ -147,7 +158,7 @@ describe('agent binary with its code cache', () => {
 const node24 = findConformanceSuite()?.node
 describe.skipIf(!node24)('agent binary on Node 24', () => {
   it("turns on Node's compile cache (in the temp directory)", () => {
-    const temp = mkdtempSync(join(tmpdir(), 'agent-compile-cache-'))
+    const temp = tempDir('agent-compile-cache-')
     const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: temp }
     delete env.NODE_COMPILE_CACHE
     delete env.NODE_DISABLE_COMPILE_CACHE

@@ -7,13 +7,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { codeCacheDir, MODULE_WRAPPER } from './code-cache.js'
 
 const moduleUrl = new URL('./code-cache.ts', import.meta.url).href
@@ -62,8 +63,15 @@ function launch(options: {
   return JSON.parse(out) as Outcome
 }
 
+// Every temp directory a test makes goes when the test is done.
+const roots: string[] = []
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+
 function bundle(): { dir: string; file: string; cacheDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'agent-code-cache-'))
+  roots.push(dir)
   const file = join(dir, 'bundle.cjs')
   writeFileSync(file, SOURCE)
   return { dir, file, cacheDir: join(dir, 'cache') }

@@ -1,13 +1,21 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { addMcpServer, checkServerName, removeMcpServer } from './edit.js'
 import { ConfigError } from './errors.js'
 
+// Every temp directory a test makes goes when the test is done.
+const roots: string[] = []
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+
 const file = (text?: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'agent-edit-')), 'sub', 'config.toml')
+  const root = mkdtempSync(join(tmpdir(), 'agent-edit-'))
+  roots.push(root)
+  const path = join(root, 'sub', 'config.toml')
   if (text !== undefined) {
     addMcpServer(path, 'tmp', { command: 'x' }) // creates the directory
     writeFileSync(path, text)

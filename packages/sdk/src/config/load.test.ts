@@ -1,14 +1,21 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from './errors.js'
 import { loadConfig } from './load.js'
 import { parseOverride } from './overrides.js'
 import { webSearchMode } from './schema.js'
 
+// Every temp directory a test makes goes when the test is done.
+const roots: string[] = []
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+
 function setup(user?: string, project?: string) {
   const root = mkdtempSync(join(tmpdir(), 'agent-config-'))
+  roots.push(root)
   const home = join(root, 'home')
   const repo = join(root, 'repo')
   mkdirSync(join(home, '.agent'), { recursive: true })
@@ -117,6 +124,7 @@ describe('loadConfig', () => {
   it('honours AGENT_HOME', () => {
     const { repo } = setup()
     const agentHome = mkdtempSync(join(tmpdir(), 'agent-home-'))
+    roots.push(agentHome)
     writeFileSync(join(agentHome, 'config.toml'), 'model = "from-agent-home"\n')
     const loaded = loadConfig({ cwd: repo, env: { AGENT_HOME: agentHome } })
     expect(loaded.config.model).toBe('from-agent-home')

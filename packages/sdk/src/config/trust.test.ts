@@ -1,8 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from './errors.js'
 import { loadConfig } from './load.js'
 import {
@@ -13,8 +21,16 @@ import {
   restrictUntrustedProject,
 } from './trust.js'
 
+// Every temp directory a test makes goes when the test is done.
+const roots: string[] = []
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+
 function tempDir(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), 'agent-trust-')))
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'agent-trust-')))
+  roots.push(dir)
+  return dir
 }
 
 /** A home with an AGENT_HOME, and a git repository with a project `.agent/config.toml`. */
