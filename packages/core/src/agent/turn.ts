@@ -209,10 +209,11 @@ async function modelRequest(turn: Turn): Promise<boolean> {
   const prefetch =
     inProcess && !turn.snapshotTask ? new SnapshotPrefetch(() => void takeSnapshot(turn)) : undefined
   turn.requested = true
-  const result = await session.step(turn.subId, `turn/${turn.id}/sample/${k}`, (sink: StepSink) =>
-    sampleModel(session, settings, signal, sink, prefetch && (() => prefetch.answering())),
-  )
-  prefetch?.cancel()
+  const result = await session
+    .step(turn.subId, `turn/${turn.id}/sample/${k}`, (sink: StepSink) =>
+      sampleModel(session, settings, signal, sink, prefetch && (() => prefetch.answering())),
+    )
+    .finally(() => prefetch?.cancel())
   if (session.options.hooks && !signal.aborted) {
     await turnHook(turn, {
       hook_event_name: 'AfterModelResponse',
