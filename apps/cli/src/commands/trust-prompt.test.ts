@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { loadConfig } from '@agent/sdk'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { askTrust, confirmWorkspaceTrust } from './trust-prompt.js'
 
 function io(answer?: string) {
@@ -18,8 +18,14 @@ function io(answer?: string) {
   return { io: { input, output }, written: () => written }
 }
 
+const roots: string[] = []
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+})
+
 function repository(files: Record<string, string>) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'agent-trust-prompt-')))
+  roots.push(root)
   const repo = join(root, 'repo')
   const agentHome = join(root, 'home', '.agent')
   mkdirSync(join(repo, '.git'), { recursive: true })
