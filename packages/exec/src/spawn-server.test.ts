@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { runFixture, tagged } from '../test/processes.js'
 import { runCommand } from './run-command.js'
 import { SpawnServer, sharedSpawnServer } from './spawn-server.js'
@@ -16,11 +16,6 @@ async function upServer(): Promise<SpawnServer> {
   servers.push(server)
   expect(await server.started()).toBe(true)
   return server
-}
-
-/** Polls `done` until it holds (the test's own timeout bounds the wait). */
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((resolve) => setTimeout(resolve, 10))
 }
 
 const parentOf = (pid: number) =>
@@ -129,8 +124,7 @@ describe('SpawnServer', () => {
     // tsx reports its child's death by SIGKILL as 137.
     expect(result).toMatchObject({ exitCode: 137, timedOut: false })
     // The server kills them when it reads the end of its stdin: wait for that, not for a time.
-    await until(() => tag.survivors().length === 0)
-    expect(tag.survivors()).toEqual([])
+    await vi.waitFor(() => expect(tag.survivors()).toEqual([]), { timeout: 10_000, interval: 10 })
   })
 
   it('is one per process when shared', () => {

@@ -5,7 +5,7 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SpawnServer } from '@agent/exec'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createWorkspaceTracker } from './tracker.js'
 
 let dir: string
@@ -310,10 +310,15 @@ describe('createWorkspaceTracker', () => {
       const controller = new AbortController()
       const tracker = createWorkspaceTracker(served ? { mode: 'git', spawnServer: server } : { mode: 'git' })
       const snapshot = tracker.snapshot(dir, { signal: controller.signal })
-      setTimeout(() => controller.abort(), 100)
+      snapshot.catch(() => undefined) // awaited below, once aborted
+      // The abort comes while `git add` is hashing: once it is seen running, not after a time.
+      await vi.waitFor(() => expect(processesIn(dir).join('\n')).toMatch(/ add --all /), {
+        timeout: 10_000,
+        interval: 5,
+      })
+      controller.abort()
       await expect(snapshot).rejects.toThrow()
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      expect(processesIn(dir)).toEqual([])
+      await vi.waitFor(() => expect(processesIn(dir)).toEqual([]), { timeout: 10_000, interval: 10 })
     })
   }
 })
