@@ -157,28 +157,44 @@ describe('turn diff and undo', () => {
     expect(() => readFileSync(join(cwd, 'new.txt'))).toThrow()
   })
 
-  /** A tracker that logs when its snapshots start and end, each taking `ms`. */
-  function loggingTracker(log: string[], ms: number) {
-    return new (class extends MemoryWorkspaceTracker {
+  /**
+   * One turn whose only call writes a.txt, logging the requests, the model's answers (their
+   * first event after `created`), the snapshot's start and end, and the command's start. With
+   * `slowModel`, the first answer comes only once the snapshot is taken (or after 5 s, so that a
+   * wrong order fails on the log instead of hanging): a model still thinking.
+   */
+  async function changeTurn({ slowModel }: { slowModel: boolean }) {
+    const cwd = tempDir()
+    writeFileSync(join(cwd, 'a.txt'), 'before\n')
+    const log: string[] = []
+    let taken: () => void = () => undefined
+    const snapshotTaken = new Promise<void>((resolve) => {
+      taken = resolve
+      setTimeout(resolve, 5000).unref()
+    })
+    const workspace = new (class extends MemoryWorkspaceTracker {
       override async snapshot(dir: string) {
         log.push('snapshot started')
-        await new Promise((resolve) => setTimeout(resolve, ms))
         const snapshot = await super.snapshot(dir)
         log.push('snapshot taken')
+        taken()
         return snapshot
       }
     })()
-  }
-
-  /** `model` logging each request it gets and the first event of each answer (after `created`). */
-  function loggingModel(model: ScriptedModel, log: string[]): ScriptedModel {
+    const model = new ScriptedModel([
+      [reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
+      [reply.text('done')],
+    ])
     const stream = model.stream.bind(model)
+    let requests = 0
     model.stream = (request, options) => {
       log.push('request')
+      const held = slowModel && ++requests === 1
       return (async function* () {
         let first = true
         for await (const event of stream(request, options)) {
           if (first && event.type !== 'created') {
+            if (held) await snapshotTaken
             log.push('answered')
             first = false
           }
@@ -186,50 +202,32 @@ describe('turn diff and undo', () => {
         }
       })()
     }
-    return model
-  }
-
-  it('takes the turn snapshot while a slow model answers, and finishes it before any tool runs', async () => {
-    const cwd = tempDir()
-    writeFileSync(join(cwd, 'a.txt'), 'before\n')
-    const log: string[] = []
-    // The model takes 400 ms to answer: the snapshot (100 ms) is taken meanwhile.
-    const model = loggingModel(
-      new ScriptedModel([
-        [reply.delay(400), reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
-        [reply.text('done')],
-      ]),
-      log,
-    )
-    const made = await makeAgent([], { cwd, model, workspace: loggingTracker(log, 100) })
-    agent = made.agent
-    await agent.submit(input('change a'))
-    const events = await collectUntil(agent, isTurnEnd)
-    expect(log).toEqual(['request', 'snapshot started', 'snapshot taken', 'answered', 'request', 'answered'])
-    const diff = find(events, 'turn_diff')[0]?.unified_diff ?? ''
-    expect(diff).toContain('-before')
-    expect(diff).toContain('+after')
-  })
-
-  it('with a model that answers at once, takes the snapshot at the first call that may change files', async () => {
-    const cwd = tempDir()
-    writeFileSync(join(cwd, 'a.txt'), 'before\n')
-    const log: string[] = []
-    const model = loggingModel(
-      new ScriptedModel([
-        [reply.toolCall('shell', { command: ['sh', '-c', 'echo after > a.txt'] })],
-        [reply.text('done')],
-      ]),
-      log,
-    )
-    const made = await makeAgent([], { cwd, model, workspace: loggingTracker(log, 100) })
+    const made = await makeAgent([], { cwd, model, workspace })
     agent = made.agent
     await agent.submit(input('change a'))
     const events = await collectUntil(agent, (e) => {
       if (e.msg.type === 'exec_command_begin') log.push('command')
       return isTurnEnd(e)
     })
-    expect(log).toEqual([
+    expect(find(events, 'turn_diff')[0]?.unified_diff).toContain('+after')
+    expect(find(events, 'turn_diff')[0]?.unified_diff).toContain('-before')
+    return log
+  }
+
+  it('takes the turn snapshot while a slow model answers, and finishes it before any tool runs', async () => {
+    expect(await changeTurn({ slowModel: true })).toEqual([
+      'request',
+      'snapshot started',
+      'snapshot taken',
+      'answered',
+      'command',
+      'request',
+      'answered',
+    ])
+  })
+
+  it('with a model that answers at once, takes the snapshot at the first call that may change files', async () => {
+    expect(await changeTurn({ slowModel: false })).toEqual([
       'request',
       'answered',
       'snapshot started',
@@ -238,7 +236,6 @@ describe('turn diff and undo', () => {
       'request',
       'answered',
     ])
-    expect(find(events, 'turn_diff')[0]?.unified_diff).toContain('+after')
   })
 
   it('a turn that runs nothing able to change files takes no snapshot, has no diff and leaves nothing to undo', async () => {
